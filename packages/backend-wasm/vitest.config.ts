@@ -1,0 +1,3 @@
+import { packageTests } from '../../tooling/config/vitest';
+
+export default packageTests('backend-wasm');

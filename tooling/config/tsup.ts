@@ -1,0 +1,20 @@
+import type { Options } from 'tsup';
+
+/**
+ * The one build preset every @nn package uses: ESM + CJS + .d.ts/.d.cts + sourcemaps.
+ * `entry` maps output names to sources, e.g. { index: 'src/index.ts', testing: 'src/testing/index.ts' }.
+ */
+export function packageBuild(entry: Record<string, string>, overrides: Options = {}): Options {
+  return {
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    splitting: true,
+    treeshake: true,
+    external: [/^@nn\//],
+    ...overrides,
+  };
+}
