@@ -1,1 +1,1 @@
-export {};
+export { DTypeError, FormatError, IndexError, NNError, ShapeError, StateError, ValueError, fmtShape } from './errors';
