@@ -14,7 +14,13 @@ const env = { ...process.env, PATH: `${binDir}${delimiter}${process.env.PATH ?? 
 
 function run(command, args, options = {}) {
   console.log(`\n> ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32', ...options });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    ...options,
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     console.error(`\n${command} ${args.join(' ')} failed with exit code ${result.status}`);
