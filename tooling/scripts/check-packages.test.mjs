@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { checkContents, exportedEntries, readTarball, smokeChecks } from './check-packages.mjs';
+
+const packagesDir = new URL('../../packages/', import.meta.url).pathname;
+
+/** A minimal ustar writer: enough for readTarball, which ignores modes, owners and checksums. */
+function tgz(files) {
+  const blocks = [];
+  for (const [name, text] of Object.entries(files)) {
+    const body = Buffer.from(text);
+    const header = Buffer.alloc(512);
+    header.write(`package/${name}`, 0, 100);
+    header.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124, 12);
+    header.write('0', 156, 1);
+    header.write('ustar\0', 257, 6);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+const manifest = {
+  name: '@nn/example',
+  exports: { '.': {}, './testing': {}, './package.json': './package.json' },
+  dependencies: { '@nn/tensor': '^0.1.0' },
+};
+const complete = ['package.json', 'README.md', 'LICENSE'].concat(
+  ...['index', 'testing'].map((entry) => ['js', 'cjs', 'd.ts', 'd.cts'].map((ext) => `dist/${entry}.${ext}`)),
+);
+
+describe('check-packages', () => {
+  it('reads file names and contents from a tarball, without the package/ folder', () => {
+    const files = readTarball(tgz({ 'package.json': '{"name":"x"}', 'dist/index.js': 'export {};' }));
+    expect([...files.keys()].sort()).toEqual(['dist/index.js', 'package.json']);
+    expect(JSON.parse(files.get('package.json').toString())).toEqual({ name: 'x' });
+  });
+
+  it('derives one entry per exported subpath', () => {
+    expect(exportedEntries(manifest)).toEqual(['index', 'testing']);
+    expect(exportedEntries({})).toEqual(['index']);
+  });
+
+  it('accepts a complete tarball and names every missing, leaked or workspace-only thing', () => {
+    expect(checkContents(manifest, complete)).toEqual([]);
+    const broken = { ...manifest, dependencies: { '@nn/tensor': 'workspace:^' } };
+    const files = complete.filter((file) => file !== 'dist/testing.d.cts').concat('src/index.ts', 'dist/a.test.js');
+    expect(checkContents(broken, files)).toEqual([
+      'missing dist/testing.d.cts',
+      'should not be published: src/index.ts',
+      'should not be published: dist/a.test.js',
+      'dependencies.@nn/tensor is "workspace:^"',
+    ]);
+  });
+
+  it('has a smoke entry for every publishable package', () => {
+    const publishable = readdirSync(packagesDir)
+      .map((dir) => JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')))
+      .filter((pkg) => !pkg.private)
+      .map((pkg) => pkg.name);
+    expect(Object.keys(smokeChecks).sort()).toEqual(publishable.sort());
+  });
+});
