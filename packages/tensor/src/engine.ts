@@ -1,0 +1,408 @@
+/**
+ * The engine: the backend registry, the one place kernels run, memory accounting, `tidy` scopes, and the
+ * hook the autograd tape listens on. `@nn/tensor` knows nothing of gradients: a recorder just sees every
+ * kernel that ran, its inputs, attributes and output.
+ */
+import type { Backend, KernelFn } from './backend';
+import { CpuBackend } from './backends/cpu/backend';
+import { NNError, StateError } from './errors';
+import { KERNEL_NAMES, type KernelAttrs, type KernelName } from './kernels/names';
+import { type DataHandle, Tensor } from './tensor';
+import { bytesPerElement, type DataId, type DType, type Shape, type TensorInfo, type TypedArray } from './types';
+import { sizeOf } from './util/shape';
+
+export type BackendFactory = () => Backend | Promise<Backend>;
+
+/** What `getBackend()` returns: the active backend and what it covers. */
+export interface BackendInfo {
+  readonly name: string;
+  readonly backend: Backend;
+  floatPrecision(): 32 | 64;
+  /** Which kernels run natively and which fall back to the CPU kernels (with call counts since the last reset). */
+  kernelCoverage(): KernelCoverage;
+}
+
+export interface KernelCoverage {
+  backend: string;
+  implemented: KernelName[];
+  fallback: KernelName[];
+  /** How often each kernel fell back to the CPU since `resetCounts` (or the start). */
+  fallbackCalls: Partial<Record<KernelName, number>>;
+  resetCounts(): void;
+}
+
+/** Inputs as a kernel op passes them: single tensors or lists of them (Concat). */
+export type KernelTensors = Record<string, Tensor | readonly Tensor[]>;
+
+/** One kernel execution, as the autograd tape sees it. */
+export interface KernelRecord {
+  kernelName: KernelName;
+  inputs: KernelTensors;
+  attrs: object;
+  output: Tensor;
+}
+
+export interface KernelRecorder {
+  /** Called after every kernel while recording is not paused. */
+  record(entry: KernelRecord): void;
+}
+
+export interface MemoryInfo {
+  /** Live (not disposed, not collected) tensors. */
+  numTensors: number;
+  /** Bytes of live tensor data (shared data counted once). */
+  numBytes: number;
+  /** Blocks of storage held by the active backend. */
+  numDataIds: number;
+}
+
+interface Registration {
+  factory: BackendFactory;
+  priority: number;
+}
+
+export class Engine {
+  private readonly registry = new Map<string, Registration>();
+  private readonly instances = new Map<string, Backend>();
+  private active: Backend | null = null;
+  private cpu: CpuBackend | null = null;
+  private readonly handles = new WeakMap<DataId, DataHandle>();
+  private readonly scopes: Set<Tensor>[] = [];
+  private readonly recorders: KernelRecorder[] = [];
+  private recordingPaused = 0;
+  private fallbackCalls: Partial<Record<KernelName, number>> = {};
+  private nextTensorId = 0;
+  private readonly collector =
+    typeof FinalizationRegistry === 'undefined'
+      ? null
+      : new FinalizationRegistry<DataHandle>((handle) => {
+          // A tensor the program forgot to dispose was garbage-collected: keep the counts honest.
+          this.numTensors--;
+          this.release(handle);
+        });
+
+  numTensors = 0;
+  numBytes = 0;
+  /** When on, every kernel is checked to leave exactly its output behind in backend storage. */
+  checkLeaks = false;
+
+  registerBackend(name: string, factory: BackendFactory, priority = 1): void {
+    if (typeof factory !== 'function') throw new NNError(`registerBackend: factory for '${name}' must be a function`);
+    this.registry.set(name, { factory, priority });
+  }
+
+  removeBackend(name: string): void {
+    const instance = this.instances.get(name);
+    if (instance && instance === this.active) this.active = null;
+    instance?.dispose?.();
+    this.instances.delete(name);
+    this.registry.delete(name);
+  }
+
+  registeredBackends(): string[] {
+    return [...this.registry.keys()];
+  }
+
+  /** Makes `name` the active backend, initialising it if needed. */
+  async setBackend(name: string): Promise<void> {
+    this.active = await this.initBackend(name);
+  }
+
+  /** Initialises the highest-priority backend that works (for async ones like wasm), and makes it active. */
+  async ready(): Promise<BackendInfo> {
+    if (!this.active) {
+      for (const name of this.byPriority()) {
+        try {
+          this.active = await this.initBackend(name);
+          break;
+        } catch {
+          // Try the next one: a backend that cannot start here (no GPU, no wasm) is not an error.
+        }
+      }
+    }
+    return this.info();
+  }
+
+  getBackend(): BackendInfo {
+    return this.info();
+  }
+
+  /** The active backend; before any `setBackend`, the highest-priority one that starts synchronously. */
+  backend(): Backend {
+    if (this.active) return this.active;
+    for (const name of this.byPriority()) {
+      const existing = this.instances.get(name);
+      if (existing) return (this.active = existing);
+      const made = this.registry.get(name)!.factory();
+      if (!(made instanceof Promise)) {
+        this.instances.set(name, made);
+        return (this.active = made);
+      }
+      made.then((b) => this.instances.set(name, b)).catch(() => undefined);
+    }
+    return (this.active = this.cpuBackend());
+  }
+
+  cpuBackend(): CpuBackend {
+    if (!this.cpu) {
+      const existing = this.instances.get('cpu');
+      this.cpu = existing instanceof CpuBackend ? existing : new CpuBackend();
+      this.instances.set('cpu', this.cpu);
+    }
+    return this.cpu;
+  }
+
+  private byPriority(): string[] {
+    return [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
+  }
+
+  private async initBackend(name: string): Promise<Backend> {
+    const existing = this.instances.get(name);
+    if (existing) return existing;
+    const registration = this.registry.get(name);
+    if (!registration) {
+      throw new StateError(`setBackend: no backend named '${name}' (registered: ${this.registeredBackends().join(', ')})`);
+    }
+    const backend = await registration.factory();
+    this.instances.set(name, backend);
+    if (name === 'cpu' && backend instanceof CpuBackend) this.cpu = backend;
+    return backend;
+  }
+
+  private info(): BackendInfo {
+    const backend = this.backend();
+    const engine = this;
+    return {
+      name: backend.name,
+      backend,
+      floatPrecision: () => backend.floatPrecision(),
+      kernelCoverage(): KernelCoverage {
+        const implemented = KERNEL_NAMES.filter((k) => backend.kernels[k] !== undefined);
+        return {
+          backend: backend.name,
+          implemented,
+          fallback: KERNEL_NAMES.filter((k) => backend.kernels[k] === undefined),
+          fallbackCalls: { ...engine.fallbackCalls },
+          resetCounts: () => {
+            engine.fallbackCalls = {};
+          },
+        };
+      },
+    };
+  }
+
+  // ---- tensors and storage -------------------------------------------------------------------
+
+  /** Wraps values into a new tensor on the active backend. `owned` hands the array over without a copy. */
+  makeTensor(values: TypedArray, shape: Shape, dtype: DType, owned = false): Tensor {
+    const backend = this.storageFor(dtype);
+    const dataId = backend.write(values, shape, dtype, owned);
+    return this.wrap({ dataId, shape, dtype }, backend);
+  }
+
+  private storageFor(dtype: DType): Backend {
+    const backend = this.backend();
+    return backend.supportsDType(dtype) ? backend : this.cpuBackend();
+  }
+
+  private wrap(info: TensorInfo, backend: Backend): Tensor {
+    let handle = this.handles.get(info.dataId);
+    if (handle) handle.refCount++;
+    else {
+      handle = { dataId: info.dataId, backend, refCount: 1, bytes: sizeOf(info.shape) * bytesPerElement(info.dtype) };
+      this.handles.set(info.dataId, handle);
+      this.numBytes += handle.bytes;
+    }
+    return this.track(new Tensor(handle, info.shape, info.dtype, this.nextTensorId++));
+  }
+
+  private track(tensor: Tensor): Tensor {
+    this.numTensors++;
+    this.collector?.register(tensor, tensor.handle, tensor);
+    this.scopes[this.scopes.length - 1]?.add(tensor);
+    return tensor;
+  }
+
+  /** Called by Tensor.dispose(). */
+  disposeTensor(tensor: Tensor): void {
+    this.collector?.unregister(tensor);
+    this.numTensors--;
+    this.release(tensor.handle);
+  }
+
+  /** A second tensor over the same data (no copy), not owned by any tidy scope: the tape saves inputs this way. */
+  share(tensor: Tensor): Tensor {
+    tensor.throwIfDisposed('share');
+    tensor.handle.refCount++;
+    const copy = new Tensor(tensor.handle, tensor.shape, tensor.dtype, this.nextTensorId++);
+    this.numTensors++;
+    this.collector?.register(copy, copy.handle, copy);
+    return copy;
+  }
+
+  /** Points `target` at the data of `source` (same shape and dtype), releasing its old data. */
+  assign(target: Tensor, source: Tensor): void {
+    source.handle.refCount++;
+    const old = target.handle;
+    target.handle = source.handle;
+    this.collector?.unregister(target);
+    this.collector?.register(target, target.handle, target);
+    this.release(old);
+  }
+
+  private release(handle: DataHandle): void {
+    handle.refCount--;
+    if (handle.refCount === 0) {
+      handle.backend.disposeData(handle.dataId);
+      this.numBytes -= handle.bytes;
+    }
+  }
+
+  readSync(tensor: Tensor): TypedArray {
+    tensor.throwIfDisposed('dataSync');
+    return tensor.handle.backend.readSync(tensor.handle.dataId);
+  }
+
+  read(tensor: Tensor): Promise<TypedArray> {
+    tensor.throwIfDisposed('data');
+    return tensor.handle.backend.read(tensor.handle.dataId);
+  }
+
+  memory(): MemoryInfo {
+    return { numTensors: this.numTensors, numBytes: this.numBytes, numDataIds: this.backend().numDataIds() };
+  }
+
+  // ---- scopes ----------------------------------------------------------------------------------
+
+  /** Runs `fn`, then disposes every tensor it created except those it returns. */
+  tidy<R>(fn: () => R): R {
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: R;
+    try {
+      result = fn();
+    } catch (error) {
+      this.scopes.pop();
+      for (const t of scope) t.dispose();
+      throw error;
+    }
+    this.scopes.pop();
+    if (result instanceof Promise) {
+      throw new NNError('tidy: the function returned a Promise; tidy only works with synchronous functions');
+    }
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of scope) {
+      if (kept.has(t)) parent?.add(t);
+      else t.dispose();
+    }
+    return result;
+  }
+
+  /** Takes `tensor` out of every tidy scope, so it survives them. */
+  keep<T extends Tensor>(tensor: T): T {
+    for (const scope of this.scopes) scope.delete(tensor);
+    return tensor;
+  }
+
+  // ---- recording (the autograd hook) ------------------------------------------------------------
+
+  addRecorder(recorder: KernelRecorder): void {
+    this.recorders.push(recorder);
+  }
+
+  removeRecorder(recorder: KernelRecorder): void {
+    const i = this.recorders.lastIndexOf(recorder);
+    if (i >= 0) this.recorders.splice(i, 1);
+  }
+
+  /** Runs `fn` with recording paused (what `noGrad` does). */
+  withoutRecording<R>(fn: () => R): R {
+    this.recordingPaused++;
+    try {
+      return fn();
+    } finally {
+      this.recordingPaused--;
+    }
+  }
+
+  isRecording(): boolean {
+    return this.recordingPaused === 0 && this.recorders.length > 0;
+  }
+
+  // ---- kernels ---------------------------------------------------------------------------------
+
+  /** Runs one kernel on the active backend (or the CPU fallback) and wraps its output. */
+  runKernel<K extends KernelName>(kernelName: K, inputs: KernelTensors, attrs: KernelAttrs<K>): Tensor {
+    const tensors = flatten(inputs);
+    for (const t of tensors) t.throwIfDisposed(kernelName);
+    const active = this.backend();
+    const nativeKernel = active.kernels[kernelName] as KernelFn<K> | undefined;
+    const dtypesOk = tensors.every((t) => active.supportsDType(t.dtype));
+    const useNative = nativeKernel !== undefined && dtypesOk;
+    const target = useNative ? active : this.cpuBackend();
+    if (!useNative && target !== active) this.fallbackCalls[kernelName] = (this.fallbackCalls[kernelName] ?? 0) + 1;
+    for (const t of tensors) this.moveTo(t, target);
+
+    const kernel = (useNative ? nativeKernel : this.cpuBackend().kernels[kernelName]) as KernelFn<K>;
+    const infoInputs = mapInputs(inputs, (t) => ({ dataId: t.handle.dataId, shape: t.shape, dtype: t.dtype }));
+    const before = this.checkLeaks ? target.numDataIds() : 0;
+    const out = kernel({ inputs: infoInputs as never, attrs, backend: target });
+    if (this.checkLeaks) this.assertNoLeak(kernelName, target, before, out);
+    const output = this.wrap(out, target);
+    if (this.isRecording()) {
+      for (const recorder of this.recorders) recorder.record({ kernelName, inputs, attrs, output });
+    }
+    return output;
+  }
+
+  private assertNoLeak(kernelName: KernelName, backend: Backend, before: number, out: TensorInfo): void {
+    const expected = before + (this.handles.has(out.dataId) ? 0 : 1);
+    const after = backend.numDataIds();
+    if (after !== expected) {
+      throw new NNError(`${kernelName}: kernel leaked ${after - expected} data id(s) on backend '${backend.name}'`);
+    }
+  }
+
+  /** Moves a tensor's data to `backend` (when it was made on another one), in place for every sharer. */
+  private moveTo(tensor: Tensor, backend: Backend): void {
+    const handle = tensor.handle;
+    if (handle.backend === backend) return;
+    const values = handle.backend.readSync(handle.dataId);
+    const dataId = backend.write(values, tensor.shape, tensor.dtype, false);
+    handle.backend.disposeData(handle.dataId);
+    this.handles.delete(handle.dataId);
+    handle.dataId = dataId;
+    handle.backend = backend;
+    this.handles.set(dataId, handle);
+  }
+}
+
+function flatten(inputs: KernelTensors): Tensor[] {
+  const list: Tensor[] = [];
+  for (const value of Object.values(inputs)) {
+    if (value instanceof Tensor) list.push(value);
+    else list.push(...value);
+  }
+  return list;
+}
+
+function mapInputs(inputs: KernelTensors, f: (t: Tensor) => TensorInfo): Record<string, TensorInfo | TensorInfo[]> {
+  const out: Record<string, TensorInfo | TensorInfo[]> = {};
+  for (const [key, value] of Object.entries(inputs)) out[key] = value instanceof Tensor ? f(value) : value.map(f);
+  return out;
+}
+
+/** Finds every tensor in a (nested) result: a tensor, an array, or a plain object of them. */
+export function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, into);
+  }
+}
+
+/** The process-wide engine. The CPU backend is always registered, with the lowest priority. */
+export const engine = new Engine();
+engine.registerBackend('cpu', () => engine.cpuBackend(), 1);

@@ -1,0 +1,7 @@
+export * from './create';
+export * from './elementwise';
+export * from './image';
+export * from './linalg';
+export * from './reduce';
+export * from './shape';
+export * from './softmax';

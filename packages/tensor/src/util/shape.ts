@@ -1,0 +1,102 @@
+/** Shape arithmetic shared by the ops layer (validation) and the kernels (index math). */
+import { fmtShape, ShapeError, ValueError } from '../errors';
+import type { Shape } from '../types';
+
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Row-major strides: the last axis has stride 1. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i]!;
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** NumPy broadcasting of any number of shapes; throws a ShapeError naming `op`. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (let i = 0; i < rank; i++) {
+    let dim = 1;
+    for (const shape of shapes) {
+      const d = shape[shape.length - rank + i] ?? 1;
+      if (d === 1) continue;
+      if (dim !== 1 && d !== dim) {
+        throw new ShapeError(`${op}: shapes cannot be broadcast: ${shapes.map(fmtShape).join(' and ')}`);
+      }
+      dim = d;
+    }
+    // A zero-length axis broadcasts against 1 to 0.
+    if (shapes.some((s) => (s[s.length - rank + i] ?? 1) === 0)) dim = 0;
+    out[i] = dim;
+  }
+  return out;
+}
+
+/**
+ * Strides for reading an input of `inShape` as if it had `outShape` (broadcast axes get stride 0).
+ * `inShape` must broadcast to `outShape`.
+ */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const inStrides = stridesOf(inShape);
+  const offset = outShape.length - inShape.length;
+  return outShape.map((_, i) => {
+    const j = i - offset;
+    if (j < 0) return 0;
+    return inShape[j] === 1 ? 0 : inStrides[j]!;
+  });
+}
+
+/** Resolves a possibly negative axis against `rank`; throws a ValueError naming `op`. */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+    throw new ValueError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Resolves `axis` (number, list, or undefined = all) into sorted unique non-negative axes. */
+export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
+  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const axes = list.map((a) => normalizeAxis(op, a, rank));
+  const unique = [...new Set(axes)].sort((x, y) => x - y);
+  if (unique.length !== axes.length) throw new ValueError(`${op}: repeated axis in [${list.join(',')}]`);
+  return unique;
+}
+
+/** Checks that every entry of `shape` is a non-negative integer. */
+export function assertValidShape(op: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape)) throw new ValueError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ValueError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers, got ${d}`);
+    }
+  }
+}
+
+/** The shape left after removing `axes` (sorted), or with them set to 1 when keepDims. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims = false): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepDims) out.push(1);
+  });
+  return out;
+}
+
+/** Output size of a convolution/pooling window along one axis. */
+export function windowOutputSize(inSize: number, kernel: number, stride: number, padBefore: number, padAfter: number) {
+  return Math.floor((inSize + padBefore + padAfter - kernel) / stride) + 1;
+}
