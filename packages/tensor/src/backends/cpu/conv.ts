@@ -1,0 +1,197 @@
+/**
+ * 2-D convolution (NCHW, weights [outC, inC, kH, kW]) as GEMMs over im2col matrices, one image at a time so
+ * the column buffer stays the size of one image's patches:
+ *   forward:        y[n]  = W [O, C*kH*kW] @ cols(x[n]) [C*kH*kW, P]       (P = outH * outW)
+ *   filter grad:    dW   += dy[n] [O, P] @ cols(x[n])^T
+ *   input grad:     dx[n] = col2im(W^T @ dy[n])
+ */
+import { type KernelFn, outputInfo } from '../../backend';
+import type { Conv2DAttrs } from '../../kernels/names';
+import type { Shape, TypedArray } from '../../types';
+import { windowOutputSize } from '../../util/shape';
+import { fromFloat64 } from './convert';
+import { gemm, type MatrixView } from './gemm';
+import { matrixView } from './matmul';
+
+/** Everything about one convolution's geometry, derived once from the NCHW input shape and the attrs. */
+export interface ConvGeometry {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export function convGeometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs): ConvGeometry {
+  const [batch, inChannels, inHeight, inWidth] = xShape as [number, number, number, number];
+  const [outChannels, , kernelHeight, kernelWidth] = wShape as [number, number, number, number];
+  const [strideH, strideW] = stride;
+  const [padTop, padBottom, padLeft, padRight] = padding;
+  return {
+    batch,
+    inChannels,
+    inHeight,
+    inWidth,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    outHeight: windowOutputSize(inHeight, kernelHeight, strideH, padTop, padBottom),
+    outWidth: windowOutputSize(inWidth, kernelWidth, strideW, padLeft, padRight),
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+  };
+}
+
+/** Rows of the im2col matrix of one image: one per (channel, kernel row, kernel column). */
+function patchSize(g: ConvGeometry): number {
+  return g.inChannels * g.kernelHeight * g.kernelWidth;
+}
+
+/** A 1x1, stride-1, unpadded convolution reads each image as its own [C, H*W] column matrix. */
+function isPointwise(g: ConvGeometry): boolean {
+  return (
+    g.kernelHeight === 1 &&
+    g.kernelWidth === 1 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outHeight === g.inHeight &&
+    g.outWidth === g.inWidth
+  );
+}
+
+/** Writes the [C*kH*kW, outH*outW] patch matrix of image `x[offset ...]` into `cols`; padding reads as 0. */
+export function im2col(x: TypedArray, offset: number, g: ConvGeometry, cols: Float64Array): void {
+  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, kernelHeight: kH, kernelWidth: kW } = g;
+  let row = 0;
+  for (let c = 0; c < g.inChannels; c++) {
+    const plane = offset + c * H * W;
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++, row++) {
+        let dst = row * oH * oW;
+        for (let oh = 0; oh < oH; oh++) {
+          const ih = oh * g.strideH - g.padTop + ki;
+          if (ih < 0 || ih >= H) {
+            cols.fill(0, dst, dst + oW);
+            dst += oW;
+            continue;
+          }
+          const src = plane + ih * W;
+          for (let ow = 0, iw = kj - g.padLeft; ow < oW; ow++, iw += g.strideW, dst++) {
+            cols[dst] = iw >= 0 && iw < W ? x[src + iw]! : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds every entry of `cols` back onto the input pixel it was read from. */
+export function col2im(cols: Float64Array, g: ConvGeometry, dx: Float64Array, offset: number): void {
+  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, kernelHeight: kH, kernelWidth: kW } = g;
+  let row = 0;
+  for (let c = 0; c < g.inChannels; c++) {
+    const plane = offset + c * H * W;
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++, row++) {
+        let src = row * oH * oW;
+        for (let oh = 0; oh < oH; oh++) {
+          const ih = oh * g.strideH - g.padTop + ki;
+          if (ih < 0 || ih >= H) {
+            src += oW;
+            continue;
+          }
+          const dst = plane + ih * W;
+          for (let ow = 0, iw = kj - g.padLeft; ow < oW; ow++, iw += g.strideW, src++) {
+            if (iw >= 0 && iw < W) dx[dst + iw] = dx[dst + iw]! + cols[src]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The column matrix of image n: x itself for pointwise convolutions, else im2col into the scratch buffer. */
+function columns(x: TypedArray, n: number, g: ConvGeometry, scratch: Float64Array | undefined): MatrixView {
+  const pixels = g.outHeight * g.outWidth;
+  const offset = n * g.inChannels * g.inHeight * g.inWidth;
+  if (scratch === undefined) return matrixView(x, offset, pixels, false);
+  im2col(x, offset, g, scratch);
+  return matrixView(scratch, 0, pixels, false);
+}
+
+function scratchFor(g: ConvGeometry): Float64Array | undefined {
+  return isPointwise(g) ? undefined : new Float64Array(patchSize(g) * g.outHeight * g.outWidth);
+}
+
+const conv2D: KernelFn<'Conv2D'> = ({ inputs: { x, w }, attrs, backend }) => {
+  const g = convGeometry(x.shape, w.shape, attrs);
+  const xValues = backend.readSync(x.dataId);
+  const weights = matrixView(backend.readSync(w.dataId), 0, patchSize(g), false);
+  const pixels = g.outHeight * g.outWidth;
+  const acc = new Float64Array(g.batch * g.outChannels * pixels);
+  const scratch = scratchFor(g);
+  for (let n = 0; n < g.batch; n++) {
+    const cols = columns(xValues, n, g, scratch);
+    gemm(g.outChannels, pixels, patchSize(g), weights, cols, acc, n * g.outChannels * pixels, pixels);
+  }
+  return outputInfo(backend, fromFloat64(acc, x.dtype), [g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
+};
+
+const conv2DBackpropFilter: KernelFn<'Conv2DBackpropFilter'> = ({ inputs: { x, dy }, attrs, backend }) => {
+  const g = convGeometry(x.shape, attrs.wShape, attrs);
+  const xValues = backend.readSync(x.dataId);
+  const dyValues = backend.readSync(dy.dataId);
+  const pixels = g.outHeight * g.outWidth;
+  const patch = patchSize(g);
+  const acc = new Float64Array(g.outChannels * patch);
+  const scratch = scratchFor(g);
+  for (let n = 0; n < g.batch; n++) {
+    const cols = columns(xValues, n, g, scratch);
+    const colsT: MatrixView = { ...cols, rowStride: cols.colStride, colStride: cols.rowStride };
+    const dyN = matrixView(dyValues, n * g.outChannels * pixels, pixels, false);
+    gemm(g.outChannels, patch, pixels, dyN, colsT, acc, 0, patch);
+  }
+  return outputInfo(backend, fromFloat64(acc, x.dtype), [...attrs.wShape], x.dtype);
+};
+
+const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ inputs: { dy, w }, attrs, backend }) => {
+  const g = convGeometry(attrs.xShape, w.shape, attrs);
+  const dyValues = backend.readSync(dy.dataId);
+  const patch = patchSize(g);
+  const weightsT = matrixView(backend.readSync(w.dataId), 0, patch, true);
+  const pixels = g.outHeight * g.outWidth;
+  const imageSize = g.inChannels * g.inHeight * g.inWidth;
+  const acc = new Float64Array(g.batch * imageSize);
+  const pointwise = isPointwise(g);
+  const dcols = pointwise ? undefined : new Float64Array(patch * pixels);
+  for (let n = 0; n < g.batch; n++) {
+    const dyN = matrixView(dyValues, n * g.outChannels * pixels, pixels, false);
+    if (dcols === undefined) {
+      // Pointwise: the column matrix is the image itself, so the GEMM lands directly in dx.
+      gemm(patch, pixels, g.outChannels, weightsT, dyN, acc, n * imageSize, pixels);
+    } else {
+      dcols.fill(0);
+      gemm(patch, pixels, g.outChannels, weightsT, dyN, dcols, 0, pixels);
+      col2im(dcols, g, acc, n * imageSize);
+    }
+  }
+  return outputInfo(backend, fromFloat64(acc, dy.dtype), [...attrs.xShape], dy.dtype);
+};
+
+export const convKernels = {
+  Conv2D: conv2D,
+  Conv2DBackpropInput: conv2DBackpropInput,
+  Conv2DBackpropFilter: conv2DBackpropFilter,
+};

@@ -1,0 +1,25 @@
+import type { KernelFn } from '../../backend';
+import type { KernelName } from '../../kernels/names';
+import { binaryKernels } from './binary';
+import { convKernels } from './conv';
+import { matmulKernels } from './matmul';
+import { poolKernels } from './pool';
+import { reduceKernels } from './reduce';
+import { shapeKernels } from './shape';
+import { softmaxCrossEntropyKernels } from './softmax-ce';
+import { unaryKernels } from './unary';
+
+/**
+ * Every kernel of the contract (a missing one is a compile error). They only use the `Backend` storage
+ * interface, so the engine can run them against any backend's data as the fallback.
+ */
+export const cpuKernels: { [K in KernelName]: KernelFn<K> } = {
+  ...binaryKernels,
+  ...unaryKernels,
+  ...reduceKernels,
+  ...shapeKernels,
+  ...matmulKernels,
+  ...convKernels,
+  ...poolKernels,
+  ...softmaxCrossEntropyKernels,
+};

@@ -1,0 +1,129 @@
+/** Elementwise kernels of one input. Output dtype = input dtype, except Cast. */
+import { type Backend, type KernelFn, outputInfo } from '../../backend';
+import type { TensorInfo, TypedArray } from '../../types';
+import { typedArrayFor } from '../../types';
+
+enum Op {
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Square,
+  IntSquare,
+  Relu,
+  Sigmoid,
+  Tanh,
+  LeakyRelu,
+  Clip,
+}
+
+/** One hand-written loop per op, for the same reason as in binary.ts. `p` and `q` are op parameters. */
+function runUnary(op: Op, x: TypedArray, out: TypedArray, p: number, q: number): void {
+  const n = out.length;
+  switch (op) {
+    case Op.Neg:
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return;
+    case Op.Exp:
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return;
+    case Op.Log:
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return;
+    case Op.Sqrt:
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return;
+    case Op.Abs:
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return;
+    case Op.Square:
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v * v;
+      }
+      return;
+    case Op.IntSquare:
+      // A product of two int32s is not exact in a double; imul wraps like int32 arithmetic.
+      for (let i = 0; i < n; i++) out[i] = Math.imul(x[i]!, x[i]!);
+      return;
+    case Op.Relu:
+      // Math.max passes NaN through, as torch.relu does.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = Math.max(v, 0);
+      }
+      return;
+    case Op.Sigmoid:
+      // exp of a negative argument only, so neither branch overflows for large |v|.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v >= 0) {
+          out[i] = 1 / (1 + Math.exp(-v));
+        } else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
+      }
+      return;
+    case Op.Tanh:
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return;
+    case Op.LeakyRelu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v < 0 ? p * v : v;
+      }
+      return;
+    case Op.Clip:
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v < p ? p : Math.min(v, q);
+      }
+      return;
+  }
+}
+
+function apply(backend: Backend, op: Op, x: TensorInfo, p = 0, q = 0): TensorInfo {
+  const out = typedArrayFor(
+    x.dtype,
+    x.shape.reduce((s, d) => s * d, 1),
+  );
+  runUnary(op, backend.readSync(x.dataId), out, p, q);
+  return outputInfo(backend, out, x.shape, x.dtype);
+}
+
+type PlainUnary = 'Neg' | 'Exp' | 'Log' | 'Sqrt' | 'Abs' | 'Relu' | 'Sigmoid' | 'Tanh';
+
+function unaryKernel<K extends PlainUnary>(op: Op): KernelFn<K> {
+  return ({ inputs: { x }, backend }) => apply(backend, op, x);
+}
+
+/**
+ * Typed-array assignment converts like a C cast with ToInt32 for int32: truncation toward zero (as
+ * torch's .to(torch.int32)), NaN to 0, and out-of-range values wrapped.
+ */
+const cast: KernelFn<'Cast'> = ({ inputs: { x }, attrs: { dtype }, backend }) => {
+  const values = backend.readSync(x.dataId);
+  const out = typedArrayFor(dtype, values.length);
+  out.set(values);
+  return outputInfo(backend, out, x.shape, dtype);
+};
+
+export const unaryKernels = {
+  Neg: unaryKernel<'Neg'>(Op.Neg),
+  Exp: unaryKernel<'Exp'>(Op.Exp),
+  Log: unaryKernel<'Log'>(Op.Log),
+  Sqrt: unaryKernel<'Sqrt'>(Op.Sqrt),
+  Abs: unaryKernel<'Abs'>(Op.Abs),
+  Square: (({ inputs: { x }, backend }) =>
+    apply(backend, x.dtype === 'int32' ? Op.IntSquare : Op.Square, x)) satisfies KernelFn<'Square'>,
+  Relu: unaryKernel<'Relu'>(Op.Relu),
+  Sigmoid: unaryKernel<'Sigmoid'>(Op.Sigmoid),
+  Tanh: unaryKernel<'Tanh'>(Op.Tanh),
+  LeakyRelu: (({ inputs: { x }, attrs: { alpha }, backend }) =>
+    apply(backend, Op.LeakyRelu, x, alpha)) satisfies KernelFn<'LeakyRelu'>,
+  Clip: (({ inputs: { x }, attrs: { min, max }, backend }) =>
+    apply(backend, Op.Clip, x, min, max)) satisfies KernelFn<'Clip'>,
+  Cast: cast,
+};
