@@ -1,3 +1,3 @@
-import { packageTests } from '../../tooling/config/vitest';
+import { packageTests } from '../../tooling/config/vitest.ts';
 
 export default packageTests('autograd');
