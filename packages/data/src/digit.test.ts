@@ -109,7 +109,9 @@ describe('preprocessDigit', () => {
     expect(compare(digit, preprocessDigitHost(bytes).data).cosine).toBeGreaterThan(0.9);
     const rgba = new Float32Array(4 * 784); // black strokes, alpha = ink, transparent elsewhere
     rgba.set(digit, 3 * 784);
-    expect(compare(digit, preprocessDigitHost({ data: rgba, shape: [4, 28, 28], dtype: 'float32' }).data).cosine).toBeGreaterThan(0.9);
+    expect(
+      compare(digit, preprocessDigitHost({ data: rgba, shape: [4, 28, 28], dtype: 'float32' }).data).cosine,
+    ).toBeGreaterThan(0.9);
     const batch = new Float32Array(2 * 784);
     batch.set(digit);
     batch.set(digitAt(1), 784);
@@ -120,7 +122,11 @@ describe('preprocessDigit', () => {
 
   it('blank or flat input gives zeros, bad shapes throw ShapeError', () => {
     for (const value of [0, 1, 0.5]) {
-      const out = preprocessDigitHost({ data: new Float32Array(50 * 40).fill(value), shape: [50, 40], dtype: 'float32' });
+      const out = preprocessDigitHost({
+        data: new Float32Array(50 * 40).fill(value),
+        shape: [50, 40],
+        dtype: 'float32',
+      });
       expect(out.data.every((v) => v === 0)).toBe(true);
     }
     const tiny = preprocessDigitHost({ data: Float32Array.from([0, 1, 0, 0]), shape: [2, 2], dtype: 'float32' });

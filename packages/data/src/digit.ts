@@ -144,7 +144,8 @@ function placeDigit(
   const cropH = bottom - top + 1;
   const cropW = right - left + 1;
   const crop = new Float32Array(cropH * cropW);
-  for (let y = 0; y < cropH; y++) crop.set(ink.subarray((top + y) * width + left, (top + y) * width + right + 1), y * cropW);
+  for (let y = 0; y < cropH; y++)
+    crop.set(ink.subarray((top + y) * width + left, (top + y) * width + right + 1), y * cropW);
   const factor = box / Math.max(cropH, cropW);
   const newH = Math.max(1, Math.min(box, Math.round(cropH * factor)));
   const newW = Math.max(1, Math.min(box, Math.round(cropW * factor)));

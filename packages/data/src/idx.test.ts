@@ -36,7 +36,13 @@ describe('parseIdx', () => {
   it('reads any rank, including rank 0 and empty dimensions', () => {
     expect(parseIdx(encodeIdx([7], [], 'ubyte')).shape).toEqual([]);
     expect(parseIdx(encodeIdx([], [3, 0, 2], 'int')).shape).toEqual([3, 0, 2]);
-    const rank4 = parseIdx(encodeIdx(Array.from({ length: 24 }, (_, i) => i), [2, 3, 2, 2], 'short'));
+    const rank4 = parseIdx(
+      encodeIdx(
+        Array.from({ length: 24 }, (_, i) => i),
+        [2, 3, 2, 2],
+        'short',
+      ),
+    );
     expect(rank4.shape).toEqual([2, 3, 2, 2]);
     expect(rank4.data[23]).toBe(23);
   });
@@ -55,7 +61,10 @@ describe('parseIdx on bad input', () => {
   const good = encodeIdx([1, 2, 3, 4, 5, 6], [2, 3], 'ubyte');
 
   it('names the source and the problem', () => {
-    expectFormatError(() => parseIdx(good.subarray(0, 14), { name: 'digits.idx' }), /readIdx\(digits\.idx\): truncated/);
+    expectFormatError(
+      () => parseIdx(good.subarray(0, 14), { name: 'digits.idx' }),
+      /readIdx\(digits\.idx\): truncated/,
+    );
     expectFormatError(() => parseIdx(new Uint8Array([0, 0])), /truncated/);
     expectFormatError(() => parseIdx(new Uint8Array([0, 0, 8, 3, 0, 0])), /truncated header/);
     expectFormatError(() => parseIdx(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 0])), /wrong magic number 0x01000801/);

@@ -6,12 +6,12 @@ import { type DType, type HostArray, type HostTensor, toTensor } from './host';
 export type IdxType = 'ubyte' | 'byte' | 'short' | 'int' | 'float' | 'double';
 
 const IDX_TYPES: Record<number, { type: IdxType; bytes: number; dtype: DType }> = {
-  0x08: { type: 'ubyte', bytes: 1, dtype: 'int32' },
-  0x09: { type: 'byte', bytes: 1, dtype: 'int32' },
-  0x0b: { type: 'short', bytes: 2, dtype: 'int32' },
-  0x0c: { type: 'int', bytes: 4, dtype: 'int32' },
-  0x0d: { type: 'float', bytes: 4, dtype: 'float32' },
-  0x0e: { type: 'double', bytes: 8, dtype: 'float64' },
+  8: { type: 'ubyte', bytes: 1, dtype: 'int32' },
+  9: { type: 'byte', bytes: 1, dtype: 'int32' },
+  11: { type: 'short', bytes: 2, dtype: 'int32' },
+  12: { type: 'int', bytes: 4, dtype: 'int32' },
+  13: { type: 'float', bytes: 4, dtype: 'float32' },
+  14: { type: 'double', bytes: 8, dtype: 'float64' },
 };
 
 /** What an IDX header says, checked against the bytes that follow it. */
@@ -128,7 +128,7 @@ export function encodeIdx(data: ArrayLike<number>, shape: readonly number[], typ
   const view = new DataView(out.buffer);
   out[2] = typeByte;
   out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d, false);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     const at = offset + i * info.bytes;

@@ -75,8 +75,16 @@ async function readMnist(dir: string, split: MnistSplit): Promise<MnistHost> {
   const images = parseIdxHeader(imageFile.bytes, { name: imageFile.path });
   const labels = parseIdxHeader(labelFile.bytes, { name: labelFile.path });
   const [count, height, width] = images.shape;
-  if (images.type !== 'ubyte' || count === undefined || height === undefined || width === undefined || images.shape.length !== 3) {
-    throw new FormatError(`loadMnist(${imageFile.path}): expected ubyte [N,H,W] images, got ${images.type} [${images.shape}]`);
+  if (
+    images.type !== 'ubyte' ||
+    count === undefined ||
+    height === undefined ||
+    width === undefined ||
+    images.shape.length !== 3
+  ) {
+    throw new FormatError(
+      `loadMnist(${imageFile.path}): expected ubyte [N,H,W] images, got ${images.type} [${images.shape}]`,
+    );
   }
   if (labels.type !== 'ubyte' || labels.shape.length !== 1 || labels.shape[0] !== count) {
     throw new FormatError(

@@ -23,7 +23,9 @@ function checkPngStructure(bytes: Uint8Array, what: string, maxPixels: number): 
     const length = view.getUint32(at, false);
     const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
     if (at + 12 + length > bytes.length) {
-      throw new FormatError(`${what}: truncated PNG: chunk ${type} claims ${length} bytes, ${bytes.length - at - 12} left`);
+      throw new FormatError(
+        `${what}: truncated PNG: chunk ${type} claims ${length} bytes, ${bytes.length - at - 12} left`,
+      );
     }
     if (chunks === 0) {
       if (type !== 'IHDR' || length !== 13) throw new FormatError(`${what}: corrupt PNG: first chunk is not IHDR`);

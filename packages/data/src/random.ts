@@ -55,7 +55,7 @@ export class Rng {
 
 /** Hashes a seed (any finite number, plus optional stream ids) into a 32-bit state. */
 export function mixSeed(seed: number, ...streams: number[]): number {
-  let h = splitmix32(Math.trunc(seed) >>> 0 ^ Math.trunc(seed / 4294967296));
+  let h = splitmix32((Math.trunc(seed) >>> 0) ^ Math.trunc(seed / 4294967296));
   for (const s of streams) h = splitmix32(h ^ (s >>> 0));
   return h;
 }

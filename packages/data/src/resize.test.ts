@@ -10,9 +10,10 @@ describe('resizeChannel', () => {
   it('inverts nearest-neighbour upscaling', () => {
     const src = Float32Array.from([0, 0.25, 0.5, 1]); // 2 x 2
     const big = new Float32Array(6 * 6);
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) big[y * 6 + x] = src[Math.floor(y / 3) * 2 + Math.floor(x / 3)]!;
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 6; x++) big[y * 6 + x] = src[Math.floor(y / 3) * 2 + Math.floor(x / 3)]!;
     const back = resizeChannel(big, 6, 6, 2, 2);
-    back.forEach((v, i) => expect(v).toBeCloseTo(src[i]!, 6));
+    for (const [i, v] of back.entries()) expect(v).toBeCloseTo(src[i]!, 6);
   });
 
   it('handles fractional factors and keeps the mean when shrinking', () => {

@@ -1,0 +1,165 @@
+import { ShapeError, ValueError } from '@nn/tensor';
+import type { Batch, HostBatch } from './dataset';
+import { type HostTensor, sizeOf } from './host';
+import { Rng } from './random';
+
+/** A batch transform that works on host memory before the batch becomes tensors (cheap, works everywhere). */
+export interface HostTransform {
+  readonly name: string;
+  applyHost(batch: HostBatch): HostBatch;
+}
+
+/** What DataLoader's `transform` option takes: a host transform, or any function of a tensor batch. */
+export type Transform = HostTransform | ((batch: Batch) => Batch);
+
+/** Runs a transform on a host batch and returns tensors. */
+export function applyTransform(
+  transform: Transform | undefined,
+  host: HostBatch,
+  toBatch: (host: HostBatch) => Batch,
+): Batch {
+  if (transform === undefined) return toBatch(host);
+  if (typeof transform === 'function') return transform(toBatch(host));
+  return toBatch(transform.applyHost(host));
+}
+
+/** Float32 data of x (int32 images are converted), safe to modify in place. */
+function floatX(x: HostTensor): HostTensor {
+  if (x.dtype !== 'int32') return x;
+  return { data: Float32Array.from(x.data), shape: x.shape, dtype: 'float32' };
+}
+
+/**
+ * x -> (x - mean) / std, with one value for all or one per channel (axis 1 of x [B, C, ...]).
+ * @example new DataLoader(train, { batchSize: 64, transform: normalize(0.1307, 0.3081) })
+ */
+export function normalize(mean: number | readonly number[], std: number | readonly number[]): HostTransform {
+  const means = typeof mean === 'number' ? [mean] : [...mean];
+  const stds = typeof std === 'number' ? [std] : [...std];
+  if (means.length !== stds.length || means.length === 0) {
+    throw new ValueError(
+      `normalize: mean and std need the same non-zero length, got ${means.length} and ${stds.length}`,
+    );
+  }
+  if (stds.some((s) => !(s > 0) || !Number.isFinite(s))) {
+    throw new ValueError(`normalize: std must be positive and finite, got [${stds.join(',')}]`);
+  }
+  return {
+    name: 'normalize',
+    applyHost(batch) {
+      const x = floatX(batch.x);
+      const channels = means.length;
+      if (channels > 1 && x.shape[1] !== channels) {
+        throw new ShapeError(`normalize: ${channels} channel means for x of shape [${x.shape.join(',')}]`);
+      }
+      const inner = channels > 1 ? sizeOf(x.shape.slice(2)) : x.data.length;
+      const data = x.data;
+      for (let i = 0; i < data.length; i++) {
+        const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
+        data[i] = (data[i]! - means[c]!) / stds[c]!;
+      }
+      return { x, y: batch.y };
+    },
+  };
+}
+
+/** Options of randomAffine. Each sample gets its own random shift, rotation and scale. */
+export interface RandomAffineOptions {
+  /** Largest shift in pixels along each axis (default 0). */
+  maxShift?: number;
+  /** Largest rotation in degrees, either way (default 0). */
+  maxRotationDeg?: number;
+  /** Range of the zoom factor (default [1, 1]). */
+  scale?: readonly [number, number];
+  /** Value for pixels that come from outside the image (default 0). */
+  fill?: number;
+  /** Seed: the same seed gives the same sequence of augmentations on every run (default 0). */
+  seed?: number;
+}
+
+/**
+ * Seeded random shift/rotation/zoom of images x [B, C, H, W] (bilinear sampling about the image centre).
+ * @example transform: randomAffine({ maxShift: 2, maxRotationDeg: 10, seed: 0 })
+ */
+export function randomAffine(options: RandomAffineOptions = {}): HostTransform {
+  const maxShift = options.maxShift ?? 0;
+  const maxRotation = ((options.maxRotationDeg ?? 0) * Math.PI) / 180;
+  const [scaleLow, scaleHigh] = options.scale ?? [1, 1];
+  const fill = options.fill ?? 0;
+  if (!(maxShift >= 0) || !(maxRotation >= 0) || !(scaleLow > 0) || !(scaleHigh >= scaleLow)) {
+    throw new ValueError(`randomAffine: bad options ${JSON.stringify(options)}`);
+  }
+  const rng = new Rng(options.seed ?? 0);
+  return {
+    name: 'randomAffine',
+    applyHost(batch) {
+      const x = floatX(batch.x);
+      if (x.shape.length < 3) {
+        throw new ShapeError(`randomAffine: expected images [B, C, H, W] or [B, H, W], got [${x.shape.join(',')}]`);
+      }
+      const height = x.shape[x.shape.length - 2]!;
+      const width = x.shape[x.shape.length - 1]!;
+      const samples = x.shape[0]!;
+      const planes = x.data.length / (samples * height * width);
+      const out = new Float32Array(x.data.length);
+      for (let s = 0; s < samples; s++) {
+        const angle = rng.uniform(-maxRotation, maxRotation);
+        const zoom = rng.uniform(scaleLow, scaleHigh);
+        const dx = rng.uniform(-maxShift, maxShift);
+        const dy = rng.uniform(-maxShift, maxShift);
+        for (let p = 0; p < planes; p++) {
+          const offset = (s * planes + p) * height * width;
+          warpPlane(x.data, out, offset, height, width, angle, zoom, dx, dy, fill);
+        }
+      }
+      return {
+        x: { data: x.dtype === 'float64' ? Float64Array.from(out) : out, shape: x.shape, dtype: x.dtype },
+        y: batch.y,
+      };
+    },
+  };
+}
+
+/** Inverse-maps every output pixel through the affine transform and samples the input bilinearly. */
+function warpPlane(
+  src: ArrayLike<number>,
+  dst: Float32Array,
+  offset: number,
+  height: number,
+  width: number,
+  angle: number,
+  zoom: number,
+  dx: number,
+  dy: number,
+  fill: number,
+): void {
+  const cx = (width - 1) / 2;
+  const cy = (height - 1) / 2;
+  const cos = Math.cos(angle) / zoom;
+  const sin = Math.sin(angle) / zoom;
+  const at = (y: number, x: number) =>
+    x < 0 || y < 0 || x >= width || y >= height ? fill : src[offset + y * width + x]!;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = x - cx - dx;
+      const v = y - cy - dy;
+      const sx = cos * u + sin * v + cx;
+      const sy = -sin * u + cos * v + cy;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const tx = sx - x0;
+      const ty = sy - y0;
+      const top = at(y0, x0) * (1 - tx) + at(y0, x0 + 1) * tx;
+      const bottom = at(y0 + 1, x0) * (1 - tx) + at(y0 + 1, x0 + 1) * tx;
+      dst[offset + y * width + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
+}
+
+/** Chains host transforms left to right. */
+export function compose(...transforms: HostTransform[]): HostTransform {
+  return {
+    name: `compose(${transforms.map((t) => t.name).join(', ')})`,
+    applyHost: (batch) => transforms.reduce((b, t) => t.applyHost(b), batch),
+  };
+}
