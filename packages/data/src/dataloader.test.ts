@@ -6,8 +6,15 @@ import { type Dataset, type Sample, TensorDataset } from './dataset';
 const N = 10;
 const dataset = () =>
   new TensorDataset(
-    tensor(Float32Array.from({ length: N * 2 }, (_, i) => i), [N, 2]),
-    tensor(Int32Array.from({ length: N }, (_, i) => i), [N], 'int32'),
+    tensor(
+      Float32Array.from({ length: N * 2 }, (_, i) => i),
+      [N, 2],
+    ),
+    tensor(
+      Int32Array.from({ length: N }, (_, i) => i),
+      [N],
+      'int32',
+    ),
   );
 const labelsOf = (loader: DataLoader) => [...loader].map((b) => Array.from(b.y.dataSync()));
 
@@ -65,7 +72,14 @@ describe('DataLoader', () => {
     };
     const loader = new DataLoader(generic, {
       batchSize: 2,
-      transform: ({ x, y }) => ({ x, y: tensor(Int32Array.from(y.dataSync(), (v) => v + 100), [...y.shape], 'int32') }),
+      transform: ({ x, y }) => ({
+        x,
+        y: tensor(
+          Int32Array.from(y.dataSync(), (v) => v + 100),
+          [...y.shape],
+          'int32',
+        ),
+      }),
     });
     const batches = [...loader];
     expect(batches[1]!.x.shape).toEqual([2, 2]);

@@ -2,7 +2,11 @@ import { IndexError, ShapeError, tensor, ValueError } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { type Dataset, type Sample, Subset, TensorDataset } from './dataset';
 
-const xs = () => tensor(Float32Array.from({ length: 12 }, (_, i) => i), [4, 3]);
+const xs = () =>
+  tensor(
+    Float32Array.from({ length: 12 }, (_, i) => i),
+    [4, 3],
+  );
 const ys = () => tensor(Int32Array.from([10, 11, 12, 13]), [4], 'int32');
 
 describe('TensorDataset', () => {
