@@ -310,14 +310,23 @@ async function main() {
   const keep = args.includes('--keep');
   const only = args.filter((arg) => !arg.startsWith('--'));
   const packagesDir = join(root, 'packages');
-  const packages = readdirSync(packagesDir, { withFileTypes: true })
+  let packages = readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, 'package.json')))
     .map((entry) => {
       const dir = join(packagesDir, entry.name);
       return { dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) };
     })
-    .filter(({ manifest }) => !manifest.private && (only.length === 0 || only.includes(manifest.name)))
+    .filter(({ manifest }) => !manifest.private)
     .sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
+  // Checking a few packages still packs their @nn dependencies: npm must never look for those on the registry.
+  const wanted = new Set(only.length > 0 ? only : packages.map(({ manifest }) => manifest.name));
+  for (const name of wanted) {
+    const manifest = packages.find((p) => p.manifest.name === name)?.manifest;
+    for (const dep of Object.keys({ ...manifest?.dependencies, ...manifest?.peerDependencies })) {
+      if (dep.startsWith('@nn/')) wanted.add(dep);
+    }
+  }
+  packages = packages.filter(({ manifest }) => wanted.has(manifest.name));
   if (packages.length === 0) {
     console.error('check-packages: no publishable package matched');
     process.exit(1);
@@ -339,6 +348,7 @@ async function main() {
         cwd: dir,
       });
       const result = { name: manifest.name, version: manifest.version, dir, manifest, problems: {} };
+      if (!existsSync(join(dir, 'dist'))) return { ...result, packError: 'no dist/: run `pnpm run build` first' };
       const json = output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1);
       if (status !== 0 || !json) return { ...result, packError: output.trim() || `pnpm pack exited ${status}` };
       return { ...result, tarball: JSON.parse(json).filename };
