@@ -43,7 +43,7 @@ describe('randomAffine', () => {
     expect(Array.from(out.x.data)).toEqual(Array.from(image().x.data));
   });
 
-  it('shifts keep an interior dot's mass, rotation keeps the centre, same seed = same result', () => {
+  it('shifts keep the mass of an interior dot, rotation keeps the centre, same seed = same result', () => {
     const shifted = randomAffine({ maxShift: 3, seed: 1 }).applyHost(image()).x.data;
     const again = randomAffine({ maxShift: 3, seed: 1 }).applyHost(image()).x.data;
     expect(Array.from(shifted)).toEqual(Array.from(again));
