@@ -1,0 +1,39 @@
+/** The shape of a gradient rule: the vector-Jacobian product of one kernel, written with public ops. */
+import type { KernelAttrs, KernelInputs, KernelName, Tensor, TensorInfo } from '@nn/tensor';
+
+/** A kernel's inputs as the rule sees them: tensors, or lists of tensors (Concat). */
+export type RuleInputs<K extends KernelName> = {
+  [P in keyof KernelInputs<K>]: KernelInputs<K>[P] extends readonly TensorInfo[] ? readonly Tensor[] : Tensor;
+};
+
+/**
+ * One thunk per input that can receive a gradient. The backward pass calls only the thunks of inputs that
+ * depend on what is being differentiated, so e.g. `x @ W` never computes the gradient of a data batch `x`.
+ */
+export type InputGrads<K extends KernelName> = {
+  [P in keyof KernelInputs<K>]?: () => KernelInputs<K>[P] extends readonly TensorInfo[] ? readonly Tensor[] : Tensor;
+};
+
+export interface GradContext<K extends KernelName> {
+  /** The gradient of the scalar result with respect to the kernel's output (same shape as `output`). */
+  dy: Tensor;
+  /** Inputs listed in `save` hold their values; the others may only be asked for `shape` and `dtype`. */
+  inputs: RuleInputs<K>;
+  /** Holds its values when `saveOutput` is set; otherwise only `shape` and `dtype` may be read. */
+  output: Tensor;
+  attrs: KernelAttrs<K>;
+}
+
+export interface GradRule<K extends KernelName> {
+  /** Inputs whose values the vector-Jacobian product reads (the tape keeps them alive until backward). */
+  readonly save?: readonly (keyof KernelInputs<K> & string)[];
+  /** Whether the product reads the output's values. */
+  readonly saveOutput?: boolean;
+  readonly vjp: (context: GradContext<K>) => InputGrads<K>;
+}
+
+/** Kernels with no gradient: their outputs are constants for autograd. */
+export const NOT_DIFFERENTIABLE = 'not-differentiable';
+export type NotDifferentiable = typeof NOT_DIFFERENTIABLE;
+
+export type GradRules = { readonly [K in KernelName]: GradRule<K> | NotDifferentiable };

@@ -1,0 +1,109 @@
+/**
+ * The tape: a KernelRecorder that keeps, for every kernel run on tensors that depend on the watched ones,
+ * what its gradient rule needs. Saved tensors are `engine.share` copies, so a `tidy` or `dispose` inside
+ * the differentiated function cannot free data the backward pass still reads.
+ */
+import { engine, type KernelName, type KernelRecord, type KernelRecorder, type Tensor } from '@nn/tensor';
+import { gradRules } from './grads';
+import type { GradRule } from './grads/types';
+
+/** One recorded kernel. */
+export interface TapeNode {
+  readonly kernelName: KernelName;
+  readonly rule: GradRule<KernelName>;
+  /** The inputs as the rule reads them: saved copies, or the original tensors when only their shape is used. */
+  readonly inputs: Record<string, Tensor | readonly Tensor[]>;
+  /** The ids the gradients of the inputs are accumulated under (the original tensors' ids). */
+  readonly inputIds: Record<string, number | readonly number[]>;
+  readonly attrs: object;
+  readonly output: Tensor;
+  readonly outputId: number;
+  /** Copies this node holds, released once its gradient is computed. */
+  readonly saved: Tensor[];
+}
+
+/**
+ * Saved copies remember the tensor they copy, so that an enclosing tape (nested `grad`) sees the backward
+ * pass of an inner one as operating on the original tensors: that is what makes second derivatives work.
+ */
+const originOf = new WeakMap<Tensor, number>();
+
+/** The id gradients of `t` are accumulated under. */
+export function idOf(t: Tensor): number {
+  return originOf.get(t) ?? t.id;
+}
+
+function save(t: Tensor, into: Tensor[]): Tensor {
+  const copy = engine.share(t);
+  originOf.set(copy, idOf(t));
+  into.push(copy);
+  return copy;
+}
+
+export class Tape implements KernelRecorder {
+  readonly nodes: TapeNode[] = [];
+  /** Ids of the tensors being differentiated and of every recorded output (all depend on the former). */
+  readonly watched = new Set<number>();
+  private disposed = false;
+
+  constructor(wrt: readonly Tensor[]) {
+    for (const t of wrt) this.watched.add(idOf(t));
+  }
+
+  record({ kernelName, inputs, attrs, output }: KernelRecord): void {
+    if (output.dtype === 'int32') return;
+    const rule = gradRules[kernelName];
+    if (typeof rule === 'string') return;
+    if (!this.dependsOnWatched(inputs)) return;
+    const anyRule = rule as GradRule<KernelName>;
+    const saved: Tensor[] = [];
+    const keep = anyRule.save as readonly string[] | undefined;
+    const ruleInputs: Record<string, Tensor | readonly Tensor[]> = {};
+    const inputIds: Record<string, number | readonly number[]> = {};
+    for (const name in inputs) {
+      const value = inputs[name]!;
+      const saveIt = keep !== undefined && keep.includes(name);
+      if (isTensorList(value)) {
+        inputIds[name] = value.map(idOf);
+        ruleInputs[name] = saveIt ? value.map((t) => save(t, saved)) : value;
+      } else {
+        inputIds[name] = idOf(value);
+        ruleInputs[name] = saveIt ? save(value, saved) : value;
+      }
+    }
+    const outputId = output.id;
+    this.nodes.push({
+      kernelName,
+      rule: anyRule,
+      inputs: ruleInputs,
+      inputIds,
+      attrs,
+      output: anyRule.saveOutput ? save(output, saved) : output,
+      outputId,
+      saved,
+    });
+    this.watched.add(outputId);
+  }
+
+  private dependsOnWatched(inputs: KernelRecord['inputs']): boolean {
+    for (const name in inputs) {
+      const value = inputs[name]!;
+      if (isTensorList(value)) {
+        for (const t of value) if (this.watched.has(idOf(t))) return true;
+      } else if (this.watched.has(idOf(value))) return true;
+    }
+    return false;
+  }
+
+  /** Releases every saved copy (safe to call twice). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const node of this.nodes) for (const t of node.saved) t.dispose();
+    this.nodes.length = 0;
+  }
+}
+
+function isTensorList(value: Tensor | readonly Tensor[]): value is readonly Tensor[] {
+  return Array.isArray(value);
+}
