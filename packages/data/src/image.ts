@@ -2,6 +2,7 @@ import { FormatError, NNError, type Tensor } from '@nn/tensor';
 import { asBytes } from './bytes';
 import { type HostTensor, toTensor } from './host';
 import { decodeJpeg, isJpeg } from './jpeg';
+import { importNode } from './node';
 import { decodePng, isPng } from './png';
 
 /** Options for image decoding. `name` is used in error messages; `maxPixels` guards against absurd headers. */
@@ -77,7 +78,7 @@ async function readSource(source: string | URL, name: string): Promise<Uint8Arra
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return new Uint8Array(await response.arrayBuffer());
     }
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
     return await readFile(source);
   } catch (error) {
     throw new NNError(`imageToTensor(${name}): cannot read: ${(error as Error).message}`, { cause: error });

