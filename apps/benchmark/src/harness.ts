@@ -1,0 +1,164 @@
+/**
+ * The timing core. Every cell (one library on one workload) is warmed up, checked against the reference
+ * cell for agreement, then timed in repetitions interleaved across libraries, so that a slow phase of the
+ * machine hurts every library alike. Each timed run includes reading the result back.
+ */
+
+/** A prepared cell: inputs allocated, ready to run many times. */
+export interface PreparedCell {
+  /** One unit of work, including reading its result back to JS. */
+  run(): Promise<void> | void;
+  /** The result of one run, flat, for the agreement check (optional for training cells). */
+  output?(): Promise<Float32Array | number[]> | Float32Array | number[];
+  /** Extra facts to show beside the timing (e.g. accuracy after an epoch). */
+  facts?(): Promise<Record<string, number | string>> | Record<string, number | string>;
+  dispose?(): Promise<void> | void;
+}
+
+/** A library's way of doing a workload, or the reason it cannot. */
+export type CellFactory = (() => Promise<PreparedCell>) | { unavailable: string };
+
+export interface Workload {
+  id: string;
+  title: string;
+  /** What the value column means: 'GFLOP/s', 'samples/s', 'ms'. */
+  unit: string;
+  /** Work per run in the unit's numerator (FLOPs, samples); for 'ms' this is unused. */
+  workPerRun: number;
+  /** For 'ms' rows lower is better; for rates higher is. */
+  lowerIsBetter?: boolean;
+  /** Relative+absolute tolerance of the agreement check. */
+  tolerance?: number;
+  cells: Record<string, CellFactory>;
+}
+
+export interface CellResult {
+  library: string;
+  status: 'ok' | 'unavailable' | 'failed' | 'disagrees';
+  reason?: string;
+  /** Seconds per run over the repetitions. */
+  times?: number[];
+  median?: number;
+  min?: number;
+  max?: number;
+  facts?: Record<string, number | string>;
+}
+
+export interface WorkloadResult {
+  id: string;
+  title: string;
+  unit: string;
+  workPerRun: number;
+  lowerIsBetter: boolean;
+  cells: CellResult[];
+}
+
+export interface TimingOptions {
+  warmup: number;
+  repetitions: number;
+  /** Stop repeating a cell once it has used this many seconds (slow peers), after at least 1 run. */
+  maxSecondsPerCell: number;
+  log?: (line: string) => void;
+}
+
+/** Converts a time per run into the workload's unit (a rate, or milliseconds). */
+export function valueOf(workload: Pick<Workload, 'unit' | 'workPerRun'>, seconds: number): number {
+  if (workload.unit === 'ms') return seconds * 1e3;
+  if (workload.unit === 'GFLOP/s') return workload.workPerRun / seconds / 1e9;
+  return workload.workPerRun / seconds;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Largest |a-b| / (1 + |b|) over the elements, or Infinity on a length mismatch. */
+export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const error = Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!));
+    if (!(error <= worst)) worst = Number.isNaN(error) ? Number.POSITIVE_INFINITY : error;
+  }
+  return worst;
+}
+
+const now = () => performance.now() / 1e3;
+
+export async function runWorkload(workload: Workload, options: TimingOptions): Promise<WorkloadResult> {
+  const log = options.log ?? (() => undefined);
+  const results = new Map<string, CellResult>();
+  const prepared = new Map<string, PreparedCell>();
+  let reference: { library: string; values: ArrayLike<number> } | null = null;
+
+  for (const [library, factory] of Object.entries(workload.cells)) {
+    if (typeof factory !== 'function') {
+      results.set(library, { library, status: 'unavailable', reason: factory.unavailable });
+      continue;
+    }
+    try {
+      const cell = await factory();
+      for (let i = 0; i < options.warmup; i++) await cell.run();
+      if (cell.output) {
+        const values = await cell.output();
+        if (!reference) reference = { library, values };
+        else {
+          const error = maxRelativeError(values, reference.values);
+          if (error > (workload.tolerance ?? 1e-3)) {
+            results.set(library, {
+              library,
+              status: 'disagrees',
+              reason: `max relative error ${error.toExponential(2)} against ${reference.library}`,
+            });
+            await cell.dispose?.();
+            continue;
+          }
+        }
+      }
+      prepared.set(library, cell);
+      results.set(library, { library, status: 'ok', times: [] });
+    } catch (error) {
+      results.set(library, {
+        library,
+        status: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  const spent = new Map<string, number>();
+  for (let rep = 0; rep < options.repetitions; rep++) {
+    for (const [library, cell] of prepared) {
+      if ((spent.get(library) ?? 0) > options.maxSecondsPerCell && rep > 0) continue;
+      const start = now();
+      await cell.run();
+      const seconds = now() - start;
+      spent.set(library, (spent.get(library) ?? 0) + seconds);
+      results.get(library)!.times!.push(seconds);
+    }
+  }
+
+  for (const [library, cell] of prepared) {
+    const result = results.get(library)!;
+    const times = result.times!;
+    result.median = median(times);
+    result.min = Math.min(...times);
+    result.max = Math.max(...times);
+    try {
+      if (cell.facts) result.facts = await cell.facts();
+    } finally {
+      await cell.dispose?.();
+    }
+    log(`  ${workload.id} ${library}: ${valueOf(workload, result.median).toFixed(2)} ${workload.unit}`);
+  }
+  return {
+    id: workload.id,
+    title: workload.title,
+    unit: workload.unit,
+    workPerRun: workload.workPerRun,
+    lowerIsBetter: workload.lowerIsBetter ?? workload.unit === 'ms',
+    cells: [...results.values()],
+  };
+}

@@ -1,0 +1,148 @@
+/** Turning results into the terminal table, results/<date>.json, results/latest.md and an SVG of the ratios. */
+import { type CellResult, valueOf, type WorkloadResult } from './harness';
+
+export interface Environment {
+  date: string;
+  cpu: string;
+  cores: number;
+  node: string;
+  platform: string;
+  threads: Record<string, number | string>;
+  quick: boolean;
+}
+
+export interface Ratio {
+  workload: string;
+  nnBest: string;
+  peer: string;
+  /** How many times faster @nn's best backend is than the peer (> 1 means @nn wins). */
+  ratio: number;
+}
+
+function value(result: WorkloadResult, cell: CellResult): number | null {
+  if (cell.status !== 'ok' || cell.median === undefined) return null;
+  return valueOf(result, cell.median);
+}
+
+export function formatValue(v: number | null): string {
+  if (v === null) return '';
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+function cellText(result: WorkloadResult, cell: CellResult): string {
+  const v = value(result, cell);
+  if (v === null) return `${cell.status}: ${cell.reason ?? ''}`;
+  const spread =
+    cell.times && cell.times.length > 1
+      ? ` (${formatValue(valueOf(result, cell.max!))}..${formatValue(valueOf(result, cell.min!))})`
+      : '';
+  const facts = cell.facts
+    ? Object.entries(cell.facts)
+        .map(([k, f]) => ` ${k}=${typeof f === 'number' ? formatValue(f) : f}`)
+        .join('')
+    : '';
+  return `${formatValue(v)}${spread}${facts}`;
+}
+
+export function ratios(results: readonly WorkloadResult[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const result of results) {
+    const values = result.cells.map((c) => ({ cell: c, v: value(result, c) }));
+    const nn = values.filter((x) => x.cell.library.startsWith('nn:') && x.v !== null);
+    if (nn.length === 0) continue;
+    const better = (a: number, b: number) => (result.lowerIsBetter ? a < b : a > b);
+    const best = nn.reduce((a, b) => (better(b.v!, a.v!) ? b : a));
+    for (const peer of values) {
+      if (peer.cell.library.startsWith('nn:') || peer.v === null) continue;
+      const ratio = result.lowerIsBetter ? peer.v / best.v! : best.v! / peer.v;
+      out.push({ workload: result.id, nnBest: best.cell.library, peer: peer.cell.library, ratio });
+    }
+  }
+  return out;
+}
+
+export function markdownReport(env: Environment, results: readonly WorkloadResult[]): string {
+  const libraries = [...new Set(results.flatMap((r) => r.cells.map((c) => c.library)))];
+  const lines = [
+    `# @nn benchmark, ${env.date}${env.quick ? ' (quick)' : ''}`,
+    '',
+    `CPU: ${env.cpu} (${env.cores} cores), Node ${env.node}, ${env.platform}. Threads: ${Object.entries(env.threads)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}.`,
+    'Median over interleaved repetitions (slowest..fastest in brackets); data read back inside every timed run.',
+    '',
+    `| workload | unit | ${libraries.join(' | ')} |`,
+    `|---|---|${libraries.map(() => '---').join('|')}|`,
+  ];
+  for (const result of results) {
+    const row = libraries.map((lib) => {
+      const cell = result.cells.find((c) => c.library === lib);
+      return cell ? cellText(result, cell).replaceAll('|', '/') : '';
+    });
+    lines.push(`| ${result.title} | ${result.unit} | ${row.join(' | ')} |`);
+  }
+  const rs = ratios(results);
+  if (rs.length) {
+    lines.push(
+      '',
+      '## Ratios: @nn best backend vs each peer (> 1: @nn faster)',
+      '',
+      '| workload | @nn | peer | ratio |',
+      '|---|---|---|---|',
+    );
+    for (const r of rs) lines.push(`| ${r.workload} | ${r.nnBest} | ${r.peer} | ${r.ratio.toFixed(2)}x |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A horizontal bar chart of the ratios on a log scale, as a standalone SVG. */
+export function ratioChart(rs: readonly Ratio[]): string {
+  const rowHeight = 18;
+  const labelWidth = 330;
+  const plotWidth = 420;
+  const height = 40 + rs.length * rowHeight;
+  const maxLog = Math.max(1, ...rs.map((r) => Math.abs(Math.log10(Math.max(r.ratio, 1e-6)))));
+  const center = labelWidth + plotWidth / 2;
+  const scale = plotWidth / 2 / maxLog;
+  const escape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+  const bars = rs.map((r, i) => {
+    const y = 30 + i * rowHeight;
+    const length = Math.log10(Math.max(r.ratio, 1e-6)) * scale;
+    const x = length >= 0 ? center : center + length;
+    const color = r.ratio >= 1 ? '#2e7d32' : '#c62828';
+    return [
+      `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escape(`${r.workload}: ${r.nnBest} vs ${r.peer}`)}</text>`,
+      `<rect x="${x.toFixed(1)}" y="${y + 2}" width="${Math.abs(length).toFixed(1)}" height="${rowHeight - 5}" fill="${color}"/>`,
+      `<text x="${(length >= 0 ? center + length + 4 : center + 4).toFixed(1)}" y="${y + 12}">${r.ratio.toFixed(2)}x</text>`,
+    ].join('');
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + plotWidth + 60}" height="${height}" font-family="sans-serif" font-size="11">`,
+    '<text x="8" y="16" font-size="13">@nn best backend vs peers (log scale; right of the line: @nn faster)</text>',
+    `<line x1="${center}" y1="24" x2="${center}" y2="${height - 4}" stroke="#555"/>`,
+    ...bars,
+    '</svg>',
+  ].join('\n');
+}
+
+/** The terminal table: one row per workload, one column per library. */
+export function terminalTable(results: readonly WorkloadResult[]): string {
+  const libraries = [...new Set(results.flatMap((r) => r.cells.map((c) => c.library)))];
+  const rows = [['workload', 'unit', ...libraries]];
+  for (const result of results) {
+    rows.push([
+      result.id,
+      result.unit,
+      ...libraries.map((lib) => {
+        const cell = result.cells.find((c) => c.library === lib);
+        if (!cell) return '';
+        const v = value(result, cell);
+        return v === null ? cell.status : formatValue(v);
+      }),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
