@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxRelativeError, median, runWorkload, valueOf, type Workload } from './harness';
+import { maxRelativeError, median, runWorkload, unitValue, type Workload } from './harness';
 import { markdownReport, ratioChart, ratios } from './report';
 
 const timing = { warmup: 1, repetitions: 3, maxSecondsPerCell: 10 };
@@ -11,8 +11,8 @@ describe('harness', () => {
     expect(maxRelativeError([1, 2], [1, 2.5])).toBeCloseTo(0.5 / 3.5);
     expect(maxRelativeError([1], [1, 2])).toBe(Number.POSITIVE_INFINITY);
     expect(maxRelativeError([Number.NaN], [1])).toBe(Number.POSITIVE_INFINITY);
-    expect(valueOf({ unit: 'GFLOP/s', workPerRun: 2e9 }, 0.5)).toBe(4);
-    expect(valueOf({ unit: 'ms', workPerRun: 1 }, 0.25)).toBe(250);
+    expect(unitValue({ unit: 'GFLOP/s', workPerRun: 2e9 }, 0.5)).toBe(4);
+    expect(unitValue({ unit: 'ms', workPerRun: 1 }, 0.25)).toBe(250);
   });
 
   it('times every available cell, flags disagreement and failures, and keeps unavailable reasons', async () => {

@@ -62,7 +62,7 @@ export interface TimingOptions {
 }
 
 /** Converts a time per run into the workload's unit (a rate, or milliseconds). */
-export function valueOf(workload: Pick<Workload, 'unit' | 'workPerRun'>, seconds: number): number {
+export function unitValue(workload: Pick<Workload, 'unit' | 'workPerRun'>, seconds: number): number {
   if (workload.unit === 'ms') return seconds * 1e3;
   if (workload.unit === 'GFLOP/s') return workload.workPerRun / seconds / 1e9;
   return workload.workPerRun / seconds;
@@ -151,7 +151,7 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
     } finally {
       await cell.dispose?.();
     }
-    log(`  ${workload.id} ${library}: ${valueOf(workload, result.median).toFixed(2)} ${workload.unit}`);
+    log(`  ${workload.id} ${library}: ${unitValue(workload, result.median).toFixed(2)} ${workload.unit}`);
   }
   return {
     id: workload.id,

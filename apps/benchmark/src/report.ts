@@ -1,5 +1,5 @@
 /** Turning results into the terminal table, results/<date>.json, results/latest.md and an SVG of the ratios. */
-import { type CellResult, valueOf, type WorkloadResult } from './harness';
+import { type CellResult, unitValue, type WorkloadResult } from './harness';
 
 export interface Environment {
   date: string;
@@ -21,7 +21,7 @@ export interface Ratio {
 
 function value(result: WorkloadResult, cell: CellResult): number | null {
   if (cell.status !== 'ok' || cell.median === undefined) return null;
-  return valueOf(result, cell.median);
+  return unitValue(result, cell.median);
 }
 
 export function formatValue(v: number | null): string {
@@ -36,7 +36,7 @@ function cellText(result: WorkloadResult, cell: CellResult): string {
   if (v === null) return `${cell.status}: ${cell.reason ?? ''}`;
   const spread =
     cell.times && cell.times.length > 1
-      ? ` (${formatValue(valueOf(result, cell.max!))}..${formatValue(valueOf(result, cell.min!))})`
+      ? ` (${formatValue(unitValue(result, cell.max!))}..${formatValue(unitValue(result, cell.min!))})`
       : '';
   const facts = cell.facts
     ? Object.entries(cell.facts)
@@ -106,14 +106,14 @@ export function ratioChart(rs: readonly Ratio[]): string {
   const maxLog = Math.max(1, ...rs.map((r) => Math.abs(Math.log10(Math.max(r.ratio, 1e-6)))));
   const center = labelWidth + plotWidth / 2;
   const scale = plotWidth / 2 / maxLog;
-  const escape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+  const escapeXml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
   const bars = rs.map((r, i) => {
     const y = 30 + i * rowHeight;
     const length = Math.log10(Math.max(r.ratio, 1e-6)) * scale;
     const x = length >= 0 ? center : center + length;
     const color = r.ratio >= 1 ? '#2e7d32' : '#c62828';
     return [
-      `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escape(`${r.workload}: ${r.nnBest} vs ${r.peer}`)}</text>`,
+      `<text x="${labelWidth - 6}" y="${y + 12}" text-anchor="end">${escapeXml(`${r.workload}: ${r.nnBest} vs ${r.peer}`)}</text>`,
       `<rect x="${x.toFixed(1)}" y="${y + 2}" width="${Math.abs(length).toFixed(1)}" height="${rowHeight - 5}" fill="${color}"/>`,
       `<text x="${(length >= 0 ? center + length + 4 : center + 4).toFixed(1)}" y="${y + 12}">${r.ratio.toFixed(2)}x</text>`,
     ].join('');
