@@ -22,11 +22,12 @@ const KC = 256;
 const MC = 128;
 const NC = 1024;
 
-let packedA = new Float64Array(MC * KC);
-let packedB = new Float64Array(KC * NC);
+// Grown on demand and reused across calls: packing is on the hot path, allocation need not be.
+let packedA = new Float64Array(0);
+let packedB = new Float64Array(0);
 
 /**
- * c[cOffset + i * ldc + j] = c[cOffset + i * ldc + j]! + sum_p a(i, p) * b(p, j) for i < m, j < n, p < k.
+ * c[cOffset + i * ldc + j] += sum_p a(i, p) * b(p, j) for i < m, j < n, p < k.
  * `c` must hold the initial values (usually zeros); it is a Float64Array so K-blocks accumulate exactly.
  */
 export function gemm(
