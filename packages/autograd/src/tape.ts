@@ -3,9 +3,26 @@
  * what its gradient rule needs. Saved tensors are `engine.share` copies, so a `tidy` or `dispose` inside
  * the differentiated function cannot free data the backward pass still reads.
  */
-import { engine, type KernelName, type KernelRecord, type KernelRecorder, type Tensor } from '@nn/tensor';
+import { engine, type KernelName, type KernelRecord, type KernelRecorder, NNError, type Tensor } from '@nn/tensor';
 import { gradRules } from './grads';
 import type { GradRule } from './grads/types';
+
+/**
+ * Kernels marked not differentiable whose gradient is not zero, only unimplemented: if a gradient ever
+ * reaches one (a second derivative through max-pooling), the backward pass fails loudly instead of
+ * treating it as a constant.
+ */
+const UNSUPPORTED: Partial<Record<KernelName, string>> = {
+  MaxPool2DBackward: 'second derivatives through maxPool2d are not supported',
+};
+
+function unsupportedRule(kernelName: KernelName, reason: string): GradRule<KernelName> {
+  return {
+    vjp: () => {
+      throw new NNError(`grad: kernel ${kernelName} has no gradient: ${reason}`);
+    },
+  };
+}
 
 /** One recorded kernel. */
 export interface TapeNode {
@@ -52,10 +69,14 @@ export class Tape implements KernelRecorder {
 
   record({ kernelName, inputs, attrs, output }: KernelRecord): void {
     if (output.dtype === 'int32') return;
-    const rule = gradRules[kernelName];
-    if (typeof rule === 'string') return;
+    let rule = gradRules[kernelName] as GradRule<KernelName> | string;
+    if (typeof rule === 'string') {
+      const reason = UNSUPPORTED[kernelName];
+      if (reason === undefined) return;
+      rule = unsupportedRule(kernelName, reason);
+    }
     if (!this.dependsOnWatched(inputs)) return;
-    const anyRule = rule as GradRule<KernelName>;
+    const anyRule = rule;
     const saved: Tensor[] = [];
     const keep = anyRule.save as readonly string[] | undefined;
     const ruleInputs: Record<string, Tensor | readonly Tensor[]> = {};

@@ -47,7 +47,11 @@ export function gradcheck(
       );
     }
   });
-  const analytic = tidy(() => grad(f)(...inputs)).map((g) => {
+  const analytic = tidy(() => grad(f)(...inputs)).map((g, i) => {
+    const input = inputs[i]!;
+    if (g.shape.length !== input.shape.length || g.shape.some((d, axis) => d !== input.shape[axis])) {
+      throw new GradcheckError(`gradcheck: the gradient of input ${i} has shape [${g.shape}], not the input's [${input.shape}]`);
+    }
     const values = g.dataSync();
     g.dispose();
     return values;

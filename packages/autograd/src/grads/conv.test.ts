@@ -1,0 +1,40 @@
+import { avgPool2d, avgPool2dBackward, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPool2d } from '@nn/tensor';
+import { describe, it } from 'vitest';
+import { check, distinct, f64 } from '../test-utils';
+
+describe('conv2d gradients', () => {
+  it('stride 1, no padding', () => {
+    check((x, w) => conv2d(x, w), [f64([2, 2, 5, 5], 100), f64([3, 2, 3, 3], 101)]);
+  });
+  it('stride 2 with padding, non-square kernel', () => {
+    check((x, w) => conv2d(x, w, { stride: 2, padding: 1 }), [f64([1, 2, 6, 5], 102), f64([2, 2, 3, 2], 103)]);
+    check((x, w) => conv2d(x, w, { stride: [1, 2], padding: [2, 0] }), [f64([2, 1, 4, 5], 104), f64([2, 1, 3, 3], 105)]);
+  });
+  it("'same' padding, asymmetric (even kernel, stride 2)", () => {
+    check((x, w) => conv2d(x, w, { stride: 2, padding: 'same' }), [f64([1, 2, 5, 6], 106), f64([2, 2, 2, 4], 107)]);
+    check((x, w) => conv2d(x, w, { padding: 'same' }), [f64([1, 1, 4, 4], 108), f64([2, 1, 2, 2], 109)]);
+  });
+  it('the backprop kernels are differentiable too (second derivatives of conv2d)', () => {
+    const attrs = { stride: [2, 1] as const, padding: [1, 0, 1, 1] as const };
+    check((dy, w) => conv2dBackpropInput(dy, w, { ...attrs, xShape: [2, 2, 5, 4] }), [f64([2, 3, 2, 4], 110), f64([3, 2, 3, 3], 111)]);
+    check((x, dy) => conv2dBackpropFilter(x, dy, { ...attrs, wShape: [3, 2, 3, 3] }), [f64([2, 2, 5, 4], 112), f64([2, 3, 2, 4], 113)]);
+  });
+});
+
+describe('pooling gradients', () => {
+  it('maxPool2d with non-overlapping windows', () => {
+    check((x) => maxPool2d(x, { kernelSize: 2 }), [distinct([2, 2, 4, 6], 120)]);
+  });
+  it('maxPool2d with overlapping windows (stride < kernel) and padding', () => {
+    check((x) => maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), [distinct([2, 2, 5, 6], 121)]);
+    check((x) => maxPool2d(x, { kernelSize: [3, 2], stride: 1 }), [distinct([1, 1, 5, 4], 122)]);
+  });
+  it('avgPool2d with overlapping windows and padding', () => {
+    check((x) => avgPool2d(x, { kernelSize: 2 }), [f64([2, 2, 4, 4], 123)]);
+    check((x) => avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), [f64([2, 2, 5, 6], 124)]);
+  });
+  it('avgPool2dBackward (second derivatives of avgPool2d)', () => {
+    const attrs = { kernelSize: [3, 3] as const, stride: [2, 2] as const, padding: [1, 1, 1, 1] as const };
+    check((dy) => avgPool2dBackward(dy, { ...attrs, xShape: [1, 2, 5, 6] }), [f64([1, 2, 3, 3], 125)]);
+  });
+});

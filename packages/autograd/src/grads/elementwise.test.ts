@@ -1,0 +1,129 @@
+import {
+  abs,
+  add,
+  clip,
+  div,
+  exp,
+  greater,
+  leakyRelu,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  tensor,
+  where,
+} from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { grad } from '../grad';
+import { awayFrom, check, distinct, f64, uniform } from '../test-utils';
+
+describe('binary elementwise gradients (with broadcasting)', () => {
+  const shapes: [string, number[], number[]][] = [
+    ['same shape', [2, 3], [2, 3]],
+    ['trailing broadcast', [2, 3], [3]],
+    ['size-1 axes both ways', [2, 1, 4], [3, 1]],
+    ['rank-0 operand', [3, 2], []],
+    ['size-1 leading axis', [1, 3], [4, 1, 3]],
+  ];
+  for (const [name, sa, sb] of shapes) {
+    it(`add/sub/mul: ${name}`, () => {
+      check(add, [f64(sa, 1), f64(sb, 2)]);
+      check(sub, [f64(sa, 3), f64(sb, 4)]);
+      check(mul, [f64(sa, 5), f64(sb, 6)]);
+    });
+    it(`div: ${name}`, () => {
+      check(div, [f64(sa, 7), uniform(sb, 8, 0.5, 2)]);
+      check(div, [f64(sa, 9), neg(uniform(sb, 10, 0.5, 2))]);
+    });
+    it(`pow: ${name}`, () => {
+      check(pow, [uniform(sa, 11, 0.5, 2), f64(sb, 12)]);
+    });
+    it(`maximum/minimum: ${name}`, () => {
+      check(maximum, [f64(sa, 13), f64(sb, 14)]);
+      check(minimum, [f64(sa, 15), f64(sb, 16)]);
+    });
+  }
+
+  it('pow with a constant exponent and negative bases', () => {
+    check((x) => pow(x, 3), [awayFrom([2, 3], 17, [0])]);
+    check((x) => pow(x, 2), [f64([4], 18)]);
+  });
+
+  it('pow with respect to the exponent is 0 where the base is not positive', () => {
+    const [, db] = grad((a, b) => pow(a, b).sum())(tensor([0, -2, 2], undefined, 'float64'), tensor([2, 2, 2], undefined, 'float64'));
+    expect(db!.toArray()).toEqual([0, 0, 4 * Math.log(2)]);
+  });
+
+  it('maximum/minimum split ties evenly, like PyTorch', () => {
+    const a = tensor([1, 2, 3]);
+    const b = tensor([1, 0, 5]);
+    const [da, db] = grad((x, y) => maximum(x, y).sum())(a, b);
+    expect(da!.toArray()).toEqual([0.5, 1, 0]);
+    expect(db!.toArray()).toEqual([0.5, 0, 1]);
+    const [ma, mb] = grad((x, y) => minimum(x, y).sum())(a, b);
+    expect(ma!.toArray()).toEqual([0.5, 0, 1]);
+    expect(mb!.toArray()).toEqual([0.5, 1, 0]);
+  });
+
+  it('where: dy to a where the condition holds, to b elsewhere, broadcasting all three', () => {
+    const condition = greater(f64([2, 1, 3], 19), 0);
+    check((a, b) => where(condition, a, b), [f64([4, 3], 20), f64([2, 1, 1], 21)]);
+    check((a) => where(condition, a, 0), [f64([3], 22)]);
+  });
+});
+
+describe('unary elementwise gradients', () => {
+  const x = f64([3, 4], 30);
+  const positive = uniform([3, 4], 31, 0.2, 3);
+  it('neg, exp, square, sigmoid, tanh', () => {
+    for (const op of [neg, exp, square, sigmoid, tanh]) check(op, [x]);
+  });
+  it('log and sqrt on positive values', () => {
+    check(log, [positive]);
+    check(sqrt, [positive]);
+  });
+  it('abs, relu and leakyRelu away from the kink at 0', () => {
+    const y = awayFrom([3, 4], 32, [0]);
+    check(abs, [y]);
+    check(relu, [y]);
+    check((v) => leakyRelu(v, 0.1), [y]);
+    check((v) => leakyRelu(v), [y]);
+  });
+  it('clip away from its bounds', () => {
+    check((v) => clip(v, -0.5, 0.7), [awayFrom([4, 5], 33, [-0.5, 0.7])]);
+  });
+  it('kinks: relu and abs give 0 at 0, leakyRelu gives alpha, clip passes at its bounds', () => {
+    const at = tensor([0, -1, 1, 2]);
+    expect(grad((v) => relu(v).sum())(at)[0]!.toArray()).toEqual([0, 0, 1, 1]);
+    expect(grad((v) => abs(v).sum())(at)[0]!.toArray()).toEqual([0, -1, 1, 1]);
+    expect(grad((v) => leakyRelu(v, 0.5).sum())(at)[0]!.toArray()).toEqual([0.5, 0.5, 1, 1]);
+    expect(grad((v) => clip(v, -1, 1).sum())(at)[0]!.toArray()).toEqual([1, 1, 1, 0]);
+  });
+  it('cast between float dtypes passes the gradient back in the input dtype', () => {
+    const v = tensor([1, 2, 3], undefined, 'float64');
+    const [g] = grad((t) => t.cast('float32').mul(tensor([1, 2, 3])).sum())(v);
+    expect(g!.dtype).toBe('float64');
+    expect(g!.toArray()).toEqual([1, 2, 3]);
+  });
+  it('a value through a cast to int32 is a constant', () => {
+    const v = tensor([1.5, 2.5]);
+    const [g] = grad((t) => t.cast('int32').cast('float32').sum().add(t.sum()))(v);
+    expect(g!.toArray()).toEqual([1, 1]);
+  });
+  it('comparisons are constants', () => {
+    const [g] = grad((t) => greater(t, 0).mul(t).sum())(tensor([-1, 2]));
+    expect(g!.toArray()).toEqual([0, 1]);
+  });
+  it('distinct values helper really is tie-free', () => {
+    const values = Array.from(distinct([50], 1).dataSync());
+    expect(new Set(values).size).toBe(50);
+  });
+});

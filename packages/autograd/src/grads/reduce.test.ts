@@ -1,0 +1,53 @@
+import { logSoftmax, max, mean, min, softmax, softmaxCrossEntropy, sum, tensor } from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { grad } from '../grad';
+import { check, distinct, f64, uniform } from '../test-utils';
+
+describe('reduction gradients', () => {
+  const x = f64([2, 3, 4], 40);
+  it('sum over all axes, some axes, negative axes, with keepDims', () => {
+    check((v) => sum(v), [x]);
+    check((v) => sum(v, 1), [x]);
+    check((v) => sum(v, [0, 2], true), [x]);
+    check((v) => sum(v, -1), [f64([3, 1], 41)]);
+  });
+  it('mean', () => {
+    check((v) => mean(v), [x]);
+    check((v) => mean(v, [1, 2], true), [x]);
+  });
+  it('max and min over axes (no ties)', () => {
+    const d = distinct([2, 3, 4], 42);
+    check((v) => max(v), [d]);
+    check((v) => max(v, 1), [d]);
+    check((v) => min(v, [0, 2], true), [d]);
+    check((v) => min(v, -1), [d]);
+  });
+  it('max splits the gradient evenly among ties', () => {
+    const [g] = grad((v) => max(v, 1).sum())(tensor([[1, 3, 3], [2, 0, 1]]));
+    expect(g!.toArray()).toEqual([[0, 0.5, 0.5], [1, 0, 0]]);
+  });
+});
+
+describe('softmax family gradients', () => {
+  it('softmax and logSoftmax along any axis', () => {
+    const x = f64([3, 4, 2], 50);
+    check((v) => softmax(v), [x]);
+    check((v) => softmax(v, 1), [x]);
+    check((v) => logSoftmax(v), [x]);
+    check((v) => logSoftmax(v, 0), [x]);
+  });
+  it('softmaxCrossEntropy with respect to logits and to an arbitrary target', () => {
+    check(softmaxCrossEntropy, [f64([4, 5], 51), uniform([4, 5], 52, 0, 1)]);
+  });
+  it('softmaxCrossEntropy with a probability target gives softmax - target', () => {
+    const logits = tensor([[1, 2, 3]], undefined, 'float64');
+    const target = tensor([[0, 1, 0]], undefined, 'float64');
+    const [g] = grad((l) => softmaxCrossEntropy(l, target).sum())(logits);
+    const expected = softmax(logits).sub(target).dataSync();
+    Array.from(g!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+  });
+  it('a loss built from logSoftmax (mean negative log-likelihood of one-hot targets)', () => {
+    const target = tensor([[0, 1, 0], [1, 0, 0]], undefined, 'float64');
+    check((l) => logSoftmax(l).mul(target).sum(1).mean().neg(), [f64([2, 3], 53)]);
+  });
+});
