@@ -56,6 +56,20 @@ describe('PNG decoding', () => {
     expect(img4.data[3 * W * H + 1]).toBe(1);
   });
 
+  it('1-bit greyscale rows are unpacked, Adam7-interlaced files decode', () => {
+    const bits = new Uint8Array([0b10101010, 0b11000000, 0b11111111, 0b11000000]); // 10 x 2, rows padded to bytes
+    const img = decodeImageHost(encodePng({ width: 10, height: 2, data: bits, channels: 1, depth: 1 }));
+    expect(img.shape).toEqual([1, 1, 2, 10]);
+    expect(Array.from(img.data)).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const interlaced = encodePng(
+      { width: 3, height: 3, data: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]), channels: 1, depth: 8 },
+      { interlace: 'Adam7' },
+    );
+    expect(Array.from(decodeImageHost(interlaced).data, (v) => Math.round(v * 255))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+  });
+
   it('palette images expand to RGB', () => {
     const indices = new Uint8Array(W * H).map((_, i) => i % 2);
     const png = encodePng({
