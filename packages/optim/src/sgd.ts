@@ -1,0 +1,72 @@
+/** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay (PyTorch's rule). */
+import { type Tensor, ValueError } from '@nn/tensor';
+import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
+import { checkBoolean, checkKnownOptions, checkNumber } from './validate';
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+}
+
+const KNOWN = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
+
+/**
+ * SGD exactly as `torch.optim.SGD`: `g = grad + weightDecay * p`; with momentum `buf = g` on the first step,
+ * then `buf = momentum * buf + (1 - dampening) * g`; `g = nesterov ? g + momentum * buf : buf`; `p -= lr * g`.
+ * @example const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ */
+export class SGD extends Optimizer {
+  override get type(): string {
+    return 'SGD';
+  }
+
+  momentum = 0;
+  dampening = 0;
+  nesterov = false;
+  weightDecay = 0;
+
+  constructor(params: readonly Tensor[], options: SGDOptions) {
+    super(params, options?.lr);
+    checkKnownOptions('SGD', options, KNOWN);
+    this.setHyperparams({ ...options });
+  }
+
+  protected update(param: Tensor, grad: Tensor, context: UpdateContext): Tensor {
+    let d = this.weightDecay !== 0 ? grad.add(param.mul(this.weightDecay)) : grad;
+    if (this.momentum !== 0) {
+      const previous = context.get('momentum_buffer');
+      const buf = previous ? previous.mul(this.momentum).add(d.mul(1 - this.dampening)) : d;
+      context.set('momentum_buffer', buf);
+      d = this.nesterov ? d.add(buf.mul(this.momentum)) : buf;
+    }
+    return param.sub(d.mul(this.lr));
+  }
+
+  protected getHyperparams(): Record<string, HyperparamValue> {
+    const { lr, momentum, dampening, nesterov, weightDecay } = this;
+    return { lr, momentum, dampening, nesterov, weightDecay };
+  }
+
+  protected setHyperparams(values: Record<string, unknown>): void {
+    const lr = checkNumber('SGD', 'lr', values.lr, { min: 0 });
+    const momentum = checkNumber('SGD', 'momentum', values.momentum ?? 0, { min: 0 });
+    const dampening = checkNumber('SGD', 'dampening', values.dampening ?? 0);
+    const nesterov = checkBoolean('SGD', 'nesterov', values.nesterov ?? false);
+    const weightDecay = checkNumber('SGD', 'weightDecay', values.weightDecay ?? 0, { min: 0 });
+    if (nesterov && (momentum <= 0 || dampening !== 0)) {
+      throw new ValueError(`SGD: nesterov needs momentum > 0 and dampening = 0, got momentum=${momentum}, dampening=${dampening}`);
+    }
+    this.lrValue = lr;
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.nesterov = nesterov;
+    this.weightDecay = weightDecay;
+  }
+
+  protected bufferNames(): string[] {
+    return this.momentum !== 0 ? ['momentum_buffer'] : [];
+  }
+}
