@@ -1,1 +1,37 @@
-export {};
+/**
+ * @nn/tensor/testing: the backend conformance suite. Every backend runs it (in Node or in a browser page):
+ * @example
+ * import { runConformance } from '@nn/tensor/testing';
+ * const report = await runConformance('wasm', { tolerance: 1e-4, skip: ['Conv2DBackpropFilter'] });
+ * if (report.failed.length > 0) throw new Error(report.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
+ */
+export { conformanceCases } from './cases';
+export {
+  type Dense,
+  flattenNested,
+  nestedShape,
+  type PoolWindow,
+  randnValues,
+  randValues,
+  refAvgPool,
+  refAvgPoolBackward,
+  refConv2d,
+  refConv2dBackpropFilter,
+  refConv2dBackpropInput,
+  refMatmul,
+  refMaxPool,
+  refMaxPoolBackward,
+  refSoftmaxRows,
+  refTranspose,
+  type Window,
+} from './reference';
+export { conformanceKernelCoverage, runConformance } from './runner';
+export type {
+  ConformanceCase,
+  ConformanceFailure,
+  ConformanceOptions,
+  ConformanceReport,
+  Expected,
+  ExpectedSpec,
+  ExpectedTensor,
+} from './types';

@@ -1,0 +1,71 @@
+/** Every conformance case, by family. */
+import { arange, rand, randn, tensor, zeros } from '@nn/tensor';
+import { expectDense, randnValues, randValues } from '../reference';
+import type { ConformanceCase } from '../types';
+import { elementwiseCases } from './elementwise';
+import { imageCases } from './image';
+import { linalgCases } from './linalg';
+import { reduceCases } from './reduce';
+import { shapeCases } from './shape';
+
+/** Uploads and reads back without any kernel: what every other case relies on. */
+const storageCases: ConformanceCase[] = [
+  {
+    name: 'storage: float32 round trip',
+    kernels: [],
+    run: () =>
+      tensor([
+        [1.5, -2],
+        [1e-30, 3e30],
+      ]),
+    expected: [
+      [1.5, -2],
+      [1e-30, 3e30],
+    ],
+    tolerance: 'exact',
+  },
+  {
+    name: 'storage: int32 round trip',
+    kernels: [],
+    run: () => tensor([-(2 ** 31), 2 ** 31 - 1, 0], undefined, 'int32'),
+    expected: { values: [-(2 ** 31), 2 ** 31 - 1, 0], dtype: 'int32' },
+  },
+  {
+    name: 'storage: float64 round trip',
+    kernels: [],
+    dtypes: ['float64'],
+    run: () => tensor([0.1, 1 + 2 ** -40], undefined, 'float64'),
+    expected: { values: [0.1, 1 + 2 ** -40], dtype: 'float64' },
+    tolerance: 'exact',
+  },
+  {
+    name: 'storage: empty tensor',
+    kernels: [],
+    run: () => zeros([2, 0, 3]),
+    expected: { shape: [2, 0, 3], values: [] },
+  },
+  { name: 'storage: arange', kernels: [], run: () => arange(5), expected: { values: [0, 1, 2, 3, 4], dtype: 'int32' } },
+  {
+    name: 'storage: randn is the same seeded sequence everywhere',
+    kernels: [],
+    run: () => randn([3, 50], { seed: 1 }),
+    expected: () => expectDense(randnValues([3, 50], 1)),
+    tolerance: 'exact',
+  },
+  {
+    name: 'storage: rand is the same seeded sequence everywhere',
+    kernels: [],
+    run: () => rand([40], { seed: 2, low: -1, high: 3 }),
+    expected: () => expectDense(randValues([40], 2, -1, 3)),
+    tolerance: 'exact',
+  },
+];
+
+export const conformanceCases: readonly ConformanceCase[] = [
+  ...storageCases,
+  ...elementwiseCases,
+  ...reduceCases,
+  ...shapeCases,
+  ...linalgCases,
+  ...imageCases,
+];
