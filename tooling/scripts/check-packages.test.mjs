@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { checkContents, exportedEntries, readTarball, smokeChecks } from './check-packages.mjs';
+import { checkContents, declaredExports, exportedEntries, readTarball, smokeChecks } from './check-packages.mjs';
 
 const packagesDir = new URL('../../packages/', import.meta.url).pathname;
 
@@ -53,6 +53,25 @@ describe('check-packages', () => {
       'should not be published: dist/a.test.js',
       'dependencies.@nn/tensor is "workspace:^"',
     ]);
+  });
+
+  it('reads the value exports a bundled .d.ts promises, ignoring types and namespace members', () => {
+    const dts = [
+      '/** export { NotThis } */',
+      'declare class Tensor {}',
+      'interface Shape {}',
+      'declare function add(a: Tensor, b: Tensor): Tensor;',
+      'declare const engine: unknown;',
+      'declare namespace shape {',
+      '  export { sizeOf };',
+      '  function sizeOf(s: Shape): number;',
+      '}',
+      "export { type Shape, Tensor, add, engine, shape as shapeUtil, Tensor as T, zeros } from './x';",
+      'export { type Shape as S2, Tensor as Tensor2, add as plus, engine as e, shape as s };',
+      'export declare function ones(): Tensor;',
+    ].join('\n');
+    expect(declaredExports(dts).values).toEqual(['Tensor2', 'e', 'ones', 'plus', 's']);
+    expect(declaredExports('\nexport {  }\n')).toEqual({ all: [], values: [] });
   });
 
   it('has a smoke entry for every publishable package', () => {
