@@ -39,6 +39,11 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], sha
   }
   const finalDType = dtype ?? 'float32';
   const data = typedArrayFor(finalDType, flat.length);
+  if (ArrayBuffer.isView(flat) && (finalDType !== 'int32' || flat instanceof Int32Array)) {
+    // Same or wider-to-float copy: no per-element checks needed.
+    data.set(flat as TypedArray);
+    return engine.makeTensor(data, shape ?? inferred, finalDType, true);
+  }
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;
     if (finalDType === 'int32' && !Number.isInteger(v)) {
