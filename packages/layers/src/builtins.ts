@@ -1,0 +1,34 @@
+/** The built-in layers under their registered (PyTorch) class names, for `deserializeModule`. */
+import { LeakyReLU, ReLU, RReLU, Sigmoid, Softmax, Tanh } from './layers/activations';
+import { BatchNorm1d, BatchNorm2d } from './layers/batchnorm';
+import { Conv2d } from './layers/conv';
+import { Dropout } from './layers/dropout';
+import { Flatten } from './layers/flatten';
+import { Linear } from './layers/linear';
+import { AvgPool2d, MaxPool2d } from './layers/pooling';
+import { GRU, LSTM, RNN } from './layers/rnn';
+import { Sequential } from './layers/sequential';
+import type { ModuleClass } from './registry';
+
+// Listed here rather than registered by each layer file on import, so that a bundler honouring
+// `"sideEffects": false` cannot drop a registration that `loadModel` needs.
+export const builtinModules: readonly (readonly [string, ModuleClass])[] = [
+  ['Sequential', Sequential],
+  ['Linear', Linear],
+  ['Conv2d', Conv2d],
+  ['MaxPool2d', MaxPool2d],
+  ['AvgPool2d', AvgPool2d],
+  ['Flatten', Flatten],
+  ['Dropout', Dropout],
+  ['BatchNorm1d', BatchNorm1d],
+  ['BatchNorm2d', BatchNorm2d],
+  ['ReLU', ReLU],
+  ['LeakyReLU', LeakyReLU],
+  ['RReLU', RReLU],
+  ['Sigmoid', Sigmoid],
+  ['Tanh', Tanh],
+  ['Softmax', Softmax],
+  ['RNN', RNN],
+  ['LSTM', LSTM],
+  ['GRU', GRU],
+];

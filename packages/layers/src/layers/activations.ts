@@ -1,0 +1,125 @@
+/** Activation layers: thin modules over the @nn/tensor ops, so they can sit in a Sequential. */
+import {
+  defaultGenerator,
+  type Generator,
+  leakyRelu,
+  rand,
+  relu,
+  sigmoid,
+  softmax,
+  type Tensor,
+  tanh,
+  tidy,
+  ValueError,
+  where,
+} from '@nn/tensor';
+import { Module } from '../module';
+import { configNumber } from './config';
+
+/** max(x, 0) */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/** x where x > 0, alpha * x elsewhere. */
+export class LeakyReLU extends Module {
+  constructor(readonly alpha = 0.01) {
+    super();
+    if (!Number.isFinite(alpha)) throw new ValueError(`LeakyReLU: alpha must be a finite number, got ${alpha}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.alpha);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { alpha: this.alpha };
+  }
+
+  static fromConfig(config: Record<string, unknown>): LeakyReLU {
+    return new LeakyReLU(configNumber('LeakyReLU', config, 'alpha', 0.01));
+  }
+}
+
+export interface RReLUOptions {
+  lower?: number;
+  upper?: number;
+  /** Draw the random slopes from this generator instead of the default one. */
+  generator?: Generator;
+}
+
+/**
+ * Randomized leaky ReLU: while training, each negative element gets its own slope drawn from
+ * U(lower, upper); in eval mode the slope is the mean (lower + upper) / 2, as PyTorch.
+ */
+export class RReLU extends Module {
+  readonly lower: number;
+  readonly upper: number;
+  readonly #generator: Generator;
+
+  constructor(options: RReLUOptions = {}) {
+    super();
+    const { lower = 1 / 8, upper = 1 / 3 } = options;
+    if (!Number.isFinite(lower) || !Number.isFinite(upper) || lower > upper) {
+      throw new ValueError(`RReLU: need finite lower <= upper, got lower=${lower}, upper=${upper}`);
+    }
+    this.lower = lower;
+    this.upper = upper;
+    this.#generator = options.generator ?? defaultGenerator;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training) return leakyRelu(x, (this.lower + this.upper) / 2);
+    if (this.lower === this.upper) return leakyRelu(x, this.lower);
+    return tidy(() => {
+      const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
+      const slopes = rand(x.shape, { low: this.lower, high: this.upper, generator: this.#generator, dtype });
+      return x.mul(where(x.less(0), slopes, 1));
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { lower: this.lower, upper: this.upper };
+  }
+
+  static fromConfig(config: Record<string, unknown>): RReLU {
+    return new RReLU({
+      lower: configNumber('RReLU', config, 'lower', 1 / 8),
+      upper: configNumber('RReLU', config, 'upper', 1 / 3),
+    });
+  }
+}
+
+/** 1 / (1 + exp(-x)) */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** Softmax along `axis` (the last one by default). */
+export class Softmax extends Module {
+  constructor(readonly axis = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.axis);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { axis: this.axis };
+  }
+
+  static fromConfig(config: Record<string, unknown>): Softmax {
+    return new Softmax(configNumber('Softmax', config, 'axis', -1));
+  }
+}

@@ -1,0 +1,22 @@
+/** Flatten: merges the axes from `startAxis` on, [N, C, H, W] -> [N, C*H*W] by default. */
+import { flatten, type Tensor } from '@nn/tensor';
+import { Module } from '../module';
+import { configNumber } from './config';
+
+export class Flatten extends Module {
+  constructor(readonly startAxis = 1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startAxis);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { startAxis: this.startAxis };
+  }
+
+  static fromConfig(config: Record<string, unknown>): Flatten {
+    return new Flatten(configNumber('Flatten', config, 'startAxis', 1));
+  }
+}
