@@ -84,7 +84,11 @@ describe('grad and valueAndGrad', () => {
   });
 
   it('records nothing under noGrad', () => {
-    const [g] = grad((x) => noGrad(() => x.mul(x)).add(x).sum())(tensor([1, 2]));
+    const [g] = grad((x) =>
+      noGrad(() => x.mul(x))
+        .add(x)
+        .sum(),
+    )(tensor([1, 2]));
     expect(g!.toArray()).toEqual([1, 1]);
     expect(noGrad(() => 3)).toBe(3);
   });
@@ -108,18 +112,28 @@ describe('grad and valueAndGrad', () => {
 
 describe('gradsOf', () => {
   it('differentiates with respect to existing tensors', () => {
-    const w = tensor([[1, 2], [3, 4]]);
+    const w = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const x = tensor([[1, 1]]);
     const { value, grads } = gradsOf(() => matmul(x, w).sum(), [w]);
     expect(value.item()).toBe(10);
-    expect(grads[0]!.toArray()).toEqual([[1, 1], [1, 1]]);
+    expect(grads[0]!.toArray()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
   it('does not compute gradients nobody asked for (conv2d input of a data batch)', () => {
     const x = randn([1, 1, 5, 5], { seed: 4 });
     const w = randn([2, 1, 3, 3], { seed: 5 });
     const counts: Record<string, number> = {};
-    const spy = { record: ({ kernelName }: { kernelName: string }) => void (counts[kernelName] = (counts[kernelName] ?? 0) + 1) };
+    const spy = {
+      record: ({ kernelName }: { kernelName: string }) => {
+        counts[kernelName] = (counts[kernelName] ?? 0) + 1;
+      },
+    };
     engine.addRecorder(spy);
     try {
       gradsOf(() => conv2d(x, w).sum(), [w]);

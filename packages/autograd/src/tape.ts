@@ -83,7 +83,7 @@ export class Tape implements KernelRecorder {
     const inputIds: Record<string, number | readonly number[]> = {};
     for (const name in inputs) {
       const value = inputs[name]!;
-      const saveIt = keep !== undefined && keep.includes(name);
+      const saveIt = keep?.includes(name) === true;
       if (isTensorList(value)) {
         inputIds[name] = value.map(idOf);
         ruleInputs[name] = saveIt ? value.map((t) => save(t, saved)) : value;

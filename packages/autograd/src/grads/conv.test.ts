@@ -8,7 +8,10 @@ describe('conv2d gradients', () => {
   });
   it('stride 2 with padding, non-square kernel', () => {
     check((x, w) => conv2d(x, w, { stride: 2, padding: 1 }), [f64([1, 2, 6, 5], 102), f64([2, 2, 3, 2], 103)]);
-    check((x, w) => conv2d(x, w, { stride: [1, 2], padding: [2, 0] }), [f64([2, 1, 4, 5], 104), f64([2, 1, 3, 3], 105)]);
+    check(
+      (x, w) => conv2d(x, w, { stride: [1, 2], padding: [2, 0] }),
+      [f64([2, 1, 4, 5], 104), f64([2, 1, 3, 3], 105)],
+    );
   });
   it("'same' padding, asymmetric (even kernel, stride 2)", () => {
     check((x, w) => conv2d(x, w, { stride: 2, padding: 'same' }), [f64([1, 2, 5, 6], 106), f64([2, 2, 2, 4], 107)]);
@@ -16,8 +19,14 @@ describe('conv2d gradients', () => {
   });
   it('the backprop kernels are differentiable too (second derivatives of conv2d)', () => {
     const attrs = { stride: [2, 1] as const, padding: [1, 0, 1, 1] as const };
-    check((dy, w) => conv2dBackpropInput(dy, w, { ...attrs, xShape: [2, 2, 5, 4] }), [f64([2, 3, 2, 4], 110), f64([3, 2, 3, 3], 111)]);
-    check((x, dy) => conv2dBackpropFilter(x, dy, { ...attrs, wShape: [3, 2, 3, 3] }), [f64([2, 2, 5, 4], 112), f64([2, 3, 2, 4], 113)]);
+    check(
+      (dy, w) => conv2dBackpropInput(dy, w, { ...attrs, xShape: [2, 2, 5, 4] }),
+      [f64([2, 3, 2, 4], 110), f64([3, 2, 3, 3], 111)],
+    );
+    check(
+      (x, dy) => conv2dBackpropFilter(x, dy, { ...attrs, wShape: [3, 2, 3, 3] }),
+      [f64([2, 2, 5, 4], 112), f64([2, 3, 2, 4], 113)],
+    );
   });
 });
 

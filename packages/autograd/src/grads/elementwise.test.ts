@@ -58,7 +58,10 @@ describe('binary elementwise gradients (with broadcasting)', () => {
   });
 
   it('pow with respect to the exponent is 0 where the base is not positive', () => {
-    const [, db] = grad((a, b) => pow(a, b).sum())(tensor([0, -2, 2], undefined, 'float64'), tensor([2, 2, 2], undefined, 'float64'));
+    const [, db] = grad((a, b) => pow(a, b).sum())(
+      tensor([0, -2, 2], undefined, 'float64'),
+      tensor([2, 2, 2], undefined, 'float64'),
+    );
     expect(db!.toArray()).toEqual([0, 0, 4 * Math.log(2)]);
   });
 
@@ -109,7 +112,12 @@ describe('unary elementwise gradients', () => {
   });
   it('cast between float dtypes passes the gradient back in the input dtype', () => {
     const v = tensor([1, 2, 3], undefined, 'float64');
-    const [g] = grad((t) => t.cast('float32').mul(tensor([1, 2, 3])).sum())(v);
+    const [g] = grad((t) =>
+      t
+        .cast('float32')
+        .mul(tensor([1, 2, 3]))
+        .sum(),
+    )(v);
     expect(g!.dtype).toBe('float64');
     expect(g!.toArray()).toEqual([1, 2, 3]);
   });

@@ -1,19 +1,5 @@
 /** Gradients of the elementwise kernels: arithmetic, unary math, activations, where, cast. */
-import {
-  add,
-  cast,
-  div,
-  equal,
-  greater,
-  less,
-  log,
-  mul,
-  neg,
-  pow,
-  sub,
-  type Tensor,
-  where,
-} from '@nn/tensor';
+import { add, cast, div, equal, greater, less, log, mul, neg, pow, sub, type Tensor, where } from '@nn/tensor';
 import type { GradRule } from './types';
 import { asDType, unbroadcast } from './util';
 

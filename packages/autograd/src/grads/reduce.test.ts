@@ -23,8 +23,16 @@ describe('reduction gradients', () => {
     check((v) => min(v, -1), [d]);
   });
   it('max splits the gradient evenly among ties', () => {
-    const [g] = grad((v) => max(v, 1).sum())(tensor([[1, 3, 3], [2, 0, 1]]));
-    expect(g!.toArray()).toEqual([[0, 0.5, 0.5], [1, 0, 0]]);
+    const [g] = grad((v) => max(v, 1).sum())(
+      tensor([
+        [1, 3, 3],
+        [2, 0, 1],
+      ]),
+    );
+    expect(g!.toArray()).toEqual([
+      [0, 0.5, 0.5],
+      [1, 0, 0],
+    ]);
   });
 });
 
@@ -44,10 +52,17 @@ describe('softmax family gradients', () => {
     const target = tensor([[0, 1, 0]], undefined, 'float64');
     const [g] = grad((l) => softmaxCrossEntropy(l, target).sum())(logits);
     const expected = softmax(logits).sub(target).dataSync();
-    Array.from(g!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+    for (const [i, v] of g!.dataSync().entries()) expect(v).toBeCloseTo(expected[i]!, 12);
   });
   it('a loss built from logSoftmax (mean negative log-likelihood of one-hot targets)', () => {
-    const target = tensor([[0, 1, 0], [1, 0, 0]], undefined, 'float64');
+    const target = tensor(
+      [
+        [0, 1, 0],
+        [1, 0, 0],
+      ],
+      undefined,
+      'float64',
+    );
     check((l) => logSoftmax(l).mul(target).sum(1).mean().neg(), [f64([2, 3], 53)]);
   });
 });

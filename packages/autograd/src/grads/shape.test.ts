@@ -34,8 +34,28 @@ describe('shape gradients', () => {
   });
   it('slice and pad', () => {
     check((v) => slice(v, [0, 1, 1], [2, 2, -1]), [x]);
-    check((v) => pad(v, [[1, 0], [0, 2], [2, 1]]), [x]);
-    check((v) => pad(v, [[0, 0], [1, 1], [0, 0]], 3), [x]);
+    check(
+      (v) =>
+        pad(v, [
+          [1, 0],
+          [0, 2],
+          [2, 1],
+        ]),
+      [x],
+    );
+    check(
+      (v) =>
+        pad(
+          v,
+          [
+            [0, 0],
+            [1, 1],
+            [0, 0],
+          ],
+          3,
+        ),
+      [x],
+    );
   });
   it('concat of three inputs, and stack', () => {
     check((a, b, c) => concat([a, b, c], 1), [f64([2, 1, 4], 63), f64([2, 3, 4], 64), f64([2, 2, 4], 65)]);
@@ -43,7 +63,11 @@ describe('shape gradients', () => {
     check((a, b) => stack([a, b], 1), [f64([3, 2], 68), f64([3, 2], 69)]);
   });
   it('concat of a tensor with itself accumulates both pieces', () => {
-    const [g] = grad((v) => concat([v, v], 0).mul(tensor([1, 2, 3, 4])).sum())(tensor([1, 1]));
+    const [g] = grad((v) =>
+      concat([v, v], 0)
+        .mul(tensor([1, 2, 3, 4]))
+        .sum(),
+    )(tensor([1, 1]));
     expect(g!.toArray()).toEqual([4, 6]);
   });
   it('gather (repeated indices accumulate) and scatterAdd', () => {

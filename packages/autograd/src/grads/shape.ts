@@ -27,7 +27,11 @@ export const Transpose: GradRule<'Transpose'> = {
 /** Zeros around the block that was sliced out. */
 export const Slice: GradRule<'Slice'> = {
   vjp: ({ dy, inputs: { x }, attrs: { begin, size } }) => ({
-    x: () => pad(dy, x.shape.map((dim, i) => [begin[i]!, dim - begin[i]! - size[i]!] as const)),
+    x: () =>
+      pad(
+        dy,
+        x.shape.map((dim, i) => [begin[i]!, dim - begin[i]! - size[i]!] as const),
+      ),
   }),
 };
 
@@ -49,7 +53,12 @@ export const Concat: GradRule<'Concat'> = {
 /** The gradient of the un-padded block. */
 export const Pad: GradRule<'Pad'> = {
   vjp: ({ dy, inputs: { x }, attrs: { paddings } }) => ({
-    x: () => slice(dy, paddings.map((p) => p[0]), x.shape),
+    x: () =>
+      slice(
+        dy,
+        paddings.map((p) => p[0]),
+        x.shape,
+      ),
   }),
 };
 

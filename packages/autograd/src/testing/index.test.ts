@@ -3,7 +3,6 @@ import { NNError, randn, type Tensor, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { noGrad } from '../grad';
 
-
 describe('gradcheck', () => {
   it('passes on correct gradients and returns true', () => {
     const x = randn([3, 4], { seed: 1, dtype: 'float64' });
@@ -18,7 +17,11 @@ describe('gradcheck', () => {
 
   it('reports the worst entry: argument, flat index, analytic and numeric values', () => {
     // x * stop_gradient(x): the analytic gradient is x, the true one 2x; the largest |x| is the worst entry.
-    const wrong = (a: Tensor, b: Tensor): Tensor => a.mul(noGrad(() => a.mul(1))).sum().add(b.sum());
+    const wrong = (a: Tensor, b: Tensor): Tensor =>
+      a
+        .mul(noGrad(() => a.mul(1)))
+        .sum()
+        .add(b.sum());
     const x = tensor([1, -3, 2], undefined, 'float64');
     const y = tensor([1], undefined, 'float64');
     let message = '';
@@ -28,7 +31,9 @@ describe('gradcheck', () => {
       expect(error).toBeInstanceOf(NNError);
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^gradcheck: gradients differ for input 0 \[3\] at flat index 1: analytic -3, numeric -6\.0*\d*/);
+    expect(message).toMatch(
+      /^gradcheck: gradients differ for input 0 \[3\] at flat index 1: analytic -3, numeric -6\.0*\d*/,
+    );
   });
 
   it('rejects a non-scalar f', () => {

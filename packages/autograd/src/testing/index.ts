@@ -38,7 +38,8 @@ export function gradcheck(
   inputs: readonly Tensor[],
   { eps = 1e-6, atol = 1e-5, rtol = 1e-3 }: GradcheckOptions = {},
 ): boolean {
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new ValueError('gradcheck: needs a non-empty list of inputs');
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new ValueError('gradcheck: needs a non-empty list of inputs');
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ValueError(`gradcheck: input ${i} must be a Tensor`);
     if (t.dtype !== 'float64') {
@@ -50,7 +51,9 @@ export function gradcheck(
   const analytic = tidy(() => grad(f)(...inputs)).map((g, i) => {
     const input = inputs[i]!;
     if (g.shape.length !== input.shape.length || g.shape.some((d, axis) => d !== input.shape[axis])) {
-      throw new GradcheckError(`gradcheck: the gradient of input ${i} has shape [${g.shape}], not the input's [${input.shape}]`);
+      throw new GradcheckError(
+        `gradcheck: the gradient of input ${i} has shape [${g.shape}], not the input's [${input.shape}]`,
+      );
     }
     const values = g.dataSync();
     g.dispose();
@@ -61,7 +64,9 @@ export function gradcheck(
     const base = input.dataSync();
     const derivative = analytic[argument]!;
     for (let index = 0; index < base.length; index++) {
-      const numeric = (evaluate(f, inputs, argument, base, index, eps) - evaluate(f, inputs, argument, base, index, -eps)) / (2 * eps);
+      const numeric =
+        (evaluate(f, inputs, argument, base, index, eps) - evaluate(f, inputs, argument, base, index, -eps)) /
+        (2 * eps);
       const value = derivative[index]!;
       const excess = Math.abs(value - numeric) - (atol + rtol * Math.abs(numeric));
       if ((excess > 0 || Number.isNaN(excess)) && (worst === null || !(excess <= worst.excess))) {
@@ -95,7 +100,9 @@ function evaluate(
       const args = inputs.map((t, i) => (i === argument ? tensor(shifted, t.shape, 'float64') : t));
       const value = f(...args);
       if (!(value instanceof Tensor) || value.size !== 1) {
-        throw new ValueError(`gradcheck: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape [${value.shape.join(',')}]` : typeof value}`);
+        throw new ValueError(
+          `gradcheck: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape [${value.shape.join(',')}]` : typeof value}`,
+        );
       }
       return value.item();
     }),
