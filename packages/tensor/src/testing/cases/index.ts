@@ -2,11 +2,16 @@
 import { arange, rand, randn, tensor, zeros } from '@nn/tensor';
 import { expectDense, randnValues, randValues } from '../reference';
 import type { ConformanceCase } from '../types';
-import { elementwiseCases } from './elementwise';
-import { imageCases } from './image';
+import { binaryCases } from './binary';
+import { compareCases } from './compare';
+import { convCases } from './conv';
+import { indexingCases } from './indexing';
 import { linalgCases } from './linalg';
+import { poolCases } from './pool';
 import { reduceCases } from './reduce';
 import { shapeCases } from './shape';
+import { softmaxCases } from './softmax';
+import { unaryCases } from './unary';
 
 /** Uploads and reads back without any kernel: what every other case relies on. */
 const storageCases: ConformanceCase[] = [
@@ -63,9 +68,14 @@ const storageCases: ConformanceCase[] = [
 
 export const conformanceCases: readonly ConformanceCase[] = [
   ...storageCases,
-  ...elementwiseCases,
+  ...binaryCases,
+  ...compareCases,
+  ...unaryCases,
   ...reduceCases,
+  ...softmaxCases,
   ...shapeCases,
+  ...indexingCases,
   ...linalgCases,
-  ...imageCases,
+  ...convCases,
+  ...poolCases,
 ];

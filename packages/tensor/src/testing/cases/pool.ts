@@ -1,185 +1,16 @@
-/** Convolution, its two backward kernels, and max/avg pooling with their backward kernels (NCHW). */
-import {
-  avgPool2d,
-  avgPool2dBackward,
-  conv2d,
-  conv2dBackpropFilter,
-  conv2dBackpropInput,
-  maxPool2d,
-  maxPool2dBackward,
-  type PaddingSpec,
-  randn,
-  tensor,
-  transpose,
-} from '@nn/tensor';
+/** Max and average pooling and their backward kernels, with overlapping windows and padding. */
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, randn, tensor } from '@nn/tensor';
 import {
   expectDense,
   type PoolWindow,
   randnValues,
   refAvgPool,
   refAvgPoolBackward,
-  refConv2d,
-  refConv2dBackpropFilter,
-  refConv2dBackpropInput,
   refMaxPool,
   refMaxPoolBackward,
-  refTranspose,
-  type Window,
 } from '../reference';
 import type { ConformanceCase } from '../types';
-
-type Pair = readonly [number, number];
-type Pad4 = readonly [number, number, number, number];
-
-/** conv2d of seeded random x [xShape] and w [wShape] against direct convolution; `padding` is what the op resolves to. */
-function randomConv(
-  label: string,
-  xShape: number[],
-  wShape: number[],
-  stride: Pair,
-  option: PaddingSpec,
-  padding: Pad4,
-): ConformanceCase {
-  return {
-    name: `conv2d: ${label} x${JSON.stringify(xShape)} w${JSON.stringify(wShape)}`,
-    kernels: ['Conv2D'],
-    run: () =>
-      conv2d(randn(xShape, { seed: 61 }), randn(wShape, { seed: 62 }), {
-        stride: [stride[0], stride[1]],
-        padding: option,
-      }),
-    expected: () => expectDense(refConv2d(randnValues(xShape, 61), randnValues(wShape, 62), { stride, padding })),
-  };
-}
-
-function outShape(xShape: number[], k: Pair, { stride, padding }: Window, channels: number): number[] {
-  const oh = Math.floor((xShape[2]! + padding[0] + padding[1] - k[0]) / stride[0]) + 1;
-  const ow = Math.floor((xShape[3]! + padding[2] + padding[3] - k[1]) / stride[1]) + 1;
-  return [xShape[0]!, channels, oh, ow];
-}
-
-function backpropInputCase(xShape: number[], wShape: number[], window: Window): ConformanceCase {
-  const dyShape = outShape(xShape, [wShape[2]!, wShape[3]!], window, wShape[0]!);
-  return {
-    name: `conv2dBackpropInput: x${JSON.stringify(xShape)} w${JSON.stringify(wShape)} stride ${window.stride} padding ${window.padding}`,
-    kernels: ['Conv2DBackpropInput'],
-    run: () => conv2dBackpropInput(randn(dyShape, { seed: 63 }), randn(wShape, { seed: 64 }), { ...window, xShape }),
-    expected: () =>
-      expectDense(refConv2dBackpropInput(randnValues(dyShape, 63), randnValues(wShape, 64), xShape, window)),
-  };
-}
-
-function backpropFilterCase(xShape: number[], wShape: number[], window: Window): ConformanceCase {
-  const dyShape = outShape(xShape, [wShape[2]!, wShape[3]!], window, wShape[0]!);
-  return {
-    name: `conv2dBackpropFilter: x${JSON.stringify(xShape)} w${JSON.stringify(wShape)} stride ${window.stride} padding ${window.padding}`,
-    kernels: ['Conv2DBackpropFilter'],
-    run: () => conv2dBackpropFilter(randn(xShape, { seed: 65 }), randn(dyShape, { seed: 66 }), { ...window, wShape }),
-    expected: () =>
-      expectDense(refConv2dBackpropFilter(randnValues(xShape, 65), randnValues(dyShape, 66), wShape, window)),
-  };
-}
-
-const x4x4 = () =>
-  tensor([
-    [
-      [
-        [1, 2, 3, 4],
-        [5, 6, 7, 8],
-        [9, 10, 11, 12],
-        [13, 14, 15, 16],
-      ],
-    ],
-  ]);
-
-const convCases: ConformanceCase[] = [
-  {
-    name: 'conv2d: 1 channel 3x3 by 2x2, hand values',
-    kernels: ['Conv2D'],
-    run: () =>
-      conv2d(
-        tensor([
-          [
-            [
-              [1, 2, 3],
-              [4, 5, 6],
-              [7, 8, 9],
-            ],
-          ],
-        ]),
-        tensor([
-          [
-            [
-              [1, 0],
-              [0, -1],
-            ],
-          ],
-        ]),
-      ),
-    expected: [
-      [
-        [
-          [-4, -4],
-          [-4, -4],
-        ],
-      ],
-    ],
-  },
-  {
-    name: 'conv2d: stride 2, padding 1, hand values',
-    kernels: ['Conv2D'],
-    run: () =>
-      conv2d(
-        x4x4(),
-        tensor([
-          [
-            [
-              [1, 1],
-              [1, 1],
-            ],
-          ],
-        ]),
-        { stride: 2, padding: 1 },
-      ),
-    expected: [
-      [
-        [
-          [1, 5, 4],
-          [14, 34, 20],
-          [13, 29, 16],
-        ],
-      ],
-    ],
-  },
-  randomConv('multi-channel', [2, 3, 7, 6], [4, 3, 3, 2], [1, 1], 0, [0, 0, 0, 0]),
-  randomConv('padding 2', [1, 2, 5, 5], [3, 2, 5, 5], [1, 1], 2, [2, 2, 2, 2]),
-  randomConv("'same' stride 1", [2, 2, 6, 5], [3, 2, 3, 3], [1, 1], 'same', [1, 1, 1, 1]),
-  randomConv("'same' stride 2 (odd padding after)", [1, 2, 6, 7], [2, 2, 3, 3], [2, 2], 'same', [0, 1, 1, 1]),
-  randomConv("'valid' stride [2,1]", [1, 3, 9, 8], [2, 3, 3, 2], [2, 1], 'valid', [0, 0, 0, 0]),
-  randomConv('1x1 kernel', [2, 5, 3, 4], [6, 5, 1, 1], [1, 1], 0, [0, 0, 0, 0]),
-  randomConv('padding [1,2] stride 3', [1, 4, 10, 11], [5, 4, 4, 3], [3, 3], [1, 2], [1, 1, 2, 2]),
-  randomConv('LeNet-like 5x5', [2, 1, 28, 28], [6, 1, 5, 5], [1, 1], 2, [2, 2, 2, 2]),
-  {
-    name: 'conv2d: of a transposed (NHWC -> NCHW) input',
-    kernels: ['Transpose', 'Conv2D'],
-    run: () => conv2d(transpose(randn([1, 5, 4, 3], { seed: 67 }), [0, 3, 1, 2]), randn([2, 3, 2, 2], { seed: 68 })),
-    expected: () =>
-      expectDense(
-        refConv2d(refTranspose(randnValues([1, 5, 4, 3], 67), [0, 3, 1, 2]), randnValues([2, 3, 2, 2], 68), {
-          stride: [1, 1],
-          padding: [0, 0, 0, 0],
-        }),
-      ),
-  },
-  backpropInputCase([2, 3, 7, 6], [4, 3, 3, 2], { stride: [1, 1], padding: [0, 0, 0, 0] }),
-  backpropInputCase([1, 2, 7, 8], [3, 2, 3, 3], { stride: [2, 2], padding: [1, 1, 1, 1] }),
-  backpropInputCase([1, 2, 6, 7], [2, 2, 3, 3], { stride: [2, 2], padding: [0, 1, 1, 1] }),
-  backpropInputCase([2, 1, 9, 9], [2, 1, 4, 2], { stride: [3, 2], padding: [2, 2, 0, 0] }),
-  backpropFilterCase([2, 3, 7, 6], [4, 3, 3, 2], { stride: [1, 1], padding: [0, 0, 0, 0] }),
-  backpropFilterCase([1, 2, 7, 8], [3, 2, 3, 3], { stride: [2, 2], padding: [1, 1, 1, 1] }),
-  backpropFilterCase([1, 2, 6, 7], [2, 2, 3, 3], { stride: [2, 2], padding: [0, 1, 1, 1] }),
-  backpropFilterCase([2, 1, 9, 9], [2, 1, 4, 2], { stride: [3, 2], padding: [2, 2, 0, 0] }),
-];
+import { windowOutShape, x4x4 } from './util';
 
 function pool(kernel: number, stride: number, pad: number): PoolWindow {
   return { kernelSize: [kernel, kernel], stride: [stride, stride], padding: [pad, pad, pad, pad] };
@@ -200,7 +31,7 @@ function randomPool(kind: 'max' | 'avg', xShape: number[], p: PoolWindow): Confo
 }
 
 function poolOutShape(xShape: number[], p: PoolWindow): number[] {
-  return outShape(xShape, p.kernelSize, p, xShape[1]!);
+  return windowOutShape(xShape, p.kernelSize, p, xShape[1]!);
 }
 
 function maxBackwardCase(xShape: number[], p: PoolWindow): ConformanceCase {
@@ -234,7 +65,7 @@ const ties = () =>
     ],
   ]);
 
-const poolCases: ConformanceCase[] = [
+export const poolCases: ConformanceCase[] = [
   {
     name: 'maxPool2d: 2x2 stride 2, hand values',
     kernels: ['MaxPool2D'],
@@ -432,5 +263,3 @@ const poolCases: ConformanceCase[] = [
     },
   },
 ];
-
-export const imageCases: ConformanceCase[] = [...convCases, ...poolCases];
