@@ -58,7 +58,9 @@ function checkAgainstPyTorch(model: RNN | LSTM | GRU, c: RecurrentCase): void {
     expectClose(Array.isArray(hidden) ? hidden[0] : hidden, c.h);
     if (c.c && Array.isArray(hidden)) expectClose(hidden[1], c.c);
     expectClose(grads[0]!, c.gradX);
-    model.namedParameters().forEach(([name], i) => expectClose(grads[i + 1]!, c.grads[name]!));
+    model.namedParameters().forEach(([name], i) => {
+      expectClose(grads[i + 1]!, c.grads[name]!);
+    });
   });
 }
 

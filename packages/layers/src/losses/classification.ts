@@ -1,14 +1,16 @@
 /** Classification losses: softmax cross-entropy from logits and binary cross-entropy. */
 import {
   DTypeError,
+  engine,
   fmtShape,
-  maximum,
   oneHot,
+  relu,
   ShapeError,
   softmaxCrossEntropy,
   Tensor,
   tidy,
   ValueError,
+  where,
 } from '@nn/tensor';
 import { checkPair, type LossOptions, reduce, reductionOf } from './reduction';
 
@@ -65,7 +67,7 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
 /**
  * -(t * log(p) + (1 - t) * log(1 - p)) of probabilities `p` against targets `t` in [0, 1]; each log is
  * clamped at -100 like PyTorch, so p = 0 or 1 gives a large finite loss instead of Infinity.
- * With `{ fromLogits: true }` it takes logits x and uses max(x, 0) - x * t + log(1 + exp(-|x|)).
+ * With `{ fromLogits: true }` it takes logits x and computes softplus(x) - x * t stably (no sigmoid needed).
  */
 export function binaryCrossEntropy(
   prediction: Tensor,
@@ -78,14 +80,30 @@ export function binaryCrossEntropy(
   if (options.fromLogits) {
     return tidy(() => {
       const x = prediction;
-      const softplusOfMinusAbs = x.abs().neg().exp().add(1).log();
-      return reduce(x.relu().sub(x.mul(target)).add(softplusOfMinusAbs), reduction);
+      // softplus(x) = m + log(exp(-m) + exp(x - m)) with m = max(x, 0), which never overflows. m is held
+      // constant for autograd (the result does not depend on it), so the gradient is exactly sigmoid(x) - t,
+      // also at x = 0 where max(x, 0) + log(1 + exp(-|x|)) would give autograd only a subgradient.
+      const m = engine.withoutRecording(() => relu(x));
+      const softplus = m.add(m.neg().exp().add(x.sub(m).exp()).log());
+      return reduce(softplus.sub(x.mul(target)), reduction);
     });
   }
   return tidy(() => {
-    const logP = maximum(prediction.log(), -100);
-    const logNotP = maximum(prediction.neg().add(1).log(), -100);
+    const logP = clampedLog(prediction);
+    const logNotP = clampedLog(prediction.neg().add(1));
     const perElement = target.mul(logP).add(target.neg().add(1).mul(logNotP)).neg();
     return reduce(perElement, reduction);
   });
+}
+
+/** exp(-100): below it, log(p) is clamped to -100 as PyTorch does. */
+const LOG_FLOOR_INPUT = Math.exp(-100);
+
+/**
+ * max(log(p), -100), written with `where` twice so that p = 0 (a saturated sigmoid) gives a zero
+ * gradient instead of 0 * Infinity = NaN, which would poison every parameter.
+ */
+function clampedLog(p: Tensor): Tensor {
+  const above = p.greater(LOG_FLOOR_INPUT);
+  return where(above, where(above, p, 1).log(), -100);
 }
