@@ -95,9 +95,16 @@ export abstract class Optimizer {
     const list: readonly Tensor[] = grads;
     this.params.forEach((p, i) => {
       const g = list[i];
-      if (g === undefined || g.dtype !== p.dtype || g.shape.length !== p.shape.length || g.shape.some((d, k) => d !== p.shape[k])) {
+      if (
+        g === undefined ||
+        g.dtype !== p.dtype ||
+        g.shape.length !== p.shape.length ||
+        g.shape.some((d, k) => d !== p.shape[k])
+      ) {
         const got = g === undefined ? 'nothing' : `${g.dtype} ${fmtShape(g.shape)}`;
-        throw new ValueError(`${this.type}.applyGradients: gradient ${i} must be ${p.dtype} ${fmtShape(p.shape)}, got ${got}`);
+        throw new ValueError(
+          `${this.type}.applyGradients: gradient ${i} must be ${p.dtype} ${fmtShape(p.shape)}, got ${got}`,
+        );
       }
     });
     // One tidy for the whole update: every intermediate is freed, buffers and params are updated by assign.
@@ -137,7 +144,8 @@ export abstract class Optimizer {
   stateDict(): OptimizerStateDict {
     const state = this.params.map((_, i): ParamState => {
       const buffers: Record<string, BufferState> = {};
-      for (const [name, t] of this.buffers[i]!) buffers[name] = { shape: [...t.shape], values: Array.from(t.dataSync()) };
+      for (const [name, t] of this.buffers[i]!)
+        buffers[name] = { shape: [...t.shape], values: Array.from(t.dataSync()) };
       return { step: this.steps[i]!, buffers };
     });
     return { type: this.type, hyperparams: structuredClone(this.getHyperparams()), state };
@@ -206,10 +214,14 @@ export abstract class Optimizer {
         b.shape.length === param.shape.length &&
         b.shape.every((d, k) => d === param.shape[k]);
       if (!shapeOk) {
-        throw new FormatError(`${where}: ${key} has shape ${JSON.stringify(b?.shape)}, parameter ${i} is ${fmtShape(param.shape)}`);
+        throw new FormatError(
+          `${where}: ${key} has shape ${JSON.stringify(b?.shape)}, parameter ${i} is ${fmtShape(param.shape)}`,
+        );
       }
       if (!Array.isArray(b.values) || b.values.length !== param.size) {
-        throw new FormatError(`${where}: ${key} needs ${param.size} values, got ${Array.isArray(b.values) ? b.values.length : 'none'}`);
+        throw new FormatError(
+          `${where}: ${key} needs ${param.size} values, got ${Array.isArray(b.values) ? b.values.length : 'none'}`,
+        );
       }
       const values = b.values.map((v, k) => {
         if (v === null) return Number.NaN;

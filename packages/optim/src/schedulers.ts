@@ -53,14 +53,21 @@ export abstract class LRScheduler {
   protected abstract options(): Record<string, number>;
 
   stateDict(): SchedulerStateDict {
-    return { type: this.type, lastEpoch: this.lastEpoch, baseLr: this.baseLr, lastLr: this.lastLr, options: this.options() };
+    return {
+      type: this.type,
+      lastEpoch: this.lastEpoch,
+      baseLr: this.baseLr,
+      lastLr: this.lastLr,
+      options: this.options(),
+    };
   }
 
   /** Restores `stateDict()`; validated first. The optimizer's lr is restored by its own loadStateDict. */
   loadStateDict(state: SchedulerStateDict): void {
     const where = `${this.type}.loadStateDict`;
     if (state === null || typeof state !== 'object') throw new FormatError(`${where}: expected an object`);
-    if (state.type !== this.type) throw new FormatError(`${where}: the state belongs to ${String(state.type)}, not ${this.type}`);
+    if (state.type !== this.type)
+      throw new FormatError(`${where}: the state belongs to ${String(state.type)}, not ${this.type}`);
     if (!Number.isInteger(state.lastEpoch) || state.lastEpoch < 0) {
       throw new FormatError(`${where}: lastEpoch must be a non-negative integer, got ${String(state.lastEpoch)}`);
     }
@@ -151,7 +158,9 @@ export class CosineAnnealingLR extends LRScheduler {
     if (pyMod(t - 1 - tMax, 2 * tMax) === 0) {
       return current + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
     }
-    return ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (current - etaMin) + etaMin;
+    return (
+      ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (current - etaMin) + etaMin
+    );
   }
 
   protected options(): Record<string, number> {

@@ -57,7 +57,9 @@ export class SGD extends Optimizer {
     const nesterov = checkBoolean('SGD', 'nesterov', values.nesterov ?? false);
     const weightDecay = checkNumber('SGD', 'weightDecay', values.weightDecay ?? 0, { min: 0 });
     if (nesterov && (momentum <= 0 || dampening !== 0)) {
-      throw new ValueError(`SGD: nesterov needs momentum > 0 and dampening = 0, got momentum=${momentum}, dampening=${dampening}`);
+      throw new ValueError(
+        `SGD: nesterov needs momentum > 0 and dampening = 0, got momentum=${momentum}, dampening=${dampening}`,
+      );
     }
     this.lrValue = lr;
     this.momentum = momentum;

@@ -36,13 +36,16 @@ export function checkBoolean(owner: string, name: string, value: unknown): boole
 /** Parameters: a non-empty array of distinct float tensors. */
 export function checkParams(owner: string, params: unknown): Tensor[] {
   if (!Array.isArray(params)) {
-    throw new ValueError(`${owner}: params must be an array of Tensors (e.g. model.parameters()), got ${typeof params}`);
+    throw new ValueError(
+      `${owner}: params must be an array of Tensors (e.g. model.parameters()), got ${typeof params}`,
+    );
   }
   if (params.length === 0) throw new ValueError(`${owner}: got an empty parameter list`);
   const seen = new Set<Tensor>();
   params.forEach((p: unknown, i) => {
     if (!(p instanceof Tensor)) throw new ValueError(`${owner}: params[${i}] is not a Tensor`);
-    if (p.dtype === 'int32') throw new ValueError(`${owner}: params[${i}] is int32 [${p.shape}]; only float tensors train`);
+    if (p.dtype === 'int32')
+      throw new ValueError(`${owner}: params[${i}] is int32 [${p.shape}]; only float tensors train`);
     if (seen.has(p)) throw new ValueError(`${owner}: params[${i}] appears more than once`);
     seen.add(p);
   });
