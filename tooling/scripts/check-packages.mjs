@@ -261,7 +261,7 @@ async function probe(pkg, specifier, declared, load, check) {
     const missing = declared.values.filter((name) => !(name in m));
     if (missing.length > 0) throw new Error(specifier + ' lacks exports its types declare: ' + missing.join(', '));
     const note = (await check(m)) ?? '';
-    return { pkg, specifier, ok: true, names: names.length, note: names.length === 0 ? 'placeholder' : note };
+    return { pkg, specifier, ok: true, names: names.length, note: names.length === 0 ? 'placeholder' : note || names.length + ' exports load' };
   } catch (error) {
     return { pkg, specifier, ok: false, error: String(error && error.stack ? error.stack : error) };
   }
