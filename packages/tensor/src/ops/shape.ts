@@ -119,6 +119,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   tensors.forEach((t, i) => assertTensor('stack', t, `tensors[${i}]`));
   const first = tensors[0]!;
   for (const t of tensors) {
+    if (t.dtype !== first.dtype) throw new DTypeError(`stack: dtypes differ: ${first.dtype} and ${t.dtype}`);
     if (!shapesEqual(t.shape, first.shape)) {
       throw new ShapeError(`stack: all shapes must be equal, got ${tensors.map((u) => fmtShape(u.shape)).join(', ')}`);
     }
