@@ -1,0 +1,99 @@
+/** Metrics by name, and loss functions by name, as `fit` and `evaluate` accept them. */
+import { oneHot, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { binaryCrossEntropy, crossEntropy } from '../losses/classification';
+import { l1Loss, meanBiasError, mseLoss } from '../losses/regression';
+
+/** A loss: (prediction, target) => scalar Tensor. */
+export type LossFn = (prediction: Tensor, target: Tensor) => Tensor;
+
+/** Loss names `fit` understands (PyTorch-ish and Keras-ish spellings). */
+export type LossName =
+  | 'crossEntropy'
+  | 'binaryCrossEntropy'
+  | 'mse'
+  | 'mseLoss'
+  | 'mae'
+  | 'l1'
+  | 'l1Loss'
+  | 'meanBiasError';
+
+const LOSSES: Record<LossName, LossFn> = {
+  crossEntropy: (p, t) => crossEntropy(p, t),
+  binaryCrossEntropy: (p, t) => binaryCrossEntropy(p, t),
+  mse: (p, t) => mseLoss(p, t),
+  mseLoss: (p, t) => mseLoss(p, t),
+  mae: (p, t) => l1Loss(p, t),
+  l1: (p, t) => l1Loss(p, t),
+  l1Loss: (p, t) => l1Loss(p, t),
+  meanBiasError: (p, t) => meanBiasError(p, t),
+};
+
+/** The loss function for a name or function. */
+export function resolveLoss(loss: LossFn | LossName, owner: string): LossFn {
+  if (typeof loss === 'function') return loss;
+  if (typeof loss === 'string' && Object.hasOwn(LOSSES, loss)) return LOSSES[loss];
+  throw new ValueError(
+    `${owner}: unknown loss ${JSON.stringify(loss)} (a function or one of ${Object.keys(LOSSES).join(', ')})`,
+  );
+}
+
+/** Metric names: 'accuracy', 'error' (fraction misclassified), 'mae', 'mse'. */
+export type MetricName = 'accuracy' | 'error' | 'mae' | 'mse';
+export const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'error', 'mae', 'mse'];
+
+/** Class predictions and labels as flat arrays: argmax for [N, C], threshold 0.5 for one output per sample. */
+function classes(prediction: Tensor, target: Tensor): { predicted: ArrayLike<number>; actual: ArrayLike<number> } {
+  const n = prediction.shape[0] ?? 1;
+  const perSample = prediction.size / Math.max(n, 1);
+  if (prediction.rank >= 2 && perSample > 1) {
+    const predicted = prediction.reshape([n, perSample]).argmax(1).dataSync();
+    const actual =
+      target.dtype === 'int32' && target.size === n ? target.dataSync() : target.reshape([n, -1]).argmax(1).dataSync();
+    return { predicted, actual };
+  }
+  // Binary: a probability per sample (use a sigmoid output; for logits, threshold 0 is what matters).
+  const predicted = prediction.greater(0.5).dataSync();
+  const actual = target.dtype === 'int32' ? target.dataSync() : target.greater(0.5).dataSync();
+  return { predicted, actual };
+}
+
+/** Sum of the metric over the batch's samples (so epoch values are exact sample-weighted means). */
+export function metricSum(name: MetricName, prediction: Tensor, target: Tensor): number {
+  return tidy(() => {
+    if (name === 'accuracy' || name === 'error') {
+      const { predicted, actual } = classes(prediction, target);
+      if (predicted.length !== actual.length) {
+        throw new ValueError(`metric ${name}: ${predicted.length} predictions but ${actual.length} labels`);
+      }
+      let correct = 0;
+      for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) correct++;
+      return name === 'accuracy' ? correct : predicted.length - correct;
+    }
+    let t = target;
+    // Class indices against per-class outputs: compare with the one-hot encoding.
+    if (t.dtype === 'int32' && t.rank === 1 && prediction.rank === 2 && prediction.shape[1]! > 1) {
+      t = oneHot(t, prediction.shape[1]!);
+    }
+    if (t.dtype !== prediction.dtype) t = t.cast(prediction.dtype);
+    const diff = prediction.sub(t.size === prediction.size ? t.reshape(prediction.shape) : t);
+    const perElement = name === 'mae' ? diff.abs() : diff.square();
+    // Mean over each sample's elements, summed over samples.
+    const n = prediction.shape[0] ?? 1;
+    return (perElement.sum().item() / perElement.size) * n;
+  });
+}
+
+export function checkMetrics(metrics: readonly string[], owner: string): MetricName[] {
+  if (!Array.isArray(metrics)) throw new ValueError(`${owner}: metrics must be an array of names`);
+  for (const m of metrics) {
+    if (!METRIC_NAMES.includes(m as MetricName)) {
+      throw new ValueError(`${owner}: unknown metric ${JSON.stringify(m)} (known: ${METRIC_NAMES.join(', ')})`);
+    }
+  }
+  return metrics as MetricName[];
+}
+
+/** `valAccuracy` from `accuracy`. */
+export function validationKey(name: string): string {
+  return `val${name[0]!.toUpperCase()}${name.slice(1)}`;
+}
