@@ -159,7 +159,7 @@ describe('ProgressBar on a terminal', () => {
     );
     expect(writes.at(-1)).toContain('1000/1000');
     bar.epochEnd(logs);
-    expect(writes.at(-1)).toMatch(/^\rEpoch 1\/3 - 0\.3s - loss 0\.5000 - accuracy 0\.7500\x1b\[K\n$/);
+    expect(writes.at(-1)).toBe(`\rEpoch 1/3 - 0.3s - loss 0.5000 - accuracy 0.7500${ESC}[K\n`);
   });
 });
 

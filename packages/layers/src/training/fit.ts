@@ -125,7 +125,9 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
         x.dispose();
         y.dispose();
       }
-      metrics.forEach((m, i) => totals.add(m, stats[i]!));
+      metrics.forEach((m, i) => {
+        totals.add(m, stats[i]!);
+      });
       totals.samples += n;
       const running = totals.means();
       progress.batchEnd(totals.samples, running);
@@ -138,7 +140,10 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
       for (const [k, v] of Object.entries(valLogs)) logs[validationKey(k)] = v;
     }
     history.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(logs)) {
+      history[k] ??= [];
+      history[k].push(v);
+    }
     scheduler?.step();
     progress.epochEnd(logs);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
