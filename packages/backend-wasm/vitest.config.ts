@@ -1,3 +1,3 @@
-import { packageTests } from '../../tooling/config/vitest.ts';
+import { packageTests } from '../../tooling/config/vitest';
 
-export default packageTests('backend-wasm');
+export default packageTests('backend-wasm', { globalSetup: ['./test/global-setup.ts'] });

@@ -1,1 +1,11 @@
-export {};
+/**
+ * @nn/backend-wasm: a WebAssembly SIMD128 backend for @nn/tensor. Importing it registers backend 'wasm'.
+ * @example
+ * import '@nn/backend-wasm';
+ * import { setBackend } from '@nn/tensor';
+ * await setBackend('wasm');
+ */
+import './register';
+
+export { createWasmBackend, WasmBackend, type WasmBackendOptions, WasmData } from './backend';
+export { WASM_KERNEL_PATHS, type WasmKernelPath, wasmKernels } from './kernels';

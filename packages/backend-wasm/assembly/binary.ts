@@ -1,0 +1,115 @@
+// Elementwise binary ops over one run of the broadcast walk: out[i] = a[i * aStep] (op) b[i * bStep].
+// The JS side walks the outer axes; the common cases (same shape, tensor-scalar, scalar-tensor) are one
+// run, done here four lanes at a time. Op codes match src/kernels/binary.ts.
+
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+const POW = 4;
+const MAXIMUM = 5;
+const MINIMUM = 6;
+const EQUAL = 7;
+const GREATER = 8;
+const LESS = 9;
+
+// @ts-ignore: decorator
+@inline
+function scalarOp(op: i32, a: f32, b: f32): f32 {
+  switch (op) {
+    case ADD: return a + b;
+    case SUB: return a - b;
+    case MUL: return a * b;
+    case DIV: return a / b;
+    // Computed in f64 and rounded once, as the reference backend does.
+    case POW: return <f32>Math.pow(<f64>a, <f64>b);
+    // wasm's min/max propagate NaN, as torch.maximum/minimum do.
+    case MAXIMUM: return max<f32>(a, b);
+    case MINIMUM: return min<f32>(a, b);
+    case EQUAL: return a == b ? 1 : 0;
+    case GREATER: return a > b ? 1 : 0;
+    default: return a < b ? 1 : 0;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function vectorOp(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case ADD: return f32x4.add(a, b);
+    case SUB: return f32x4.sub(a, b);
+    case MUL: return f32x4.mul(a, b);
+    case DIV: return f32x4.div(a, b);
+    case MAXIMUM: return f32x4.max(a, b);
+    case MINIMUM: return f32x4.min(a, b);
+    // Comparison masks are all-ones bit patterns: AND with 1.0 turns them into float 0/1.
+    case EQUAL: return v128.and(f32x4.eq(a, b), f32x4.splat(1));
+    case GREATER: return v128.and(f32x4.gt(a, b), f32x4.splat(1));
+    default: return v128.and(f32x4.lt(a, b), f32x4.splat(1));
+  }
+}
+
+// One op, every stride pattern. Inlined with a constant `op`, so each copy has a branch-free loop.
+// @ts-ignore: decorator
+@inline
+function runOp(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, out: usize, n: i32): void {
+  let i = 0;
+  if (op != POW && aStep == 1 && bStep == 1) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(out + o, vectorOp(op, v128.load(a + o), v128.load(b + o)));
+    }
+  } else if (op != POW && aStep == 1 && bStep == 0) {
+    const bv = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(out + o, vectorOp(op, v128.load(a + o), bv));
+    }
+  } else if (op != POW && aStep == 0 && bStep == 1) {
+    const av = v128.load32_splat(a);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(out + o, vectorOp(op, av, v128.load(b + o)));
+    }
+  }
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  let pa = a + <usize>i * aBytes;
+  let pb = b + <usize>i * bBytes;
+  for (; i < n; i++) {
+    store<f32>(out + (<usize>i << 2), scalarOp(op, load<f32>(pa), load<f32>(pb)));
+    pa += aBytes;
+    pb += bBytes;
+  }
+}
+
+/** float32 out[i] = a[i * aStep] (op) b[i * bStep] for i < n (steps in elements, any value). */
+export function binaryRun(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, out: usize, n: i32): void {
+  switch (op) {
+    case ADD: runOp(ADD, a, aStep, b, bStep, out, n); break;
+    case SUB: runOp(SUB, a, aStep, b, bStep, out, n); break;
+    case MUL: runOp(MUL, a, aStep, b, bStep, out, n); break;
+    case DIV: runOp(DIV, a, aStep, b, bStep, out, n); break;
+    case POW: runOp(POW, a, aStep, b, bStep, out, n); break;
+    case MAXIMUM: runOp(MAXIMUM, a, aStep, b, bStep, out, n); break;
+    case MINIMUM: runOp(MINIMUM, a, aStep, b, bStep, out, n); break;
+    case EQUAL: runOp(EQUAL, a, aStep, b, bStep, out, n); break;
+    case GREATER: runOp(GREATER, a, aStep, b, bStep, out, n); break;
+    default: runOp(LESS, a, aStep, b, bStep, out, n);
+  }
+}
+
+/** out[i] = cond[i * cStep] != 0 ? a[i * aStep] : b[i * bStep]; 32-bit values of either dtype (NaN counts as true). */
+export function whereRun(c: usize, cStep: i32, cIsInt: bool, a: usize, aStep: i32, b: usize, bStep: i32, out: usize, n: i32): void {
+  const cBytes = <usize>cStep << 2;
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  for (let i = 0; i < n; i++) {
+    const truthy = cIsInt ? load<i32>(c) != 0 : load<f32>(c) != 0;
+    store<u32>(out, truthy ? load<u32>(a) : load<u32>(b));
+    c += cBytes;
+    a += aBytes;
+    b += bBytes;
+    out += 4;
+  }
+}

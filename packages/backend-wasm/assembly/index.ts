@@ -1,0 +1,13 @@
+// The module's exports: one file per kernel family, re-exported here as asc's entry point.
+export { binaryRun, whereRun } from './binary';
+export { conv2d } from './conv';
+export { gemm, gemmScratchFloats } from './matmul';
+export { pool2d } from './pool';
+export { argMax, reduce } from './reduce';
+export { softmaxCrossEntropy } from './softmax';
+export { castF32ToI32, castI32ToF32, unary } from './unary';
+
+/** First byte after the module's own static data: the JS allocator hands out memory from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

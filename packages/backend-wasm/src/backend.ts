@@ -1,0 +1,161 @@
+/** The 'wasm' backend: tensors in one WebAssembly.Memory, kernels compiled from assembly/ with SIMD128. */
+import {
+  type Backend,
+  type DataId,
+  type DType,
+  DTypeError,
+  type KernelMap,
+  type Shape,
+  StateError,
+  type TensorInfo,
+  type TypedArray,
+} from '@nn/tensor';
+import { WasmHeap } from './heap';
+import { wasmKernels } from './kernels';
+import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
+
+/** One block of tensor storage; the object itself is the DataId the engine holds. */
+export class WasmData {
+  disposed = false;
+  constructor(
+    /** Byte offset in the backend's memory, 16-byte aligned. */
+    readonly ptr: number,
+    /** Elements (4 bytes each: float32 or int32). */
+    readonly length: number,
+    readonly dtype: 'float32' | 'int32',
+  ) {}
+}
+
+export interface WasmBackendOptions {
+  /** Initial memory in MiB (it grows on demand). Default 64. */
+  initialMiB?: number;
+  /** Force an unshared memory even where SharedArrayBuffer exists (no threads). */
+  unshared?: boolean;
+}
+
+export class WasmBackend implements Backend {
+  readonly name: string = 'wasm';
+  readonly kernels: KernelMap = wasmKernels;
+  private readonly live = new Set<WasmData>();
+  private gemmScratchPtr = 0;
+
+  constructor(
+    readonly exports: KernelExports,
+    readonly heap: WasmHeap,
+    /** True when the memory is a SharedArrayBuffer (what a worker pool needs). */
+    readonly shared: boolean,
+  ) {}
+
+  floatPrecision(): 32 | 64 {
+    return 32;
+  }
+
+  /** float64 is not stored here: the engine keeps float64 tensors (and their kernels) on the CPU backend. */
+  supportsDType(dtype: DType): boolean {
+    return dtype === 'float32' || dtype === 'int32';
+  }
+
+  write(values: TypedArray, _shape: Shape, dtype: DType, _owned?: boolean): DataId {
+    const data = this.allocData(values.length, dtype);
+    const view = dtype === 'int32' ? this.heap.i32 : this.heap.f32;
+    view.set(values, data.ptr >> 2);
+    return data;
+  }
+
+  /** A copy: a view into wasm memory would change under the caller when the block is reused or memory grows. */
+  readSync(dataId: DataId): TypedArray {
+    return this.view(dataId).slice();
+  }
+
+  read(dataId: DataId): Promise<TypedArray> {
+    try {
+      return Promise.resolve(this.readSync(dataId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  disposeData(dataId: DataId): void {
+    if (!(dataId instanceof WasmData) || dataId.disposed) return;
+    dataId.disposed = true;
+    this.live.delete(dataId);
+    this.heap.release(dataId.ptr, dataId.length * 4);
+  }
+
+  numDataIds(): number {
+    return this.live.size;
+  }
+
+  dispose(): void {
+    for (const data of this.live) data.disposed = true;
+    this.live.clear();
+  }
+
+  // ---- for kernels ------------------------------------------------------------------------------
+
+  /** Fresh, uninitialised storage for `length` elements. */
+  allocData(length: number, dtype: DType): WasmData {
+    if (dtype !== 'float32' && dtype !== 'int32') {
+      throw new DTypeError(`wasm: cannot store ${dtype} (float32 and int32 only); use the cpu backend for ${dtype}`);
+    }
+    const data = new WasmData(this.heap.alloc(length * 4), length, dtype);
+    this.live.add(data);
+    return data;
+  }
+
+  /** Allocates an output tensor of `shape`: its info for the engine and its storage for the kernel. */
+  output(shape: Shape, dtype: DType): { info: TensorInfo; data: WasmData } {
+    const data = this.allocData(shapeSize(shape), dtype);
+    return { info: { dataId: data, shape: [...shape], dtype }, data };
+  }
+
+  data(dataId: DataId): WasmData {
+    if (!(dataId instanceof WasmData) || dataId.disposed) {
+      throw new StateError('wasm: read of data that was disposed or never written on this backend');
+    }
+    return dataId;
+  }
+
+  /** Byte offset of a tensor's storage. */
+  ptr(info: TensorInfo): number {
+    return this.data(info.dataId).ptr;
+  }
+
+  /** A live view of a tensor's storage: valid only until the next allocation (memory growth replaces it). */
+  view(dataId: DataId): Float32Array | Int32Array {
+    const data = this.data(dataId);
+    const whole = data.dtype === 'int32' ? this.heap.i32 : this.heap.f32;
+    return whole.subarray(data.ptr >> 2, (data.ptr >> 2) + data.length);
+  }
+
+  /** Runs `fn` with a temporary workspace of `bytes` (not tensor data, so not counted), freed afterwards. */
+  withTemp<R>(bytes: number, fn: (ptr: number) => R): R {
+    const ptr = this.heap.alloc(bytes);
+    try {
+      return fn(ptr);
+    } finally {
+      this.heap.release(ptr, bytes);
+    }
+  }
+
+  /** The GEMM's packing buffers (+ a 4x8 edge tile), allocated once and kept. */
+  gemmScratch(): number {
+    if (this.gemmScratchPtr === 0) this.gemmScratchPtr = this.heap.alloc((this.exports.gemmScratchFloats() + 32) * 4);
+    return this.gemmScratchPtr;
+  }
+}
+
+function shapeSize(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Creates a backend over a fresh memory (shared when SharedArrayBuffer is available). */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const shared = !options.unshared && sharedMemoryAvailable();
+  const initial = Math.max(1, Math.ceil(((options.initialMiB ?? 64) * 1024 * 1024) / 65536));
+  const memory = new WebAssembly.Memory({ initial, maximum: 65536, shared });
+  const exports = await instantiate(memory, shared);
+  return new WasmBackend(exports, new WasmHeap(memory, exports.heapBase()), shared);
+}

@@ -1,0 +1,89 @@
+/**
+ * Broadcasting elementwise kernels. float32 runs in wasm (SIMD for the contiguous, tensor-scalar and
+ * scalar-tensor runs); the outer axes of a broadcast are walked here, one wasm call per innermost run, after
+ * collapsing axes so runs are as long as the shapes allow ([N, C] + [C] is N runs of C, NCHW + [1, C, 1, 1]
+ * is N*C runs of H*W). int32 arithmetic takes the reference path.
+ */
+import { type KernelFn, type KernelName, shapeUtil } from '@nn/tensor';
+import type { WasmBackend } from '../backend';
+import { broadcastStrides, collapseAxes, forEachRun, innerStep, sizeOf } from '../strided';
+import { runReference } from './reference';
+
+/** Op codes of assembly/binary.ts. */
+const OP = { Add: 0, Sub: 1, Mul: 2, Div: 3, Pow: 4, Maximum: 5, Minimum: 6, Equal: 7, Greater: 8, Less: 9 } as const;
+type BinaryName = keyof typeof OP;
+
+function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
+  const op = OP[name];
+  return (args) => {
+    const { a, b } = args.inputs;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return runReference<BinaryName>(name, args);
+    const backend = args.backend as WasmBackend;
+    const shape = shapeUtil.broadcastShapes(name, a.shape, b.shape);
+    const { info, data } = backend.output(shape, 'float32');
+    const size = sizeOf(shape);
+    if (size === 0) return info;
+    const aPtr = backend.ptr(a);
+    const bPtr = backend.ptr(b);
+    const run = backend.exports.binaryRun;
+    const aSize = sizeOf(a.shape);
+    const bSize = sizeOf(b.shape);
+    if (aSize === size && bSize === size) run(op, aPtr, 1, bPtr, 1, data.ptr, size);
+    else if (aSize === size && bSize === 1) run(op, aPtr, 1, bPtr, 0, data.ptr, size);
+    else if (aSize === 1 && bSize === size) run(op, aPtr, 0, bPtr, 1, data.ptr, size);
+    else {
+      const layout = collapseAxes(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+      const aStep = innerStep(layout, 0);
+      const bStep = innerStep(layout, 1);
+      forEachRun(layout, (offsets, o, n) => {
+        run(op, aPtr + offsets[0]! * 4, aStep, bPtr + offsets[1]! * 4, bStep, data.ptr + o * 4, n);
+      });
+    }
+    return info;
+  };
+}
+
+/** where(condition != 0, a, b): a 32-bit select in wasm, for float32 and int32 alike. */
+const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend: base }) => {
+  const backend = base as WasmBackend;
+  const shape = shapeUtil.broadcastShapes('where', condition.shape, a.shape, b.shape);
+  const { info, data } = backend.output(shape, a.dtype);
+  const layout = collapseAxes(shape, [
+    broadcastStrides(condition.shape, shape),
+    broadcastStrides(a.shape, shape),
+    broadcastStrides(b.shape, shape),
+  ]);
+  const [cStep, aStep, bStep] = [0, 1, 2].map((k) => innerStep(layout, k)) as [number, number, number];
+  const cPtr = backend.ptr(condition);
+  const aPtr = backend.ptr(a);
+  const bPtr = backend.ptr(b);
+  const cIsInt = condition.dtype === 'int32' ? 1 : 0;
+  forEachRun(layout, (offsets, o, n) => {
+    backend.exports.whereRun(
+      cPtr + offsets[0]! * 4,
+      cStep,
+      cIsInt,
+      aPtr + offsets[1]! * 4,
+      aStep,
+      bPtr + offsets[2]! * 4,
+      bStep,
+      data.ptr + o * 4,
+      n,
+    );
+  });
+  return info;
+};
+
+export const binaryKernels = {
+  Add: binaryKernel('Add'),
+  Sub: binaryKernel('Sub'),
+  Mul: binaryKernel('Mul'),
+  Div: binaryKernel('Div'),
+  Pow: binaryKernel('Pow'),
+  Maximum: binaryKernel('Maximum'),
+  Minimum: binaryKernel('Minimum'),
+  Equal: binaryKernel('Equal'),
+  Greater: binaryKernel('Greater'),
+  Less: binaryKernel('Less'),
+  Where: where,
+} satisfies { [K in BinaryName | 'Where']: KernelFn<K> } & Partial<Record<KernelName, unknown>>;

@@ -1,0 +1,77 @@
+/** Max/average pooling (NCHW) and their gradients, in wasm (see assembly/pool.ts). */
+import { type KernelFn, type Pool2DAttrs, type Shape, shapeUtil } from '@nn/tensor';
+import type { WasmBackend } from '../backend';
+import { sizeOf } from '../strided';
+import { runReference } from './reference';
+
+/** Modes of assembly/pool.ts pool2d(). */
+const MAX = 0;
+const AVG = 1;
+const MAX_BACKWARD = 2;
+const AVG_BACKWARD = 3;
+
+function geometry(xShape: Shape, { kernelSize, stride, padding }: Pool2DAttrs) {
+  const [N, C, H, W] = xShape as [number, number, number, number];
+  const [kH, kW] = kernelSize;
+  const [sH, sW] = stride;
+  const [padTop, padBottom, padLeft, padRight] = padding;
+  const oH = shapeUtil.windowOutputSize(H, kH, sH, padTop, padBottom);
+  const oW = shapeUtil.windowOutputSize(W, kW, sW, padLeft, padRight);
+  return { N, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW };
+}
+
+function pool(
+  backend: WasmBackend,
+  mode: number,
+  xShape: Shape,
+  attrs: Pool2DAttrs,
+  src: number,
+  dy: number,
+  outShape: Shape | null,
+) {
+  const g = geometry(xShape, attrs);
+  const { info, data } = backend.output(outShape ?? [g.N, g.C, g.oH, g.oW], 'float32');
+  // Backward modes accumulate into dx.
+  if (outShape) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
+  // biome-ignore format: the argument list mirrors assembly/pool.ts pool2d()
+  backend.exports.pool2d(
+    mode, src, dy, data.ptr,
+    g.N * g.C, g.H, g.W, g.oH, g.oW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft,
+  );
+  return info;
+}
+
+const maxPool2D: KernelFn<'MaxPool2D'> = (args) => {
+  const { x } = args.inputs;
+  if (x.dtype !== 'float32') return runReference('MaxPool2D', args);
+  const backend = args.backend as WasmBackend;
+  return pool(backend, MAX, x.shape, args.attrs, backend.ptr(x), 0, null);
+};
+
+const avgPool2D: KernelFn<'AvgPool2D'> = (args) => {
+  const { x } = args.inputs;
+  if (x.dtype !== 'float32') return runReference('AvgPool2D', args);
+  const backend = args.backend as WasmBackend;
+  return pool(backend, AVG, x.shape, args.attrs, backend.ptr(x), 0, null);
+};
+
+const maxPool2DBackward: KernelFn<'MaxPool2DBackward'> = (args) => {
+  const { dy, x } = args.inputs;
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') return runReference('MaxPool2DBackward', args);
+  const backend = args.backend as WasmBackend;
+  return pool(backend, MAX_BACKWARD, x.shape, args.attrs, backend.ptr(x), backend.ptr(dy), x.shape);
+};
+
+const avgPool2DBackward: KernelFn<'AvgPool2DBackward'> = (args) => {
+  const { dy } = args.inputs;
+  if (dy.dtype !== 'float32') return runReference('AvgPool2DBackward', args);
+  const backend = args.backend as WasmBackend;
+  return pool(backend, AVG_BACKWARD, args.attrs.xShape, args.attrs, 0, backend.ptr(dy), args.attrs.xShape);
+};
+
+export const poolKernels = {
+  MaxPool2D: maxPool2D,
+  MaxPool2DBackward: maxPool2DBackward,
+  AvgPool2D: avgPool2D,
+  AvgPool2DBackward: avgPool2DBackward,
+};

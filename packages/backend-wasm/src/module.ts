@@ -1,0 +1,140 @@
+/**
+ * Loading the compiled kernels: the bytes come from a generated module (base64, see scripts/build-wasm.mjs),
+ * so the same code works in ESM, CJS, Node and bundlers without locating a .wasm file at run time.
+ */
+import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
+
+/** The functions assembly/index.ts exports. Pointers are byte offsets, counts and strides are elements; bools are 0/1. */
+export interface KernelExports {
+  heapBase(): number;
+  gemmScratchFloats(): number;
+  gemm(
+    a: number,
+    aRowStride: number,
+    aColStride: number,
+    b: number,
+    bRowStride: number,
+    bColStride: number,
+    c: number,
+    ldc: number,
+    m: number,
+    n: number,
+    k: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
+  binaryRun(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
+  whereRun(
+    c: number,
+    cStep: number,
+    cIsInt: number,
+    a: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    out: number,
+    n: number,
+  ): void;
+  unary(op: number, x: number, out: number, n: number, p: number, q: number): void;
+  castF32ToI32(x: number, out: number, n: number): void;
+  castI32ToF32(x: number, out: number, n: number): void;
+  reduce(op: number, x: number, out: number, outer: number, length: number, inner: number, acc: number): void;
+  argMax(x: number, out: number, outer: number, length: number, inner: number): void;
+  softmaxCrossEntropy(logits: number, target: number, out: number, rows: number, classes: number): void;
+  pool2d(...args: number[]): void;
+  conv2d(...args: number[]): void;
+}
+
+/** The wasm32 limit: 65536 pages of 64 KiB. The module declares the same maximum for its imported memory. */
+export const MAX_PAGES = 65536;
+
+const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Compiles the kernels once per process and memory kind (shared by every backend instance and worker). */
+export function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
+  let module = compiled.get(shared);
+  if (!module) {
+    module = WebAssembly.compile(markMemoryShared(decodeBase64(KERNELS_WASM_BASE64), shared));
+    compiled.set(shared, module);
+  }
+  return module;
+}
+
+/** SharedArrayBuffer exists (Node, or a cross-origin-isolated page): the memory can be shared with workers. */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
+export async function instantiate(memory: WebAssembly.Memory, shared: boolean): Promise<KernelExports> {
+  const instance = await WebAssembly.instantiate(await kernelsModule(shared), {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('backend-wasm: a kernel aborted');
+      },
+    },
+  });
+  return instance.exports as unknown as KernelExports;
+}
+
+/**
+ * The module is compiled with an unshared imported memory; to run over a SharedArrayBuffer (threads) its
+ * memory import must say "shared". That is one flag byte in the import section (limits 0x01 -> 0x03), so one
+ * build serves both cases instead of shipping two binaries.
+ */
+export function markMemoryShared(bytes: Uint8Array<ArrayBuffer>, shared: boolean): Uint8Array<ArrayBuffer> {
+  if (!shared) return bytes;
+  let pos = 8;
+  const leb = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[pos++]!;
+      result |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return result >>> 0;
+      shift += 7;
+    }
+  };
+  const skipName = (): void => {
+    const length = leb();
+    pos += length;
+  };
+  while (pos < bytes.length) {
+    const id = bytes[pos++]!;
+    const size = leb();
+    const end = pos + size;
+    if (id !== 2) {
+      pos = end;
+      continue;
+    }
+    const count = leb();
+    for (let i = 0; i < count; i++) {
+      skipName();
+      skipName();
+      const kind = bytes[pos++]!;
+      if (kind === 0x02) {
+        if (bytes[pos] === 0x01) bytes[pos] = 0x03;
+        return bytes;
+      }
+      if (kind === 0x00) leb();
+      else if (kind === 0x01) {
+        pos++;
+        const flags = bytes[pos++]!;
+        leb();
+        if (flags & 1) leb();
+      } else if (kind === 0x03) pos += 2;
+      else throw new Error(`backend-wasm: unexpected import kind ${kind}`);
+    }
+    break;
+  }
+  throw new Error('backend-wasm: the kernels module imports no memory');
+}
