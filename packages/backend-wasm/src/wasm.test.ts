@@ -1,0 +1,32 @@
+import { KERNEL_NAMES, type KernelName, memory } from '@nn/tensor';
+import { conformanceCases, runConformance } from '@nn/tensor/testing';
+import { describe, expect, it } from 'vitest';
+import { WASM_KERNEL_PATHS } from './kernels';
+import './index';
+
+/** Kernels this backend does not implement yet (cases using them are skipped). Every kernel has an entry today. */
+const UNIMPLEMENTED: readonly KernelName[] = [];
+
+describe('conformance suite on the wasm backend', () => {
+  it('passes every case without leaks', async () => {
+    const before = memory();
+    // float32 kernels accumulate in float32 (sums in float64) where the reference uses float64 throughout.
+    const report = await runConformance('wasm', { tolerance: 1e-4, skip: UNIMPLEMENTED });
+    const failures = report.failed.map((f) => `${f.name}: ${f.message}`).join('\n');
+    expect(report.failed.length, `failed cases:\n${failures}`).toBe(0);
+    expect(report.backend).toBe('wasm');
+    // Only the float64 cases are skipped: float64 tensors live on the cpu backend.
+    const float64Cases = conformanceCases.filter((c) => c.dtypes?.includes('float64')).map((c) => c.name);
+    expect(report.skipped.sort()).toEqual(float64Cases.sort());
+    expect(report.passed.length).toBe(conformanceCases.length - float64Cases.length);
+    console.log(`wasm conformance: ${report.passed.length} passed, ${report.skipped.length} skipped (float64)`);
+    expect(memory().numTensors).toBe(before.numTensors);
+  });
+
+  it('declares a path for every kernel it registers and falls back for none', async () => {
+    const { createWasmBackend } = await import('./backend');
+    const backend = await createWasmBackend({ initialMiB: 1 });
+    expect(Object.keys(WASM_KERNEL_PATHS).sort()).toEqual(Object.keys(backend.kernels).sort());
+    expect(Object.keys(backend.kernels).sort()).toEqual([...KERNEL_NAMES].sort());
+  });
+});
