@@ -132,15 +132,20 @@ export class Engine {
     if (this.active) return this.active;
     for (const name of this.byPriority()) {
       const existing = this.instances.get(name);
-      if (existing) return (this.active = existing);
+      if (existing) {
+        this.active = existing;
+        return existing;
+      }
       const made = this.registry.get(name)!.factory();
       if (!(made instanceof Promise)) {
         this.instances.set(name, made);
-        return (this.active = made);
+        this.active = made;
+        return made;
       }
       made.then((b) => this.instances.set(name, b)).catch(() => undefined);
     }
-    return (this.active = this.cpuBackend());
+    this.active = this.cpuBackend();
+    return this.active;
   }
 
   cpuBackend(): CpuBackend {
@@ -161,7 +166,9 @@ export class Engine {
     if (existing) return existing;
     const registration = this.registry.get(name);
     if (!registration) {
-      throw new StateError(`setBackend: no backend named '${name}' (registered: ${this.registeredBackends().join(', ')})`);
+      throw new StateError(
+        `setBackend: no backend named '${name}' (registered: ${this.registeredBackends().join(', ')})`,
+      );
     }
     const backend = await registration.factory();
     this.instances.set(name, backend);
@@ -288,6 +295,7 @@ export class Engine {
     }
     this.scopes.pop();
     if (result instanceof Promise) {
+      for (const t of scope) t.dispose();
       throw new NNError('tidy: the function returned a Promise; tidy only works with synchronous functions');
     }
     const kept = new Set<Tensor>();

@@ -21,7 +21,7 @@ export { CpuBackend, cpuKernels } from './backends/cpu';
 export {
   type BackendFactory,
   type BackendInfo,
-  type Engine,
+  Engine,
   engine,
   type KernelCoverage,
   type KernelRecord,

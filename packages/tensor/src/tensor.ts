@@ -22,7 +22,14 @@ export type TensorLike = Tensor | number;
 
 type OpsTable = typeof Ops;
 let ops: OpsTable | undefined;
-let engineHooks: { dispose(t: Tensor): void; read(t: Tensor): Promise<TypedArray>; readSync(t: Tensor): TypedArray; assign(target: Tensor, source: Tensor): void } | undefined;
+let engineHooks:
+  | {
+      dispose(t: Tensor): void;
+      read(t: Tensor): Promise<TypedArray>;
+      readSync(t: Tensor): TypedArray;
+      assign(target: Tensor, source: Tensor): void;
+    }
+  | undefined;
 
 /** Wires the ops and engine into the Tensor methods (done once by the package entry point). */
 export function installTensorMethods(table: OpsTable, hooks: NonNullable<typeof engineHooks>): void {
@@ -88,7 +95,8 @@ export class Tensor {
 
   /** The single value of a tensor with one element. */
   item(): number {
-    if (this.size !== 1) throw new ValueError(`item: only tensors with one element have an item, got shape [${this.shape}]`);
+    if (this.size !== 1)
+      throw new ValueError(`item: only tensors with one element have an item, got shape [${this.shape}]`);
     return engineHooks!.readSync(this)[0]!;
   }
 
@@ -103,10 +111,12 @@ export class Tensor {
   assign(value: Tensor): this {
     this.throwIfDisposed('assign');
     value.throwIfDisposed('assign');
-    if (value.dtype !== this.dtype || value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])) {
-      throw new ValueError(
-        `assign: expected ${this.dtype} [${this.shape}], got ${value.dtype} [${value.shape}]`,
-      );
+    if (
+      value.dtype !== this.dtype ||
+      value.shape.length !== this.shape.length ||
+      value.shape.some((d, i) => d !== this.shape[i])
+    ) {
+      throw new ValueError(`assign: expected ${this.dtype} [${this.shape}], got ${value.dtype} [${value.shape}]`);
     }
     engineHooks!.assign(this, value);
     return this;
@@ -117,50 +127,130 @@ export class Tensor {
   }
 
   // Elementwise
-  add(b: TensorLike): Tensor { return o().add(this, b); }
-  sub(b: TensorLike): Tensor { return o().sub(this, b); }
-  mul(b: TensorLike): Tensor { return o().mul(this, b); }
-  div(b: TensorLike): Tensor { return o().div(this, b); }
-  pow(b: TensorLike): Tensor { return o().pow(this, b); }
-  maximum(b: TensorLike): Tensor { return o().maximum(this, b); }
-  minimum(b: TensorLike): Tensor { return o().minimum(this, b); }
-  equal(b: TensorLike): Tensor { return o().equal(this, b); }
-  greater(b: TensorLike): Tensor { return o().greater(this, b); }
-  less(b: TensorLike): Tensor { return o().less(this, b); }
-  neg(): Tensor { return o().neg(this); }
-  exp(): Tensor { return o().exp(this); }
-  log(): Tensor { return o().log(this); }
-  sqrt(): Tensor { return o().sqrt(this); }
-  abs(): Tensor { return o().abs(this); }
-  square(): Tensor { return o().square(this); }
-  clip(min: number, max: number): Tensor { return o().clip(this, min, max); }
-  cast(dtype: DType): Tensor { return o().cast(this, dtype); }
+  add(b: TensorLike): Tensor {
+    return o().add(this, b);
+  }
+  sub(b: TensorLike): Tensor {
+    return o().sub(this, b);
+  }
+  mul(b: TensorLike): Tensor {
+    return o().mul(this, b);
+  }
+  div(b: TensorLike): Tensor {
+    return o().div(this, b);
+  }
+  pow(b: TensorLike): Tensor {
+    return o().pow(this, b);
+  }
+  maximum(b: TensorLike): Tensor {
+    return o().maximum(this, b);
+  }
+  minimum(b: TensorLike): Tensor {
+    return o().minimum(this, b);
+  }
+  equal(b: TensorLike): Tensor {
+    return o().equal(this, b);
+  }
+  greater(b: TensorLike): Tensor {
+    return o().greater(this, b);
+  }
+  less(b: TensorLike): Tensor {
+    return o().less(this, b);
+  }
+  neg(): Tensor {
+    return o().neg(this);
+  }
+  exp(): Tensor {
+    return o().exp(this);
+  }
+  log(): Tensor {
+    return o().log(this);
+  }
+  sqrt(): Tensor {
+    return o().sqrt(this);
+  }
+  abs(): Tensor {
+    return o().abs(this);
+  }
+  square(): Tensor {
+    return o().square(this);
+  }
+  clip(min: number, max: number): Tensor {
+    return o().clip(this, min, max);
+  }
+  cast(dtype: DType): Tensor {
+    return o().cast(this, dtype);
+  }
   // Activations
-  relu(): Tensor { return o().relu(this); }
-  leakyRelu(alpha?: number): Tensor { return o().leakyRelu(this, alpha); }
-  sigmoid(): Tensor { return o().sigmoid(this); }
-  tanh(): Tensor { return o().tanh(this); }
-  softmax(axis?: number): Tensor { return o().softmax(this, axis); }
-  logSoftmax(axis?: number): Tensor { return o().logSoftmax(this, axis); }
+  relu(): Tensor {
+    return o().relu(this);
+  }
+  leakyRelu(alpha?: number): Tensor {
+    return o().leakyRelu(this, alpha);
+  }
+  sigmoid(): Tensor {
+    return o().sigmoid(this);
+  }
+  tanh(): Tensor {
+    return o().tanh(this);
+  }
+  softmax(axis?: number): Tensor {
+    return o().softmax(this, axis);
+  }
+  logSoftmax(axis?: number): Tensor {
+    return o().logSoftmax(this, axis);
+  }
   // Linear algebra
-  matmul(b: Tensor): Tensor { return o().matmul(this, b); }
+  matmul(b: Tensor): Tensor {
+    return o().matmul(this, b);
+  }
   // Reductions
-  sum(axis?: number | readonly number[], keepDims?: boolean): Tensor { return o().sum(this, axis, keepDims); }
-  mean(axis?: number | readonly number[], keepDims?: boolean): Tensor { return o().mean(this, axis, keepDims); }
-  max(axis?: number | readonly number[], keepDims?: boolean): Tensor { return o().max(this, axis, keepDims); }
-  min(axis?: number | readonly number[], keepDims?: boolean): Tensor { return o().min(this, axis, keepDims); }
-  argmax(axis: number): Tensor { return o().argmax(this, axis); }
+  sum(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return o().sum(this, axis, keepDims);
+  }
+  mean(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return o().mean(this, axis, keepDims);
+  }
+  max(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return o().max(this, axis, keepDims);
+  }
+  min(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return o().min(this, axis, keepDims);
+  }
+  argmax(axis: number): Tensor {
+    return o().argmax(this, axis);
+  }
   // Shape
-  reshape(shape: readonly number[]): Tensor { return o().reshape(this, shape); }
-  transpose(perm?: readonly number[]): Tensor { return o().transpose(this, perm); }
-  flatten(startAxis?: number): Tensor { return o().flatten(this, startAxis); }
-  slice(begin: readonly number[], size?: readonly number[]): Tensor { return o().slice(this, begin, size); }
-  gather(indices: Tensor | readonly number[], axis?: number): Tensor { return o().gather(this, indices, axis); }
-  pad(paddings: readonly (readonly [number, number])[], value?: number): Tensor { return o().pad(this, paddings, value); }
-  squeeze(axis?: number | readonly number[]): Tensor { return o().squeeze(this, axis); }
-  expandDims(axis: number): Tensor { return o().expandDims(this, axis); }
-  broadcastTo(shape: readonly number[]): Tensor { return o().broadcastTo(this, shape); }
-  clone(): Tensor { return o().clone(this); }
+  reshape(shape: readonly number[]): Tensor {
+    return o().reshape(this, shape);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return o().transpose(this, perm);
+  }
+  flatten(startAxis?: number): Tensor {
+    return o().flatten(this, startAxis);
+  }
+  slice(begin: readonly number[], size?: readonly number[]): Tensor {
+    return o().slice(this, begin, size);
+  }
+  gather(indices: Tensor | readonly number[], axis?: number): Tensor {
+    return o().gather(this, indices, axis);
+  }
+  pad(paddings: readonly (readonly [number, number])[], value?: number): Tensor {
+    return o().pad(this, paddings, value);
+  }
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return o().squeeze(this, axis);
+  }
+  expandDims(axis: number): Tensor {
+    return o().expandDims(this, axis);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return o().broadcastTo(this, shape);
+  }
+  clone(): Tensor {
+    return o().clone(this);
+  }
 }
 
 function nest(values: TypedArray, shape: Shape, axis: number, offset: number): NestedArray[] {

@@ -18,7 +18,11 @@ export function assertDType(op: string, dtype: unknown): asserts dtype is DType 
  * Makes a tensor from nested arrays, a flat array or a typed array.
  * @example tensor([[1, 2], [3, 4]]); tensor([0, 2], undefined, 'int32'); tensor(new Float32Array(6), [3, 2])
  */
-export function tensor(values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
+export function tensor(
+  values: NestedArray | TypedArray | readonly number[],
+  shape?: readonly number[],
+  dtype?: DType,
+): Tensor {
   if (dtype !== undefined) assertDType('tensor', dtype);
   let flat: ArrayLike<number>;
   let inferred: number[];
@@ -34,7 +38,9 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], sha
   if (shape !== undefined) {
     assertValidShape('tensor', shape);
     if (sizeOf(shape) !== flat.length) {
-      throw new ShapeError(`tensor: ${flat.length} values do not fill shape ${fmtShape(shape)} (size ${sizeOf(shape)})`);
+      throw new ShapeError(
+        `tensor: ${flat.length} values do not fill shape ${fmtShape(shape)} (size ${sizeOf(shape)})`,
+      );
     }
   }
   const finalDType = dtype ?? 'float32';
@@ -128,8 +134,13 @@ export function eye(n: number, dtype: DType = 'float32'): Tensor {
  */
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
-  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: ${name} must be a finite number, got ${v}`);
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValueError(`arange: ${name} must be a finite number, got ${v}`);
   }
   if (step === 0) throw new ValueError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -147,7 +158,10 @@ export interface RandomOptions {
   dtype?: 'float32' | 'float64';
 }
 
-function generatorFor(options: RandomOptions): Generator {
+function generatorFor(op: string, options: RandomOptions): Generator {
+  if (options.dtype !== undefined && options.dtype !== 'float32' && options.dtype !== 'float64') {
+    throw new DTypeError(`${op}: random values need a float dtype, got ${String(options.dtype)}`);
+  }
   if (options.seed !== undefined) return new Generator(options.seed);
   return options.generator ?? defaultGenerator;
 }
@@ -156,7 +170,7 @@ function generatorFor(options: RandomOptions): Generator {
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   assertValidShape('rand', shape);
   const { low = 0, high = 1, dtype = 'float32' } = options;
-  const generator = generatorFor(options);
+  const generator = generatorFor('rand', options);
   const data = typedArrayFor(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
   // float32 rounding can turn a value just below `high` into `high`: keep the interval half-open.
@@ -168,7 +182,7 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   assertValidShape('randn', shape);
   const { mean = 0, std = 1, dtype = 'float32' } = options;
-  const generator = generatorFor(options);
+  const generator = generatorFor('randn', options);
   const data = typedArrayFor(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
   return engine.makeTensor(data, shape, dtype, true);

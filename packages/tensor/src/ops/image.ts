@@ -55,7 +55,9 @@ function outputSize(op: string, x: Shape, kernel: Pair, stride: Pair, padding: P
   const oh = windowOutputSize(x[2]!, kernel[0], stride[0], padding[0], padding[1]);
   const ow = windowOutputSize(x[3]!, kernel[1], stride[1], padding[2], padding[3]);
   if (oh < 1 || ow < 1) {
-    throw new ShapeError(`${op}: window ${kernel[0]}x${kernel[1]} does not fit input ${fmtShape(x)} with padding [${padding}]`);
+    throw new ShapeError(
+      `${op}: window ${kernel[0]}x${kernel[1]} does not fit input ${fmtShape(x)} with padding [${padding}]`,
+    );
   }
   return [oh, ow];
 }
@@ -79,7 +81,9 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   if (w.rank !== 4) throw new ShapeError(`conv2d: weight must be [outC, inC, kH, kW], got ${fmtShape(w.shape)}`);
   if (x.dtype !== w.dtype) throw new DTypeError(`conv2d: dtypes differ: ${x.dtype} and ${w.dtype}`);
   if (x.shape[1] !== w.shape[1]) {
-    throw new ShapeError(`conv2d: input has ${x.shape[1]} channels but weight expects ${w.shape[1]}: ${fmtShape(x.shape)} * ${fmtShape(w.shape)}`);
+    throw new ShapeError(
+      `conv2d: input has ${x.shape[1]} channels but weight expects ${w.shape[1]}: ${fmtShape(x.shape)} * ${fmtShape(w.shape)}`,
+    );
   }
   return engine.runKernel('Conv2D', { x, w }, conv2dAttrs(x, w, options));
 }

@@ -29,7 +29,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const k1 = transposeA ? a2[a2.length - 2]! : a2[a2.length - 1]!;
   const k2 = transposeB ? b2[b2.length - 1]! : b2[b2.length - 2]!;
   if (k1 !== k2) throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
-  broadcastShapes('matmul', a2.slice(0, -2), b2.slice(0, -2));
+  try {
+    broadcastShapes('matmul', a2.slice(0, -2), b2.slice(0, -2));
+  } catch {
+    throw new ShapeError(`matmul: batch dimensions cannot be broadcast: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+  }
   if (a.rank >= 2 && b.rank >= 2) return engine.runKernel('MatMul', { a, b }, { transposeA, transposeB });
   return engine.tidy(() => {
     const out = engine.runKernel('MatMul', { a: reshape(a, a2), b: reshape(b, b2) }, { transposeA, transposeB });

@@ -14,7 +14,10 @@ function reduce(op: string, kernel: 'Sum' | 'Max' | 'Min', x: Tensor, axis: Axis
   if ((kernel === 'Max' || kernel === 'Min') && axes.some((a) => x.shape[a] === 0)) {
     throw new ValueError(`${op}: cannot reduce over an empty axis of ${fmtShape(x.shape)}`);
   }
-  const out = axes.length === 0 ? engine.runKernel('Reshape', { x }, { shape: x.shape }) : engine.runKernel(kernel, { x }, { axes });
+  const out =
+    axes.length === 0
+      ? engine.runKernel('Reshape', { x }, { shape: x.shape })
+      : engine.runKernel(kernel, { x }, { axes });
   return keepDims ? reshape(out, reducedShape(x.shape, axes, true)) : out;
 }
 

@@ -34,7 +34,9 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
   const normalized = p.map((a) => normalizeAxis('transpose', a, x.rank));
   if (normalized.length !== x.rank || new Set(normalized).size !== x.rank) {
-    throw new ValueError(`transpose: perm [${p.join(',')}] is not a permutation of the ${x.rank} axes of ${fmtShape(x.shape)}`);
+    throw new ValueError(
+      `transpose: perm [${p.join(',')}] is not a permutation of the ${x.rank} axes of ${fmtShape(x.shape)}`,
+    );
   }
   return engine.runKernel('Transpose', { x }, { perm: normalized });
 }
@@ -50,11 +52,18 @@ export function flatten(x: Tensor, startAxis = 1): Tensor {
 /** Removes size-1 axes (all of them, or the given ones). */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   assertTensor('squeeze', x);
-  const axes = axis === undefined ? null : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.rank));
+  const axes =
+    axis === undefined
+      ? null
+      : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, x.rank));
   for (const a of axes ?? []) {
-    if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    if (x.shape[a] !== 1)
+      throw new ShapeError(`squeeze: axis ${a} of ${fmtShape(x.shape)} has size ${x.shape[a]}, not 1`);
   }
-  return reshape(x, x.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1)),
+  );
 }
 
 /** Inserts a size-1 axis at `axis` (negative counts from the end of the result). */
@@ -82,16 +91,24 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     throw new ValueError(`slice: begin [${begin}] must have one entry per axis of ${fmtShape(x.shape)}`);
   }
   const sizes = size ?? begin.map(() => -1);
-  if (sizes.length !== x.rank) throw new ValueError(`slice: size [${sizes}] must have one entry per axis of ${fmtShape(x.shape)}`);
+  if (sizes.length !== x.rank)
+    throw new ValueError(`slice: size [${sizes}] must have one entry per axis of ${fmtShape(x.shape)}`);
   const resolvedSize = sizes.map((s, i) => {
     const b = begin[i]!;
     const dim = x.shape[i]!;
     if (!Number.isInteger(b) || b < 0 || b > dim) {
       throw new IndexError(`slice: begin ${b} is out of range for axis ${i} of ${fmtShape(x.shape)}`);
     }
+    if (!Number.isInteger(s) || s < -1) {
+      throw new ValueError(
+        `slice: size ${s} on axis ${i} must be a non-negative integer or -1 (input ${fmtShape(x.shape)})`,
+      );
+    }
     const length = s === -1 ? dim - b : s;
-    if (!Number.isInteger(length) || length < 0 || b + length > dim) {
-      throw new IndexError(`slice: begin [${begin}] + size [${sizes}] runs past the end of ${fmtShape(x.shape)} on axis ${i}`);
+    if (b + length > dim) {
+      throw new IndexError(
+        `slice: begin [${begin}] + size [${sizes}] runs past the end of ${fmtShape(x.shape)} on axis ${i}`,
+      );
     }
     return length;
   });
@@ -100,14 +117,17 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 
 /** Joins tensors along an existing axis. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('concat: needs a non-empty list of tensors');
-  tensors.forEach((t, i) => assertTensor('concat', t, `tensors[${i}]`));
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new ValueError('concat: needs a non-empty list of tensors');
+  for (const [i, t] of tensors.entries()) assertTensor('concat', t, `tensors[${i}]`);
   const first = tensors[0]!;
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of tensors) {
     if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes differ: ${first.dtype} and ${t.dtype}`);
     if (t.rank !== first.rank || t.shape.some((d: number, i: number) => i !== a && d !== first.shape[i])) {
-      throw new ShapeError(`concat: shapes ${tensors.map((u) => fmtShape(u.shape)).join(', ')} differ outside axis ${a}`);
+      throw new ShapeError(
+        `concat: shapes ${tensors.map((u) => fmtShape(u.shape)).join(', ')} differ outside axis ${a}`,
+      );
     }
   }
   return engine.runKernel('Concat', { tensors }, { axis: a });
@@ -116,7 +136,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 /** Joins tensors of one shape along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('stack: needs a non-empty list of tensors');
-  tensors.forEach((t, i) => assertTensor('stack', t, `tensors[${i}]`));
+  for (const [i, t] of tensors.entries()) assertTensor('stack', t, `tensors[${i}]`);
   const first = tensors[0]!;
   for (const t of tensors) {
     if (t.dtype !== first.dtype) throw new DTypeError(`stack: dtypes differ: ${first.dtype} and ${t.dtype}`);
@@ -125,13 +145,29 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     }
   }
   const a = normalizeAxis('stack', axis, first.rank + 1);
-  return engine.tidy(() => concat(tensors.map((t) => expandDims(t, a)), a));
+  return engine.tidy(() =>
+    concat(
+      tensors.map((t) => expandDims(t, a)),
+      a,
+    ),
+  );
 }
 
-function indicesTensor(op: string, indices: Tensor | readonly number[]): Tensor {
-  const t = indices instanceof Tensor ? indices : tensor(indices as number[], undefined, 'int32');
-  if (t.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${t.dtype}`);
-  return t;
+/** Runs `fn` with `indices` as an int32 tensor, converting a plain array for it (and freeing that afterwards). */
+function withIndices<R>(op: string, indices: Tensor | readonly number[], fn: (idx: Tensor) => R): R {
+  if (indices instanceof Tensor) {
+    if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
+    return fn(indices);
+  }
+  if (!Array.isArray(indices)) throw new ValueError(`${op}: indices must be an int32 Tensor or an array of integers`);
+  const bad = indices.find((v) => typeof v !== 'number' || !Number.isInteger(v));
+  if (bad !== undefined) throw new DTypeError(`${op}: indices must be integers, got ${bad}`);
+  const idx = tensor(indices as number[], undefined, 'int32');
+  try {
+    return fn(idx);
+  } finally {
+    idx.dispose();
+  }
 }
 
 function assertIndicesInRange(op: string, indices: Tensor, limit: number, what: string): void {
@@ -146,36 +182,57 @@ function assertIndicesInRange(op: string, indices: Tensor, limit: number, what: 
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   assertTensor('gather', x);
   const a = normalizeAxis('gather', axis, x.rank);
-  const idx = indicesTensor('gather', indices);
-  assertIndicesInRange('gather', idx, x.shape[a]!, `axis ${a} of ${fmtShape(x.shape)}`);
-  const out = engine.runKernel('Gather', { x, indices: idx }, { axis: a });
-  if (idx !== indices) idx.dispose();
-  return out;
+  return withIndices('gather', indices, (idx) => {
+    assertIndicesInRange('gather', idx, x.shape[a]!, `axis ${a} of ${fmtShape(x.shape)}`);
+    return engine.runKernel('Gather', { x, indices: idx }, { axis: a });
+  });
 }
 
-/** The adjoint of gather: adds `updates` into zeros whose `axis` has length `size`. */
+/**
+ * The adjoint of gather: adds `updates` into zeros whose `axis` has length `size`.
+ * `updates` has the shape gather would produce: out[:axis] + indices.shape + out[axis+1:].
+ */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor {
   assertTensor('scatterAdd', updates, 'updates');
-  const idx = indicesTensor('scatterAdd', indices);
-  assertIndicesInRange('scatterAdd', idx, size, `size ${size}`);
-  return engine.runKernel('ScatterAdd', { updates, indices: idx }, { axis, size });
+  assertTensor('scatterAdd', indices, 'indices');
+  if (!Number.isInteger(size) || size < 0)
+    throw new ValueError(`scatterAdd: size must be a non-negative integer, got ${size}`);
+  const outRank = updates.rank - indices.rank + 1;
+  if (outRank < 1) {
+    throw new ShapeError(
+      `scatterAdd: updates ${fmtShape(updates.shape)} have fewer axes than indices ${fmtShape(indices.shape)}`,
+    );
+  }
+  const a = normalizeAxis('scatterAdd', axis, outRank);
+  const middle = updates.shape.slice(a, a + indices.rank);
+  if (!shapesEqual(middle, indices.shape)) {
+    throw new ShapeError(
+      `scatterAdd: updates ${fmtShape(updates.shape)} do not hold indices ${fmtShape(indices.shape)} at axis ${a}`,
+    );
+  }
+  return withIndices('scatterAdd', indices, (idx) => {
+    assertIndicesInRange('scatterAdd', idx, size, `size ${size}`);
+    return engine.runKernel('ScatterAdd', { updates, indices: idx }, { axis: a, size });
+  });
 }
 
 /** float32 one-hot vectors of int32 class indices: [N] -> [N, depth]. */
 export function oneHot(indices: Tensor | readonly number[], depth: number): Tensor {
-  if (!Number.isInteger(depth) || depth < 1) throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
-  const idx = indicesTensor('oneHot', indices);
-  assertIndicesInRange('oneHot', idx, depth, `depth ${depth}`);
-  const out = engine.runKernel('OneHot', { indices: idx }, { depth });
-  if (idx !== indices) idx.dispose();
-  return out;
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
+  return withIndices('oneHot', indices, (idx) => {
+    assertIndicesInRange('oneHot', idx, depth, `depth ${depth}`);
+    return engine.runKernel('OneHot', { indices: idx }, { depth });
+  });
 }
 
 /** Pads each axis with [before, after] entries of `value` (default 0). */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
   assertTensor('pad', x);
   if (!Array.isArray(paddings) || paddings.length !== x.rank) {
-    throw new ValueError(`pad: need one [before, after] pair per axis of ${fmtShape(x.shape)}, got ${JSON.stringify(paddings)}`);
+    throw new ValueError(
+      `pad: need one [before, after] pair per axis of ${fmtShape(x.shape)}, got ${JSON.stringify(paddings)}`,
+    );
   }
   for (const p of paddings) {
     if (!Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0)) {

@@ -43,7 +43,9 @@ export function softmaxCrossEntropy(logits: Tensor, target: Tensor): Tensor {
     );
   }
   if (logits.dtype !== target.dtype || logits.dtype === 'int32') {
-    throw new DTypeError(`softmaxCrossEntropy: needs float logits and target of one dtype, got ${logits.dtype} and ${target.dtype}`);
+    throw new DTypeError(
+      `softmaxCrossEntropy: needs float logits and target of one dtype, got ${logits.dtype} and ${target.dtype}`,
+    );
   }
   return engine.runKernel('SoftmaxCrossEntropy', { logits, target }, {});
 }
