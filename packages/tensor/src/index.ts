@@ -5,17 +5,6 @@
  * import { tensor } from '@nn/tensor';
  * tensor([[1, 2], [3, 4]]).matmul(tensor([[1], [1]])).toArray(); // [[3], [7]]
  */
-import { engine } from './engine';
-import * as ops from './ops';
-import { installTensorMethods } from './tensor';
-
-installTensorMethods(ops, {
-  dispose: (t) => engine.disposeTensor(t),
-  read: (t) => engine.read(t),
-  readSync: (t) => engine.readSync(t),
-  assign: (target, source) => engine.assign(target, source),
-});
-
 export { type Backend, type KernelArgs, type KernelFn, type KernelMap, outputInfo } from './backend';
 export { CpuBackend, cpuKernels } from './backends/cpu';
 export {

@@ -4,8 +4,11 @@
  * which optimizers use to update parameters in place.
  */
 import type { Backend } from './backend';
+// A deliberate import cycle (tensor -> ops/engine -> tensor): nothing runs at module evaluation time, and
+// it keeps the methods working in bundles that honour `sideEffects: false` (no install step to tree-shake).
+import { engine } from './engine';
 import { StateError, ValueError } from './errors';
-import type * as Ops from './ops';
+import * as ops from './ops';
 import type { DataId, DType, NestedArray, Shape, TypedArray } from './types';
 import { sizeOf } from './util/shape';
 
@@ -19,28 +22,6 @@ export interface DataHandle {
 
 /** A tensor or a plain number where a tensor is expected (`a.mul(2)`). */
 export type TensorLike = Tensor | number;
-
-type OpsTable = typeof Ops;
-let ops: OpsTable | undefined;
-let engineHooks:
-  | {
-      dispose(t: Tensor): void;
-      read(t: Tensor): Promise<TypedArray>;
-      readSync(t: Tensor): TypedArray;
-      assign(target: Tensor, source: Tensor): void;
-    }
-  | undefined;
-
-/** Wires the ops and engine into the Tensor methods (done once by the package entry point). */
-export function installTensorMethods(table: OpsTable, hooks: NonNullable<typeof engineHooks>): void {
-  ops = table;
-  engineHooks = hooks;
-}
-
-function o(): OpsTable {
-  if (!ops) throw new StateError('Tensor methods are not installed: import from "@nn/tensor"');
-  return ops;
-}
 
 export class Tensor {
   /** @internal Storage; replaced by `assign`. */
@@ -78,17 +59,17 @@ export class Tensor {
 
   /** A flat copy of the values. Synchronous; on GPU backends prefer `await data()`. */
   dataSync(): TypedArray {
-    return engineHooks!.readSync(this).slice();
+    return engine.readSync(this).slice();
   }
 
   /** A flat copy of the values; works on every backend. */
   async data(): Promise<TypedArray> {
-    return (await engineHooks!.read(this)).slice();
+    return (await engine.read(this)).slice();
   }
 
   /** The values as nested JS arrays (a number for a scalar). */
   toArray(): NestedArray {
-    const values = engineHooks!.readSync(this);
+    const values = engine.readSync(this);
     if (this.rank === 0) return values[0]!;
     return nest(values, this.shape, 0, 0);
   }
@@ -97,14 +78,14 @@ export class Tensor {
   item(): number {
     if (this.size !== 1)
       throw new ValueError(`item: only tensors with one element have an item, got shape [${this.shape}]`);
-    return engineHooks!.readSync(this)[0]!;
+    return engine.readSync(this)[0]!;
   }
 
   /** Frees the data (once no other view shares it). Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    engineHooks!.dispose(this);
+    engine.disposeTensor(this);
   }
 
   /** Replaces this tensor's values with `value`'s (same shape and dtype), in place. */
@@ -118,7 +99,7 @@ export class Tensor {
     ) {
       throw new ValueError(`assign: expected ${this.dtype} [${this.shape}], got ${value.dtype} [${value.shape}]`);
     }
-    engineHooks!.assign(this, value);
+    engine.assign(this, value);
     return this;
   }
 
@@ -128,128 +109,128 @@ export class Tensor {
 
   // Elementwise
   add(b: TensorLike): Tensor {
-    return o().add(this, b);
+    return ops.add(this, b);
   }
   sub(b: TensorLike): Tensor {
-    return o().sub(this, b);
+    return ops.sub(this, b);
   }
   mul(b: TensorLike): Tensor {
-    return o().mul(this, b);
+    return ops.mul(this, b);
   }
   div(b: TensorLike): Tensor {
-    return o().div(this, b);
+    return ops.div(this, b);
   }
   pow(b: TensorLike): Tensor {
-    return o().pow(this, b);
+    return ops.pow(this, b);
   }
   maximum(b: TensorLike): Tensor {
-    return o().maximum(this, b);
+    return ops.maximum(this, b);
   }
   minimum(b: TensorLike): Tensor {
-    return o().minimum(this, b);
+    return ops.minimum(this, b);
   }
   equal(b: TensorLike): Tensor {
-    return o().equal(this, b);
+    return ops.equal(this, b);
   }
   greater(b: TensorLike): Tensor {
-    return o().greater(this, b);
+    return ops.greater(this, b);
   }
   less(b: TensorLike): Tensor {
-    return o().less(this, b);
+    return ops.less(this, b);
   }
   neg(): Tensor {
-    return o().neg(this);
+    return ops.neg(this);
   }
   exp(): Tensor {
-    return o().exp(this);
+    return ops.exp(this);
   }
   log(): Tensor {
-    return o().log(this);
+    return ops.log(this);
   }
   sqrt(): Tensor {
-    return o().sqrt(this);
+    return ops.sqrt(this);
   }
   abs(): Tensor {
-    return o().abs(this);
+    return ops.abs(this);
   }
   square(): Tensor {
-    return o().square(this);
+    return ops.square(this);
   }
   clip(min: number, max: number): Tensor {
-    return o().clip(this, min, max);
+    return ops.clip(this, min, max);
   }
   cast(dtype: DType): Tensor {
-    return o().cast(this, dtype);
+    return ops.cast(this, dtype);
   }
   // Activations
   relu(): Tensor {
-    return o().relu(this);
+    return ops.relu(this);
   }
   leakyRelu(alpha?: number): Tensor {
-    return o().leakyRelu(this, alpha);
+    return ops.leakyRelu(this, alpha);
   }
   sigmoid(): Tensor {
-    return o().sigmoid(this);
+    return ops.sigmoid(this);
   }
   tanh(): Tensor {
-    return o().tanh(this);
+    return ops.tanh(this);
   }
   softmax(axis?: number): Tensor {
-    return o().softmax(this, axis);
+    return ops.softmax(this, axis);
   }
   logSoftmax(axis?: number): Tensor {
-    return o().logSoftmax(this, axis);
+    return ops.logSoftmax(this, axis);
   }
   // Linear algebra
   matmul(b: Tensor): Tensor {
-    return o().matmul(this, b);
+    return ops.matmul(this, b);
   }
   // Reductions
   sum(axis?: number | readonly number[], keepDims?: boolean): Tensor {
-    return o().sum(this, axis, keepDims);
+    return ops.sum(this, axis, keepDims);
   }
   mean(axis?: number | readonly number[], keepDims?: boolean): Tensor {
-    return o().mean(this, axis, keepDims);
+    return ops.mean(this, axis, keepDims);
   }
   max(axis?: number | readonly number[], keepDims?: boolean): Tensor {
-    return o().max(this, axis, keepDims);
+    return ops.max(this, axis, keepDims);
   }
   min(axis?: number | readonly number[], keepDims?: boolean): Tensor {
-    return o().min(this, axis, keepDims);
+    return ops.min(this, axis, keepDims);
   }
   argmax(axis: number): Tensor {
-    return o().argmax(this, axis);
+    return ops.argmax(this, axis);
   }
   // Shape
   reshape(shape: readonly number[]): Tensor {
-    return o().reshape(this, shape);
+    return ops.reshape(this, shape);
   }
   transpose(perm?: readonly number[]): Tensor {
-    return o().transpose(this, perm);
+    return ops.transpose(this, perm);
   }
   flatten(startAxis?: number): Tensor {
-    return o().flatten(this, startAxis);
+    return ops.flatten(this, startAxis);
   }
   slice(begin: readonly number[], size?: readonly number[]): Tensor {
-    return o().slice(this, begin, size);
+    return ops.slice(this, begin, size);
   }
   gather(indices: Tensor | readonly number[], axis?: number): Tensor {
-    return o().gather(this, indices, axis);
+    return ops.gather(this, indices, axis);
   }
   pad(paddings: readonly (readonly [number, number])[], value?: number): Tensor {
-    return o().pad(this, paddings, value);
+    return ops.pad(this, paddings, value);
   }
   squeeze(axis?: number | readonly number[]): Tensor {
-    return o().squeeze(this, axis);
+    return ops.squeeze(this, axis);
   }
   expandDims(axis: number): Tensor {
-    return o().expandDims(this, axis);
+    return ops.expandDims(this, axis);
   }
   broadcastTo(shape: readonly number[]): Tensor {
-    return o().broadcastTo(this, shape);
+    return ops.broadcastTo(this, shape);
   }
   clone(): Tensor {
-    return o().clone(this);
+    return ops.clone(this);
   }
 }
 
