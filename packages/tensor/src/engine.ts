@@ -347,7 +347,10 @@ export class Engine {
     for (const t of tensors) t.throwIfDisposed(kernelName);
     const active = this.backend();
     const nativeKernel = active.kernels[kernelName] as KernelFn<K> | undefined;
-    const dtypesOk = tensors.every((t) => active.supportsDType(t.dtype));
+    // Cast is the one kernel whose output dtype is not an input's: it must be storable too.
+    const outDType = kernelName === 'Cast' ? (attrs as KernelAttrs<'Cast'>).dtype : null;
+    const dtypesOk =
+      tensors.every((t) => active.supportsDType(t.dtype)) && (outDType === null || active.supportsDType(outDType));
     const useNative = nativeKernel !== undefined && dtypesOk;
     const target = useNative ? active : this.cpuBackend();
     if (!useNative && target !== active) this.fallbackCalls[kernelName] = (this.fallbackCalls[kernelName] ?? 0) + 1;
