@@ -126,7 +126,8 @@ describe('first steps, computed by hand', () => {
     opt.step(closure).dispose();
     const before = memory().numTensors;
     for (let i = 0; i < 5; i++) opt.step(closure).dispose();
-    expect(memory().numTensors).toBe(before);
+    // At most: the GC may collect tensors that earlier tests dropped (FinalizationRegistry lowers the count).
+    expect(memory().numTensors).toBeLessThanOrEqual(before);
   });
 });
 

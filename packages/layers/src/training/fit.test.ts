@@ -62,7 +62,8 @@ describe('fit', () => {
     await fit(model, data, options);
     const before = memory().numTensors;
     await fit(model, data, { ...options, epochs: 3 });
-    expect(memory().numTensors).toBe(before);
+    // At most: the GC may collect tensors that earlier tests dropped (FinalizationRegistry lowers the count).
+    expect(memory().numTensors).toBeLessThanOrEqual(before);
   });
 
   it('EarlyStopping stops when the monitored value stops improving and can restore the best weights', async () => {
