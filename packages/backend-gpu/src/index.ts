@@ -1,1 +1,14 @@
-export {};
+/**
+ * @nn/backend-gpu: a gpu.js backend for @nn/tensor. Importing it registers backend 'gpu'.
+ * @example
+ * import '@nn/backend-gpu';
+ * import { setBackend } from '@nn/tensor';
+ * await setBackend('gpu');
+ */
+import './register';
+
+export { createGpuBackend, GpuBackend, type GpuBackendOptions, GpuData, pickGpuMode, webGpuAvailable } from './backend';
+export { hardwareGpuPresent } from './detect';
+export type { DeviceStats } from './device';
+export { GPU_MODES, type GpuMode, modeSupported } from './gpujs';
+export { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';

@@ -1,0 +1,93 @@
+/**
+ * Helpers that write gpu.js kernel source. Every kernel has a 1-D output (the flat row-major index of the
+ * output tensor is `i`) and reads its inputs as flat 1-D arrays. Shapes are baked into the source as
+ * literals, so each distinct shape compiles once and is cached (see `Device`).
+ *
+ * Index arithmetic is done in float32 (GLSL ES 1.0 has no real integers): exact while flat indices stay
+ * below 2^24 (16M elements per tensor), and divisions use `floor((r + 0.5) / s)`, which is exact for
+ * `r * s < 2^23` whatever the driver's float division rounding.
+ */
+import type { Shape } from '@nn/tensor';
+
+/** A float literal gpu.js and GLSL both read as a float (`3.0`, `0.25`, `1e-7`). */
+export function lit(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`gpu backend: cannot write ${value} as a shader literal`);
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return `${value}.0`;
+  const text = String(value);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/** Row-major strides of `shape`. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let step = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    strides[axis] = step;
+    step *= shape[axis]!;
+  }
+  return strides;
+}
+
+/** Strides of an input of `shape` broadcast (right-aligned) to `outShape`: 0 along broadcast axes. */
+export function broadcastStridesTo(shape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  return outShape.map((_, axis) => {
+    const inAxis = axis - offset;
+    if (inAxis < 0 || shape[inAxis] === 1) return 0;
+    return own[inAxis]!;
+  });
+}
+
+/**
+ * Statements splitting the flat float index `from` into coordinates `${prefix}0 .. ${prefix}{rank-1}` of
+ * `shape`. Returns the coordinate names.
+ */
+export function unravel(shape: Shape, prefix: string, from = 'i'): { code: string; coords: string[] } {
+  const coords = shape.map((_, axis) => `${prefix}${axis}`);
+  if (shape.length === 0) return { code: '', coords };
+  const strides = stridesOf(shape);
+  const rest = `${prefix}r`;
+  const lines = [`let ${rest} = ${from};`];
+  for (let axis = 0; axis < shape.length - 1; axis++) {
+    const name = coords[axis]!;
+    lines.push(`const ${name} = Math.floor((${rest} + 0.5) / ${lit(strides[axis]!)});`);
+    lines.push(`${rest} = ${rest} - ${name} * ${lit(strides[axis]!)};`);
+  }
+  lines.push(`const ${coords[shape.length - 1]!} = ${rest};`);
+  return { code: lines.join('\n'), coords };
+}
+
+/** `c0 * s0 + c1 * s1 + ...` without the zero strides (`0.0` when nothing is left). */
+export function dot(coords: readonly string[], strides: readonly number[], base = 0): string {
+  const terms: string[] = [];
+  if (base !== 0) terms.push(lit(base));
+  coords.forEach((coord, axis) => {
+    const stride = strides[axis]!;
+    if (stride === 1) terms.push(coord);
+    else if (stride !== 0) terms.push(`${coord} * ${lit(stride)}`);
+  });
+  return terms.length === 0 ? '0.0' : terms.join(' + ');
+}
+
+/** A kernel function over `arity` inputs named a0, a1, ...; `i` is the output's flat index (a float). */
+export function kernelSource(arity: number, body: string): string {
+  const params = Array.from({ length: arity }, (_, k) => `a${k}`).join(', ');
+  return `function (${params}) {\nconst i = this.thread.x + 0.0;\n${body}\n}`;
+}
+
+/**
+ * Nested loops over `dims` (float counters `${prefix}0..`, literal bounds, which GLSL ES 1.0 requires).
+ * `offset` is the flat offset the counters add, given each loop's stride.
+ */
+export function loops(
+  dims: readonly number[],
+  strides: readonly number[],
+  prefix: string,
+): { open: string; close: string; offset: string } {
+  const counters = dims.map((_, k) => `${prefix}${k}`);
+  const open = dims.map(
+    (d, k) => `for (let ${counters[k]!} = 0.0; ${counters[k]!} < ${lit(d)}; ${counters[k]!} += 1.0) {`,
+  );
+  return { open: open.join('\n'), close: '}'.repeat(dims.length), offset: dot(counters, strides) };
+}

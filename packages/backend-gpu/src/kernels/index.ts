@@ -1,0 +1,26 @@
+/** Every kernel the gpu backend implements; the rest of the contract falls back to the CPU kernels. */
+import type { KernelMap, KernelName } from '@nn/tensor';
+import { binaryKernels } from './binary';
+import { convKernels } from './conv';
+import { indexingKernels } from './indexing';
+import { matmulKernels } from './matmul';
+import { poolKernels } from './pool';
+import { reduceKernels } from './reduce';
+import { shapeKernels } from './shape';
+import { softmaxKernels } from './softmax-ce';
+import { unaryKernels } from './unary';
+
+export const gpuKernels: KernelMap = {
+  ...binaryKernels,
+  ...unaryKernels,
+  ...reduceKernels,
+  ...shapeKernels,
+  ...indexingKernels,
+  ...matmulKernels,
+  ...convKernels,
+  ...poolKernels,
+  ...softmaxKernels,
+};
+
+/** Kernels of the contract this backend leaves to the CPU fallback (none today). */
+export const GPU_FALLBACK_KERNELS: readonly KernelName[] = [];
