@@ -2,7 +2,7 @@
 export { binaryRun, whereRun } from './binary';
 export { conv2d } from './conv';
 export { gemm, gemmScratchFloats } from './matmul';
-export { pool2d } from './pool';
+export { maxPool2x2, pool2d } from './pool';
 export { argMax, reduce } from './reduce';
 export { softmaxCrossEntropy } from './softmax';
 export { castF32ToI32, castI32ToF32, unary } from './unary';

@@ -65,10 +65,27 @@ describe('Conv2D and its gradients match the cpu backend', () => {
 });
 
 describe('pooling matches the cpu backend', () => {
+  it('2x2 max pool: ties pick the first maximum, NaN wins, in SIMD groups and scalar tails', async () => {
+    // Row pairs: ties, a NaN in each window position, -0/+0; 10 columns = one SIMD group of 4 windows + 1.
+    const values = [
+      [1, 1, 2, 0, 0, 0, Number.NaN, 5, 3, 3],
+      [1, 1, 2, 2, 0, Number.NaN, 5, 5, 3, Number.NaN],
+      [0, -0, 4, 4, 9, 1, 1, 1, 7, 7],
+      [-0, 0, 4, 5, 1, 9, 1, Number.NaN, 7, 7],
+    ];
+    const options = { kernelSize: 2 };
+    const attrs = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] } as const;
+    const x = () => tensor(values.flat(), [1, 1, 4, 10]);
+    await expectSameAsCpu(() => nn.maxPool2d(x(), options));
+    await expectSameAsCpu(() => nn.maxPool2dBackward(r([1, 1, 2, 5], 2), x(), attrs));
+  });
   const cases = [
     { x: [2, 3, 8, 8], kernelSize: 2, stride: 2, padding: 0 },
     { x: [2, 3, 9, 7], kernelSize: 3, stride: 2, padding: 1 },
     { x: [1, 2, 5, 6], kernelSize: [2, 3] as const, stride: 1, padding: 0 },
+    // The dedicated 2x2 stride-2 kernel: SIMD groups of four windows, a scalar tail, odd trailing row/column.
+    { x: [2, 3, 11, 21], kernelSize: 2, stride: 2, padding: 0 },
+    { x: [1, 2, 28, 28], kernelSize: 2, stride: 2, padding: 0 },
   ];
   for (const c of cases) {
     it(`x ${c.x} kernel ${c.kernelSize} stride ${c.stride} padding ${c.padding}`, async () => {
@@ -138,6 +155,10 @@ describe('elementwise kernels match the cpu backend', () => {
   it('where with float and int32 conditions', async () => {
     await expectSameAsCpu(() => nn.where(nn.greater(r([4, 5], 1), 0), r([4, 5], 2), r([5], 3)));
     await expectSameAsCpu(() => nn.where(tensor([1, 0, 2], undefined, 'int32'), r([2, 3], 2), r([2, 3], 3)));
+    // Contiguous/scalar operands take the SIMD path (ReLU's gradient), with a NaN condition counting as true.
+    await expectSameAsCpu(() => nn.where(nn.greater(r([103], 1), 0), r([103], 2), 0));
+    await expectSameAsCpu(() => nn.where(tensor([Number.NaN, 0, 1, 0, 2, 0]), 1, r([6], 3)));
+    await expectSameAsCpu(() => nn.where(tensor([1, 0, 3, 0, 5, 0, 0], undefined, 'int32'), r([7], 2), r([7], 3)));
   });
   const unaries = {
     neg: nn.neg,

@@ -42,6 +42,7 @@ export interface KernelExports {
   argMax(x: number, out: number, outer: number, length: number, inner: number): void;
   softmaxCrossEntropy(logits: number, target: number, out: number, rows: number, classes: number): void;
   pool2d(...args: number[]): void;
+  maxPool2x2(mode: number, src: number, dy: number, out: number, planes: number, H: number, W: number): void;
   conv2d(...args: number[]): void;
 }
 

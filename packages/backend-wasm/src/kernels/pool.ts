@@ -20,6 +20,20 @@ function geometry(xShape: Shape, { kernelSize, stride, padding }: Pool2DAttrs) {
   return { N, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW };
 }
 
+/** 2x2 windows, stride 2, no padding: the non-overlapping case with a dedicated kernel. */
+function isPlain2x2(g: ReturnType<typeof geometry>): boolean {
+  return (
+    g.kH === 2 &&
+    g.kW === 2 &&
+    g.sH === 2 &&
+    g.sW === 2 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.oH === g.H >> 1 &&
+    g.oW === g.W >> 1
+  );
+}
+
 function pool(
   backend: WasmBackend,
   mode: number,
@@ -31,6 +45,10 @@ function pool(
 ) {
   const g = geometry(xShape, attrs);
   const { info, data } = backend.output(outShape ?? [g.N, g.C, g.oH, g.oW], 'float32');
+  if ((mode === MAX || mode === MAX_BACKWARD) && isPlain2x2(g)) {
+    backend.exports.maxPool2x2(mode, src, dy, data.ptr, g.N * g.C, g.H, g.W);
+    return info;
+  }
   // Backward modes accumulate into dx.
   if (outShape) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
   // biome-ignore format: the argument list mirrors assembly/pool.ts pool2d()
