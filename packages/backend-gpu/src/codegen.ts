@@ -17,6 +17,13 @@ export function lit(value: number): string {
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
+/**
+ * NaN and -Infinity produced at run time from a float expression `v` (GLSL has no literals for them, and
+ * some drivers return a finite value for log(0) or sqrt(-1), so those are never relied upon).
+ */
+export const nanOf = (v: string): string => `((${v}) * 0.0) / ((${v}) * 0.0)`;
+export const negInfOf = (v: string): string => `-1.0 / ((${v}) * 0.0)`;
+
 /** Row-major strides of `shape`. */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);

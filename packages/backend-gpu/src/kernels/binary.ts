@@ -1,12 +1,12 @@
 /** Broadcasting elementwise kernels (NumPy rules), and Where. One shader per op and shape. */
 import { type DType, type KernelFn, shapeUtil, type TensorInfo } from '@nn/tensor';
-import { broadcastStridesTo, dot, kernelSource, unravel } from '../codegen';
+import { broadcastStridesTo, dot, kernelSource, nanOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
 type BinaryName = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Maximum' | 'Minimum' | 'Equal' | 'Greater' | 'Less';
 
 /** GLSL has no NaN/Infinity literals: these produce them at run time from an operand. */
-const NAN = 'Math.sqrt(-1.0 - Math.abs(x))';
+const NAN = nanOf('x');
 
 /** Each op as an expression of `x` and `y`, with JavaScript's semantics for the edge cases. */
 const EXPRESSIONS: Record<BinaryName, string> = {

@@ -1,6 +1,6 @@
 /** Max/Avg pooling (NCHW) and their backward kernels, one thread per output element. */
 import { type KernelFn, type Pool2DAttrs, shapeUtil } from '@nn/tensor';
-import { kernelSource, lit } from '../codegen';
+import { kernelSource, lit, negInfOf } from '../codegen';
 import { split4 } from './conv';
 import { type GpuKernels, gpuOf } from './util';
 
@@ -38,7 +38,7 @@ const maxPool: KernelFn<'MaxPool2D'> = ({ inputs: { x }, attrs, backend }) => {
   const body = `${split4(shape, ['n', 'c', 'oh', 'ow'])}
 const plane = (n * ${lit(x.shape[1]!)} + c) * ${lit(x.shape[2]! * x.shape[3]!)};
 ${windowMax(x.shape, attrs)}
-return bestH < 0.0 ? -1.0 / (best * 0.0) : best;`;
+return bestH < 0.0 ? ${negInfOf('best + 1.0')} : best;`;
   return gpuOf(backend).compute(kernelSource(1, body), shape, x.dtype, [x]);
 };
 

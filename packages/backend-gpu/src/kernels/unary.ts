@@ -1,6 +1,6 @@
 /** Elementwise unary kernels and activations; Cast. Output dtype = input dtype (except Cast). */
 import { type KernelFn, type TensorInfo, typedArrayFor } from '@nn/tensor';
-import { kernelSource, lit } from '../codegen';
+import { kernelSource, lit, nanOf, negInfOf } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
 type PlainUnary = 'Neg' | 'Exp' | 'Log' | 'Sqrt' | 'Abs' | 'Square' | 'Relu' | 'Sigmoid' | 'Tanh';
@@ -8,8 +8,9 @@ type PlainUnary = 'Neg' | 'Exp' | 'Log' | 'Sqrt' | 'Abs' | 'Square' | 'Relu' | '
 const EXPRESSIONS: Record<PlainUnary, string> = {
   Neg: '-x',
   Exp: 'Math.exp(x)',
-  Log: 'Math.log(x)',
-  Sqrt: 'Math.sqrt(x)',
+  // Explicit edge cases: ANGLE/SwiftShader return log(0) = -88 and no NaN for negative inputs.
+  Log: `x == 0.0 ? ${negInfOf('x + 1.0')} : (x < 0.0 ? ${nanOf('x')} : Math.log(x))`,
+  Sqrt: `x < 0.0 ? ${nanOf('x')} : Math.sqrt(x)`,
   Abs: 'Math.abs(x)',
   Square: 'x * x',
   // NaN passes through (x < 0 is false for NaN), as torch.relu does.
