@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tooling/config/tsup';
 
-// register is its own entry so the side effect of registering lives in dist/register.* (see "sideEffects").
-export default defineConfig(packageBuild({ index: 'src/index.ts', register: 'src/register.ts' }));
+// The entry point registers the backend with a call of its own (see src/register.ts), so dist/index.* is the
+// only file with a side effect ("sideEffects" in package.json).
+export default defineConfig(packageBuild({ index: 'src/index.ts' }));

@@ -42,19 +42,83 @@ const bin = (name) => join(root, 'node_modules', '.bin', isWindows ? `${name}.cm
 export const smokeChecks = {
   '@nn/tensor': {
     check: `
-      if (typeof m.tensor !== 'function' || typeof m.add !== 'function') return 'tensor/add not exported yet';
       assert.deepEqual(Array.from(m.tensor([1, 2]).add(1).dataSync()), [2, 3]);
-      assert.deepEqual(Array.from(m.add(m.tensor([1, 2]), m.tensor([10, 20])).dataSync()), [11, 22]);
-      return 'tensor([1,2]).add(1) = [2,3]';
+      assert.deepEqual(m.matmul(m.tensor([[1, 2]]), m.tensor([[3], [4]])).toArray(), [[11]]);
+      const before = m.memory().numTensors;
+      m.tidy(() => {
+        m.ones([3]).mul(2);
+      });
+      assert.equal(m.memory().numTensors, before);
+      return 'tensor ops, matmul, tidy';
     `,
   },
-  '@nn/autograd': {},
-  '@nn/layers': {},
-  '@nn/optim': {},
-  '@nn/data': {},
-  '@nn/backend-wasm': {},
-  '@nn/backend-gpu': {},
+  '@nn/autograd': {
+    check: `
+      const t = await load('@nn/tensor');
+      const [g] = m.grad((x) => x.mul(x).sum())(t.tensor([1, 2, 3]));
+      assert.deepEqual(Array.from(g.dataSync()), [2, 4, 6]);
+      return 'grad(x*x) = 2x';
+    `,
+  },
+  '@nn/layers': {
+    check: `
+      const t = await load('@nn/tensor');
+      const model = new m.Sequential(new m.Linear(2, 3), new m.ReLU(), new m.Linear(3, 1));
+      assert.deepEqual(model.forward(t.ones([4, 2])).shape, [4, 1]);
+      assert.deepEqual(Object.keys(model.stateDict()), ['0.weight', '0.bias', '2.weight', '2.bias']);
+      const bytes = m.serializeSafetensors(model.stateDict());
+      assert.deepEqual(Object.keys(await m.loadSafetensors(bytes)).sort(), ['0.bias', '0.weight', '2.bias', '2.weight']);
+      return 'Sequential forward, stateDict, safetensors round trip';
+    `,
+  },
+  '@nn/optim': {
+    check: `
+      const t = await load('@nn/tensor');
+      const w = t.tensor([1, -2]);
+      const opt = new m.SGD([w], { lr: 0.1 });
+      opt.step(() => w.square().sum()).dispose();
+      assert.deepEqual(Array.from(w.dataSync()).map((v) => Math.round(v * 1e6) / 1e6), [0.8, -1.6]);
+      return 'SGD step';
+    `,
+  },
+  '@nn/data': {
+    check: `
+      const idx = new Uint8Array([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6]);
+      const x = m.readIdx(idx);
+      assert.deepEqual(x.shape, [2, 3]);
+      assert.deepEqual(Array.from(x.dataSync()), [1, 2, 3, 4, 5, 6]);
+      return 'readIdx';
+    `,
+  },
+  '@nn/backend-wasm': {
+    check: `
+      const t = await load('@nn/tensor');
+      assert.ok(t.registeredBackends().includes('wasm'), 'importing @nn/backend-wasm registers "wasm"');
+      await t.setBackend('wasm');
+      assert.equal(t.getBackend().name, 'wasm');
+      assert.deepEqual(t.matmul(t.tensor([[1, 2]]), t.tensor([[3], [4]])).toArray(), [[11]]);
+      await t.setBackend('cpu');
+      return 'registers on import, matmul on wasm';
+    `,
+  },
+  '@nn/backend-gpu': {
+    check: `
+      const t = await load('@nn/tensor');
+      assert.ok(t.registeredBackends().includes('gpu'), 'importing @nn/backend-gpu registers "gpu"');
+      return 'registers on import';
+    `,
+  },
 };
+
+/** A bundle of the installed packages, as an app's bundler builds it: registration must survive sideEffects. */
+const bundleEntry = `import '@nn/backend-wasm';
+import { matmul, registeredBackends, setBackend, tensor } from '@nn/tensor';
+if (!registeredBackends().includes('wasm')) throw new Error('bundled @nn/backend-wasm did not register: ' + registeredBackends());
+await setBackend('wasm');
+const out = tensor([[1, 2]]).matmul(tensor([[3], [4]])).toArray();
+if (out[0][0] !== 11) throw new Error('bundled matmul gave ' + JSON.stringify(out));
+console.log('bundle ok: ' + registeredBackends().join(','));
+`;
 
 const requiredFiles = ['package.json', 'README.md', 'LICENSE'];
 const requiredPerEntry = (entry) => ['js', 'cjs', 'd.ts', 'd.cts'].map((ext) => `dist/${entry}.${ext}`);
@@ -245,7 +309,7 @@ function smokeRunner(kind, cases) {
       ({ pkg, specifier, declared, check }) =>
         `  results.push(await probe(${JSON.stringify(pkg)}, ${JSON.stringify(specifier)}, ${JSON.stringify(
           declared[kind],
-        )}, async (specifier) => ${load}, async (m) => {
+        )}, async (specifier) => ${load}, async (m, load) => {
 ${check ?? ''}
   }));`,
     )
@@ -260,7 +324,7 @@ async function probe(pkg, specifier, declared, load, check) {
     if (names.length === 0 && !placeholder) throw new Error(specifier + ' exports no names');
     const missing = declared.values.filter((name) => !(name in m));
     if (missing.length > 0) throw new Error(specifier + ' lacks exports its types declare: ' + missing.join(', '));
-    const note = (await check(m)) ?? '';
+    const note = (await check(m, load)) ?? '';
     return { pkg, specifier, ok: true, names: names.length, note: names.length === 0 ? 'placeholder' : note || names.length + ' exports load' };
   } catch (error) {
     return { pkg, specifier, ok: false, error: String(error && error.stack ? error.stack : error) };
@@ -336,6 +400,27 @@ async function installAndSmoke(packed, scratch) {
       continue;
     }
     for (const result of JSON.parse(jsonLine)) results.push({ ...result, kind });
+  }
+  if (packed.some((p) => p.name === '@nn/backend-wasm') && packed.some((p) => p.name === '@nn/tensor')) {
+    writeFileSync(join(project, 'bundle-entry.mjs'), bundleEntry);
+    const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+    const bundled = await run(
+      esbuild,
+      ['bundle-entry.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=bundle.mjs', '--log-level=error'],
+      { cwd: project, env: cleanEnv() },
+    );
+    const ran =
+      bundled.status === 0 ? await run(process.execPath, ['bundle.mjs'], { cwd: project, env: cleanEnv() }) : bundled;
+    if (ran.status !== 0)
+      installProblems.push(`bundling the packages with esbuild (sideEffects honoured) broke them:\n${ran.output}`);
+    else
+      results.push({
+        pkg: '@nn/backend-wasm',
+        specifier: 'esbuild bundle',
+        ok: true,
+        kind: 'bundle',
+        note: ran.output.trim(),
+      });
   }
   return { installProblems, results };
 }
@@ -445,6 +530,7 @@ async function main() {
     };
   });
   console.log(`\n${table(rows, ['package', 'pack', 'contents', 'publint', 'attw', 'esm', 'cjs', 'smoke'])}\n`);
+  for (const r of install?.results.filter((result) => result.kind === 'bundle') ?? []) console.log(`esbuild bundle: ${r.note}`);
 
   const failures = [];
   for (const p of packed) {

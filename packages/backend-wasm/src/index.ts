@@ -5,7 +5,10 @@
  * import { setBackend } from '@nn/tensor';
  * await setBackend('wasm');
  */
-import './register';
+import { registerWasmBackend } from './register';
+
+registerWasmBackend();
 
 export { createWasmBackend, WasmBackend, type WasmBackendOptions, WasmData } from './backend';
 export { WASM_KERNEL_PATHS, type WasmKernelPath, wasmKernels } from './kernels';
+export { registerWasmBackend };
