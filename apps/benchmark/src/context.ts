@@ -1,5 +1,6 @@
 /** What every workload needs to know: which libraries are present and the sizes to use. */
 import { Generator } from '@nn/tensor';
+import type { Library } from './peers/library';
 import type { NnBackend } from './peers/nn';
 import type { TfBackend } from './peers/tfjs';
 
@@ -7,6 +8,10 @@ export interface BenchContext {
   quick: boolean;
   nn: NnBackend[];
   tfjs: TfBackend[];
+  /** Every library that can build models (the @nn backends, tfjs backends, convnetjs, brain.js). */
+  libraries: Library[];
+  /** A training cell trains at most about this many seconds; slower libraries train a partial epoch. */
+  trainBudgetSeconds: number;
   log: (line: string) => void;
 }
 

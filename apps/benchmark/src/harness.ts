@@ -13,6 +13,11 @@ export interface PreparedCell {
   /** Extra facts to show beside the timing (e.g. accuracy after an epoch). */
   facts?(): Promise<Record<string, number | string>> | Record<string, number | string>;
   dispose?(): Promise<void> | void;
+  /**
+   * Work per run for this cell when it differs from the workload's (a slow peer on a sample budget trains a
+   * partial epoch); the cell's facts must then say so.
+   */
+  workPerRun?: number;
 }
 
 /** A library's way of doing a workload, or the reason it cannot. */
@@ -30,6 +35,10 @@ export interface Workload {
   /** Relative+absolute tolerance of the agreement check. */
   tolerance?: number;
   cells: Record<string, CellFactory>;
+  /** Warm-up runs before the agreement check (default: the run's option); training cells warm up on a copy: 0. */
+  warmup?: number;
+  /** Timed runs per cell (default: the run's option); a training epoch is timed once. */
+  repetitions?: number;
 }
 
 export interface CellResult {
@@ -41,6 +50,8 @@ export interface CellResult {
   median?: number;
   min?: number;
   max?: number;
+  /** The cell's own work per run, when it differs from the workload's (partial epoch). */
+  workPerRun?: number;
   facts?: Record<string, number | string>;
 }
 
@@ -56,7 +67,10 @@ export interface WorkloadResult {
 export interface TimingOptions {
   warmup: number;
   repetitions: number;
-  /** Stop repeating a cell once it has used this many seconds (slow peers), after at least 1 run. */
+  /**
+   * Stop repeating a cell once it has used this many seconds (slow peers), after at least 1 run; warm-up
+   * likewise stops after one run that took longer than this.
+   */
   maxSecondsPerCell: number;
   log?: (line: string) => void;
 }
@@ -100,7 +114,11 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
     }
     try {
       const cell = await factory();
-      for (let i = 0; i < options.warmup; i++) await cell.run();
+      const warmupStart = now();
+      for (let i = 0; i < (workload.warmup ?? options.warmup); i++) {
+        await cell.run();
+        if (now() - warmupStart > options.maxSecondsPerCell) break;
+      }
       if (cell.output) {
         const values = await cell.output();
         if (!reference) reference = { library, values };
@@ -118,7 +136,9 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
         }
       }
       prepared.set(library, cell);
-      results.set(library, { library, status: 'ok', times: [] });
+      const result: CellResult = { library, status: 'ok', times: [] };
+      if (cell.workPerRun !== undefined) result.workPerRun = cell.workPerRun;
+      results.set(library, result);
     } catch (error) {
       results.set(library, {
         library,
@@ -129,11 +149,19 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
   }
 
   const spent = new Map<string, number>();
-  for (let rep = 0; rep < options.repetitions; rep++) {
+  for (let rep = 0; rep < (workload.repetitions ?? options.repetitions); rep++) {
     for (const [library, cell] of prepared) {
       if ((spent.get(library) ?? 0) > options.maxSecondsPerCell && rep > 0) continue;
       const start = now();
-      await cell.run();
+      try {
+        await cell.run();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        results.set(library, { library, status: 'failed', reason: `timed run ${rep + 1}: ${message}` });
+        prepared.delete(library);
+        await cell.dispose?.();
+        continue;
+      }
       const seconds = now() - start;
       spent.set(library, (spent.get(library) ?? 0) + seconds);
       results.get(library)!.times!.push(seconds);
@@ -148,10 +176,14 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
     result.max = Math.max(...times);
     try {
       if (cell.facts) result.facts = await cell.facts();
+    } catch (error) {
+      result.status = 'failed';
+      result.reason = `after timing: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       await cell.dispose?.();
     }
-    log(`  ${workload.id} ${library}: ${unitValue(workload, result.median).toFixed(2)} ${workload.unit}`);
+    const work = { unit: workload.unit, workPerRun: result.workPerRun ?? workload.workPerRun };
+    log(`  ${workload.id} ${library}: ${unitValue(work, result.median).toFixed(2)} ${workload.unit} ${result.status}`);
   }
   return {
     id: workload.id,

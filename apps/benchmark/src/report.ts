@@ -19,9 +19,14 @@ export interface Ratio {
   ratio: number;
 }
 
+/** The unit and work of one cell: the workload's, unless the cell did less (a partial epoch). */
+function cellWork(result: WorkloadResult, cell: CellResult): { unit: string; workPerRun: number } {
+  return { unit: result.unit, workPerRun: cell.workPerRun ?? result.workPerRun };
+}
+
 function value(result: WorkloadResult, cell: CellResult): number | null {
   if (cell.status !== 'ok' || cell.median === undefined) return null;
-  return unitValue(result, cell.median);
+  return unitValue(cellWork(result, cell), cell.median);
 }
 
 export function formatValue(v: number | null): string {
@@ -31,19 +36,27 @@ export function formatValue(v: number | null): string {
   return v.toFixed(2);
 }
 
+/** The table cell: value with its spread (and a training cell's accuracy), or the status; details go below. */
 function cellText(result: WorkloadResult, cell: CellResult): string {
   const v = value(result, cell);
-  if (v === null) return `${cell.status}: ${cell.reason ?? ''}`;
+  if (v === null) return cell.status === 'unavailable' ? 'n/a' : `**${cell.status.toUpperCase()}**`;
+  const work = cellWork(result, cell);
   const spread =
     cell.times && cell.times.length > 1
-      ? ` (${formatValue(unitValue(result, cell.max!))}..${formatValue(unitValue(result, cell.min!))})`
+      ? ` (${formatValue(unitValue(work, cell.max!))}..${formatValue(unitValue(work, cell.min!))})`
       : '';
-  const facts = cell.facts
-    ? Object.entries(cell.facts)
-        .map(([k, f]) => ` ${k}=${typeof f === 'number' ? formatValue(f) : f}`)
-        .join('')
-    : '';
-  return `${formatValue(v)}${spread}${facts}`;
+  const partial = cell.workPerRun !== undefined ? ' partial' : '';
+  const acc = cell.facts?.accuracy !== undefined && !partial ? `, acc ${cell.facts.accuracy}` : '';
+  return `${formatValue(v)}${spread}${partial}${acc}`;
+}
+
+/** One line per cell with something to say: why it did not run, or its facts. */
+function cellDetails(cell: CellResult): string | null {
+  const parts: string[] = [];
+  if (cell.status !== 'ok') parts.push(`${cell.status}: ${cell.reason ?? ''}`);
+  for (const [k, f] of Object.entries(cell.facts ?? {}))
+    parts.push(`${k}: ${typeof f === 'number' ? formatValue(f) : f}`);
+  return parts.length ? `${cell.library}: ${parts.join('; ')}` : null;
 }
 
 export function ratios(results: readonly WorkloadResult[]): Ratio[] {
@@ -71,7 +84,11 @@ export function markdownReport(env: Environment, results: readonly WorkloadResul
     `CPU: ${env.cpu} (${env.cores} cores), Node ${env.node}, ${env.platform}. Threads: ${Object.entries(env.threads)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}.`,
+    '',
     'Median over interleaved repetitions (slowest..fastest in brackets); data read back inside every timed run.',
+    'Training rows: one timed epoch per library from the same initial weights and data, no repetitions;',
+    '"partial" = the library was slower than the sample budget and trained only part of the epoch (see details).',
+    'n/a = the library cannot run the workload (reason in the details).',
     '',
     `| workload | unit | ${libraries.join(' | ')} |`,
     `|---|---|${libraries.map(() => '---').join('|')}|`,
@@ -93,6 +110,12 @@ export function markdownReport(env: Environment, results: readonly WorkloadResul
       '|---|---|---|---|',
     );
     for (const r of rs) lines.push(`| ${r.workload} | ${r.nnBest} | ${r.peer} | ${r.ratio.toFixed(2)}x |`);
+  }
+  lines.push('', '## Details per cell', '');
+  for (const result of results) {
+    const details = result.cells.map(cellDetails).filter((d): d is string => d !== null);
+    if (details.length === 0) continue;
+    lines.push(`- **${result.id}** (${result.title})`, ...details.map((d) => `  - ${d.replaceAll('|', '/')}`));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -139,10 +162,13 @@ export function terminalTable(results: readonly WorkloadResult[]): string {
         const cell = result.cells.find((c) => c.library === lib);
         if (!cell) return '';
         const v = value(result, cell);
-        return v === null ? cell.status : formatValue(v);
+        if (v === null) return cell.status;
+        return cell.workPerRun !== undefined ? `${formatValue(v)}*` : formatValue(v);
       }),
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+  const table = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+  const partial = results.some((r) => r.cells.some((c) => c.workPerRun !== undefined));
+  return partial ? `${table}\n* partial epoch (sample budget): see the cell's facts in latest.md` : table;
 }

@@ -2,7 +2,7 @@
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, type Tensor, tensor } from '@nn/tensor';
 import { type BenchContext, hwioToOihw, nchwToNhwc, nhwcToNchw, oihwToHwio, seededData } from '../context';
 import type { CellFactory, PreparedCell, Workload } from '../harness';
-import { useNn } from '../peers/nn';
+import { nnFallbackProbe, useNn } from '../peers/nn';
 import { tf, useTf } from '../peers/tfjs';
 
 interface ConvShape {
@@ -92,16 +92,21 @@ async function nnCell(
   const dy = tensor(dyData, outShape(s));
   const attrs = { stride: [1, 1] as const, padding: [s.pad, s.pad, s.pad, s.pad] as const };
   let out: Tensor | null = null;
+  const probe = name === 'cpu' ? null : nnFallbackProbe();
+  let fallback = '';
   return {
     run: async () => {
       await useNn(name);
+      probe?.reset();
       out?.dispose();
       if (pass === 'forward') out = conv2d(x, w, { padding: s.pad });
       else if (pass === 'backprop-input') out = conv2dBackpropInput(dy, w, { ...attrs, xShape: s.x });
       else out = conv2dBackpropFilter(x, dy, { ...attrs, wShape: s.w });
       await out.data();
+      fallback = probe?.read() ?? '';
     },
     output: async () => Float32Array.from(await out!.data()),
+    facts: (): Record<string, string> => (probe ? { fallback } : {}),
     dispose: () => {
       for (const t of [x, w, dy, out]) t?.dispose();
     },

@@ -2,7 +2,7 @@
 import { matmul, type Tensor, tensor } from '@nn/tensor';
 import { type BenchContext, seededData } from '../context';
 import type { CellFactory, Workload } from '../harness';
-import { useNn } from '../peers/nn';
+import { nnFallbackProbe, useNn } from '../peers/nn';
 import { useTf } from '../peers/tfjs';
 
 export function matmulWorkloads(ctx: BenchContext): Workload[] {
@@ -17,14 +17,19 @@ export function matmulWorkloads(ctx: BenchContext): Workload[] {
         const ta = tensor(a, [n, n]);
         const tb = tensor(b, [n, n]);
         let out: Tensor | null = null;
+        const probe = backend.name === 'cpu' ? null : nnFallbackProbe();
+        let fallback = '';
         return {
           run: async () => {
             await useNn(backend.name);
+            probe?.reset();
             out?.dispose();
             out = matmul(ta, tb);
             await out.data();
+            fallback = probe?.read() ?? '';
           },
           output: async () => Float32Array.from(await out!.data()),
+          facts: (): Record<string, string> => (probe ? { fallback } : {}),
           dispose: () => {
             ta.dispose();
             tb.dispose();

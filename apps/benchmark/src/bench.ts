@@ -1,0 +1,111 @@
+/**
+ * One benchmark run as a function: loads the libraries, builds every workload, runs them and returns the
+ * results. `main.ts` is the command line around it; `quick.test.ts` runs it in CI.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import type { BenchContext } from './context';
+import { runWorkload, type Workload, type WorkloadResult } from './harness';
+import { brainLibrary } from './peers/brain';
+import { convnetLibrary } from './peers/convnet';
+import { loadNnBackends, nnLibrary, nnThreads, useNn } from './peers/nn';
+import { loadTfBackends, tfLibrary, tfThreads } from './peers/tfjs';
+import { type Environment, markdownReport, type Ratio, ratioChart, ratios } from './report';
+import { convWorkloads } from './workloads/conv';
+import { inferenceWorkloads } from './workloads/inference';
+import { matmulWorkloads } from './workloads/matmul';
+import { trainingWorkloads } from './workloads/training';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Run only the workloads whose id contains this text. */
+  only?: string | null;
+  /** Repetitions of the kernel workloads (training epochs are always timed once). */
+  reps?: number | null;
+  log?: (line: string) => void;
+}
+
+export interface BenchReport {
+  env: Environment;
+  results: WorkloadResult[];
+  ratios: Ratio[];
+  /** 'workload library: status: reason' for every cell that failed or disagrees. */
+  broken: string[];
+}
+
+/** Seconds a training cell may take at most; slower libraries train a partial epoch (and say so). */
+export function trainBudgetSeconds(quick: boolean): number {
+  return quick ? 2 : 90;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const log = options.log ?? (() => undefined);
+  const cores = availableParallelism();
+  log('Loading libraries...');
+  const nn = await loadNnBackends(log);
+  const tfjs = await loadTfBackends(log, cores);
+  const ctx: BenchContext = {
+    quick: options.quick,
+    nn,
+    tfjs,
+    libraries: [...nn.map(nnLibrary), ...tfjs.map(tfLibrary), convnetLibrary, brainLibrary],
+    trainBudgetSeconds: trainBudgetSeconds(options.quick),
+    log,
+  };
+  const threads: Record<string, number> = {};
+  for (const backend of nn) {
+    await useNn(backend.name);
+    threads[backend.label] = nnThreads(backend.name);
+  }
+  await useNn('cpu');
+  for (const backend of tfjs) threads[backend.label] = tfThreads(backend.name);
+  threads.convnetjs = 1;
+  threads['brain.js'] = 1;
+  const env: Environment = {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores,
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    threads,
+    quick: options.quick,
+  };
+  log(`${env.cpu}, ${env.cores} cores, Node ${env.node}; @nn backends: ${nn.map((b) => b.label).join(', ')}`);
+
+  const only = options.only ?? null;
+  const workloads: Workload[] = [
+    ...matmulWorkloads(ctx),
+    ...convWorkloads(ctx),
+    ...trainingWorkloads(ctx),
+    ...inferenceWorkloads(ctx),
+  ].filter((w) => only === null || w.id.includes(only));
+  const timing = {
+    warmup: options.quick ? 1 : 2,
+    repetitions: options.reps ?? (options.quick ? 2 : 7),
+    maxSecondsPerCell: options.quick ? 5 : 20,
+    log,
+  };
+  const results: WorkloadResult[] = [];
+  for (const workload of workloads) {
+    log(workload.title);
+    results.push(await runWorkload(workload, timing));
+  }
+  const broken = results.flatMap((r) =>
+    r.cells
+      .filter((c) => c.status === 'failed' || c.status === 'disagrees')
+      .map((c) => `${r.id} ${c.library}: ${c.status}: ${c.reason}`),
+  );
+  return { env, results, ratios: ratios(results), broken };
+}
+
+/** Writes <date>.json, latest.md and ratios.svg into `dir`; returns the path of latest.md. */
+export function writeReport(dir: string, report: BenchReport): string {
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.env.date.slice(0, 19).replaceAll(':', '-');
+  const { env, results, ratios: rs } = report;
+  writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify({ env, results, ratios: rs }, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.md'), markdownReport(env, results));
+  writeFileSync(join(dir, 'ratios.svg'), ratioChart(rs));
+  return join(dir, 'latest.md');
+}
