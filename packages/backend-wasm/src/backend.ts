@@ -13,6 +13,8 @@ import {
 import { WasmHeap } from './heap';
 import { wasmKernels } from './kernels';
 import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
+import { getWasmThreads } from './threads';
+import { type ThreadCall, ThreadPool } from './threads/pool';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
 export class WasmData {
@@ -37,13 +39,17 @@ export class WasmBackend implements Backend {
   readonly name: string = 'wasm';
   readonly kernels: KernelMap = wasmKernels;
   private readonly live = new Set<WasmData>();
-  private gemmScratchPtr = 0;
+  /** One GEMM packing scratch per lane (thread), allocated on first use and kept. */
+  private readonly gemmScratchPtrs: number[] = [];
+  private pool: ThreadPool | null = null;
 
   constructor(
     readonly exports: KernelExports,
     readonly heap: WasmHeap,
     /** True when the memory is a SharedArrayBuffer (what a worker pool needs). */
     readonly shared: boolean,
+    /** The compiled kernels, for the worker pool to instantiate over the same memory. */
+    readonly module: WebAssembly.Module | null = null,
   ) {}
 
   floatPrecision(): 32 | 64 {
@@ -86,9 +92,45 @@ export class WasmBackend implements Backend {
     return this.live.size;
   }
 
+  /** Frees everything and stops the worker pool (`workersStopped` resolves when its threads have exited). */
   dispose(): void {
     for (const data of this.live) data.disposed = true;
     this.live.clear();
+    if (this.pool) this.workersStopped = this.pool.dispose();
+    this.pool = null;
+  }
+
+  /** Resolves once the workers of the last disposed pool have exited. */
+  workersStopped: Promise<void> = Promise.resolve();
+
+  /** Worker threads running now (the calling thread not counted). */
+  get workerCount(): number {
+    return this.pool?.liveWorkers ?? 0;
+  }
+
+  // ---- threads ----------------------------------------------------------------------------------
+
+  /**
+   * How many calls a parallel kernel should split into now: getWasmThreads() once the workers have started,
+   * 1 without shared memory. Starts (or resizes) the worker pool when the setting asks for more threads.
+   */
+  lanes(): number {
+    const wanted = this.shared && this.module ? getWasmThreads() : 1;
+    if (wanted <= 1) return 1;
+    if (!this.pool || this.pool.size !== wanted - 1) {
+      if (this.pool) this.workersStopped = this.pool.dispose();
+      this.pool = new ThreadPool(this.module!, this.heap.memory, wanted - 1);
+    }
+    return Math.min(wanted, this.pool.lanes());
+  }
+
+  /** Runs the calls in parallel (the first on this thread), returning when all are done. */
+  parallel(calls: readonly ThreadCall[]): void {
+    if (calls.length === 1 || !this.pool) {
+      for (const call of calls) (this.exports[call.fn] as (...args: number[]) => void)(...call.args);
+      return;
+    }
+    this.pool.run(this.exports, calls);
   }
 
   // ---- for kernels ------------------------------------------------------------------------------
@@ -138,10 +180,14 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** The GEMM's packing buffers (+ a 4x8 edge tile), allocated once and kept. */
-  gemmScratch(): number {
-    if (this.gemmScratchPtr === 0) this.gemmScratchPtr = this.heap.alloc((this.exports.gemmScratchFloats() + 32) * 4);
-    return this.gemmScratchPtr;
+  /** The GEMM's packing buffers (+ a 4x8 edge tile) of one lane (thread), allocated once and kept. */
+  gemmScratch(lane = 0): number {
+    let ptr = this.gemmScratchPtrs[lane];
+    if (ptr === undefined) {
+      ptr = this.heap.alloc((this.exports.gemmScratchFloats() + 32) * 4);
+      this.gemmScratchPtrs[lane] = ptr;
+    }
+    return ptr;
   }
 }
 
@@ -156,6 +202,6 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const shared = !options.unshared && sharedMemoryAvailable();
   const initial = Math.max(1, Math.ceil(((options.initialMiB ?? 64) * 1024 * 1024) / 65536));
   const memory = new WebAssembly.Memory({ initial, maximum: 65536, shared });
-  const exports = await instantiate(memory, shared);
-  return new WasmBackend(exports, new WasmHeap(memory, exports.heapBase()), shared);
+  const { exports, module } = await instantiate(memory, shared);
+  return new WasmBackend(exports, new WasmHeap(memory, exports.heapBase()), shared, module);
 }

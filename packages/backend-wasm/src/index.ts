@@ -11,4 +11,5 @@ registerWasmBackend();
 
 export { createWasmBackend, WasmBackend, type WasmBackendOptions, WasmData } from './backend';
 export { WASM_KERNEL_PATHS, type WasmKernelPath, wasmKernels } from './kernels';
+export { availableCores, getWasmThreads, setWasmThreads } from './threads';
 export { registerWasmBackend };

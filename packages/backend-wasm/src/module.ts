@@ -75,8 +75,12 @@ export function sharedMemoryAvailable(): boolean {
   return isolated !== false;
 }
 
-export async function instantiate(memory: WebAssembly.Memory, shared: boolean): Promise<KernelExports> {
-  const instance = await WebAssembly.instantiate(await kernelsModule(shared), {
+export async function instantiate(
+  memory: WebAssembly.Memory,
+  shared: boolean,
+): Promise<{ exports: KernelExports; module: WebAssembly.Module }> {
+  const module = await kernelsModule(shared);
+  const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
       abort: () => {
@@ -84,7 +88,7 @@ export async function instantiate(memory: WebAssembly.Memory, shared: boolean): 
       },
     },
   });
-  return instance.exports as unknown as KernelExports;
+  return { exports: instance.exports as unknown as KernelExports, module };
 }
 
 /**

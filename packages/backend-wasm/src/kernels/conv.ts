@@ -4,12 +4,16 @@
  */
 import { type Conv2DAttrs, type KernelFn, type Shape, shapeUtil, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
+import type { ThreadCall } from '../threads/pool';
+import { parallelThresholds, splitRange } from './parallel';
 import { runReference } from './reference';
 
 /** Modes of assembly/conv.ts conv2d(). */
 const FORWARD = 0;
 const FILTER_GRAD = 1;
 const INPUT_GRAD = 2;
+/** Op code of assembly/binary.ts binaryRun. */
+const ADD = 0;
 
 function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs) {
   const [N, C, H, W] = xShape as [number, number, number, number];
@@ -23,17 +27,61 @@ function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs
 
 type Geometry = ReturnType<typeof geometry>;
 
+/**
+ * Runs assembly/conv.ts conv2d over the images, split into runs of images over the lanes (threads). Each
+ * lane has its own column buffer and GEMM scratch; for the filter gradient (a sum over images) lanes after
+ * the first write partial sums that are added into `out` at the end.
+ */
 function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, out: number, g: Geometry): void {
-  const colsBytes = g.C * g.kH * g.kW * g.oH * g.oW * 4;
-  const scratch = backend.gemmScratch();
-  backend.withTemp(colsBytes, (cols) => {
-    // biome-ignore format: the argument list mirrors assembly/conv.ts conv2d()
-    backend.exports.conv2d(
-      mode, backend.ptr(a), backend.ptr(b), out,
-      g.N, g.C, g.H, g.W, g.O, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft, g.oH, g.oW,
-      cols, scratch,
-    );
-  });
+  const patch = g.C * g.kH * g.kW;
+  const pixels = g.oH * g.oW;
+  const colsBytes = patch * pixels * 4;
+  const macs = g.N * g.O * patch * pixels;
+  const lanes = macs >= parallelThresholds.gemmMacs ? Math.min(backend.lanes(), g.N) : 1;
+  const runs = splitRange(g.N, lanes);
+  const xImage = g.C * g.H * g.W * 4;
+  const yImage = g.O * pixels * 4;
+  const partialBytes = g.O * patch * 4;
+  const temps: [number, number][] = [];
+  const alloc = (bytes: number): number => {
+    const ptr = backend.heap.alloc(bytes);
+    temps.push([ptr, bytes]);
+    return ptr;
+  };
+  try {
+    const calls: ThreadCall[] = runs.map(([first, count], lane) => {
+      let aPtr = backend.ptr(a);
+      let bPtr = backend.ptr(b);
+      let outPtr = out;
+      if (mode === FORWARD) {
+        aPtr += first * xImage;
+        outPtr += first * yImage;
+      } else if (mode === FILTER_GRAD) {
+        aPtr += first * xImage;
+        bPtr += first * yImage;
+        if (lane > 0) outPtr = alloc(partialBytes);
+      } else {
+        aPtr += first * yImage;
+        outPtr += first * xImage;
+      }
+      // biome-ignore format: the argument list mirrors assembly/conv.ts conv2d()
+      const args = [
+        mode, aPtr, bPtr, outPtr,
+        count, g.C, g.H, g.W, g.O, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft, g.oH, g.oW,
+        alloc(colsBytes), backend.gemmScratch(lane),
+      ];
+      return { fn: 'conv2d', args };
+    });
+    backend.parallel(calls);
+    if (mode === FILTER_GRAD) {
+      for (const call of calls.slice(1)) {
+        const partial = call.args[3]!;
+        backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.O * patch);
+      }
+    }
+  } finally {
+    for (const [ptr, bytes] of temps) backend.heap.release(ptr, bytes);
+  }
 }
 
 const conv2D: KernelFn<'Conv2D'> = (args) => {

@@ -5,6 +5,7 @@
 import { type KernelFn, shapeUtil } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, sizeOf } from '../strided';
+import { parallelGemm } from './parallel';
 import { runReference } from './reference';
 
 const matMul: KernelFn<'MatMul'> = (args) => {
@@ -31,15 +32,13 @@ const matMul: KernelFn<'MatMul'> = (args) => {
   const batches = sizeOf(batchShape);
   const { info, data } = backend.output([...batchShape, m, n], 'float32');
   if (batches * m * n === 0) return info;
-  const gemm = backend.exports.gemm;
-  const scratch = backend.gemmScratch();
   const aPtr = backend.ptr(a);
   const bPtr = backend.ptr(b);
   const aStrides = broadcastStrides(aBatch, batchShape);
   const bStrides = broadcastStrides(bBatch, batchShape);
   if (!transposeA && bStrides.every((s) => s === 0) && sizeOf(aBatch) === batches) {
     // One shared right-hand matrix (a linear layer over [N, T, F]): the batches stack into one tall GEMM.
-    gemm(aPtr, ars, acs, bPtr, brs, bcs, data.ptr, n, batches * m, n, k, 0, scratch);
+    parallelGemm(backend, aPtr, ars, acs, bPtr, brs, bcs, data.ptr, n, batches * m, n, k, false);
     return info;
   }
   for (let batch = 0; batch < batches; batch++) {
@@ -53,7 +52,7 @@ const matMul: KernelFn<'MatMul'> = (args) => {
     }
     const aOffset = aPtr + aMatrix * aRows * aCols * 4;
     const bOffset = bPtr + bMatrix * bRows * bCols * 4;
-    gemm(aOffset, ars, acs, bOffset, brs, bcs, data.ptr + batch * m * n * 4, n, m, n, k, 0, scratch);
+    parallelGemm(backend, aOffset, ars, acs, bOffset, brs, bcs, data.ptr + batch * m * n * 4, n, m, n, k, false);
   }
   return info;
 };

@@ -2,6 +2,8 @@
 import { type KernelFn, type Pool2DAttrs, type Shape, shapeUtil } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
+import type { ThreadCall } from '../threads/pool';
+import { lanesFor, parallelThresholds, splitRange } from './parallel';
 import { runReference } from './reference';
 
 /** Modes of assembly/pool.ts pool2d(). */
@@ -45,17 +47,24 @@ function pool(
 ) {
   const g = geometry(xShape, attrs);
   const { info, data } = backend.output(outShape ?? [g.N, g.C, g.oH, g.oW], 'float32');
-  if ((mode === MAX || mode === MAX_BACKWARD) && isPlain2x2(g)) {
-    backend.exports.maxPool2x2(mode, src, dy, data.ptr, g.N * g.C, g.H, g.W);
-    return info;
-  }
-  // Backward modes accumulate into dx.
-  if (outShape) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
-  // biome-ignore format: the argument list mirrors assembly/pool.ts pool2d()
-  backend.exports.pool2d(
-    mode, src, dy, data.ptr,
-    g.N * g.C, g.H, g.W, g.oH, g.oW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft,
-  );
+  const planes = g.N * g.C;
+  const plain2x2 = (mode === MAX || mode === MAX_BACKWARD) && isPlain2x2(g);
+  // Backward modes of the general kernel accumulate into dx.
+  if (outShape && !plain2x2) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
+  // Planes are independent: split them over the lanes when there is enough work.
+  const inPlane = g.H * g.W * 4;
+  const outPlane = g.oH * g.oW * 4;
+  const lanes = lanesFor(backend, planes * g.H * g.W, parallelThresholds.poolElements);
+  const calls: ThreadCall[] = splitRange(planes, lanes).map(([first, count]) => {
+    const s = src === 0 ? 0 : src + first * inPlane;
+    const d = dy === 0 ? 0 : dy + first * outPlane;
+    const o = data.ptr + first * (outShape ? inPlane : outPlane);
+    if (plain2x2) return { fn: 'maxPool2x2', args: [mode, s, d, o, count, g.H, g.W] };
+    // biome-ignore format: the argument list mirrors assembly/pool.ts pool2d()
+    const args = [mode, s, d, o, count, g.H, g.W, g.oH, g.oW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft];
+    return { fn: 'pool2d', args };
+  });
+  backend.parallel(calls);
   return info;
 }
 

@@ -1,0 +1,133 @@
+// Training throughput of LeNet-5 and an MLP on the wasm backend (bundled by bench/train.mjs).
+
+import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
+import { Adam } from '@nn/optim';
+import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
+import { setWasmThreads, wasmKernels } from '../src/index';
+
+interface Options {
+  model: 'lenet' | 'mlp';
+  threads: number;
+  batch: number;
+  seconds: number;
+  backend: string;
+}
+
+function parse(): Options {
+  const get = (name: string, fallback: string): string => {
+    const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+    return arg ? arg.slice(name.length + 3) : fallback;
+  };
+  return {
+    model: get('model', 'lenet') === 'mlp' ? 'mlp' : 'lenet',
+    threads: Number(get('threads', '1')),
+    batch: Number(get('batch', '64')),
+    seconds: Number(get('seconds', '3')),
+    backend: get('backend', 'wasm'),
+  };
+}
+
+function build(model: Options['model']): { net: Sequential; inputShape: number[] } {
+  if (model === 'mlp') {
+    return { net: new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10)), inputShape: [784] };
+  }
+  const net = new Sequential(
+    new Conv2d(1, 6, 5, { padding: 2 }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(6, 16, 5),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(400, 120),
+    new ReLU(),
+    new Linear(120, 84),
+    new ReLU(),
+    new Linear(84, 10),
+  );
+  return { net, inputShape: [1, 28, 28] };
+}
+
+type Timing = Map<string, { calls: number; ms: number }>;
+
+/** Wraps every wasm kernel with a timer (per kernel name and first input shape). */
+function timeKernels(): Timing {
+  const times: Timing = new Map();
+  const table = wasmKernels as unknown as Record<
+    string,
+    (args: { inputs: Record<string, { shape?: readonly number[] }> }) => unknown
+  >;
+  for (const name of Object.keys(table)) {
+    const kernel = table[name]!;
+    table[name] = (args) => {
+      const first = Object.values(args.inputs)[0];
+      const key = `${name} ${JSON.stringify(first?.shape ?? [])}`;
+      const start = performance.now();
+      const out = kernel(args);
+      const entry = times.get(key) ?? { calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += performance.now() - start;
+      times.set(key, entry);
+      return out;
+    };
+  }
+  return times;
+}
+
+function printKernelTimes(times: Timing, steps: number, seconds: number): void {
+  const rows = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  let total = 0;
+  for (const [, t] of rows) total += t.ms;
+  console.log(`kernels: ${(total / steps).toFixed(2)} ms/step of ${((seconds * 1000) / steps).toFixed(2)} ms/step`);
+  for (const [key, t] of rows.slice(0, 40)) {
+    console.log(`${(t.ms / steps).toFixed(3).padStart(8)} ms ${(t.calls / steps).toFixed(1).padStart(5)}x  ${key}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parse();
+  await setBackend(options.backend);
+  if (options.backend === 'wasm') setWasmThreads(options.threads);
+  const { net, inputShape } = build(options.model);
+  const opt = new Adam(net.parameters(), { lr: 1e-3 });
+  const batches = 8;
+  const xs: Tensor[] = [];
+  const ys: Tensor[] = [];
+  for (let i = 0; i < batches; i++) {
+    xs.push(randn([options.batch, ...inputShape], { seed: i }));
+    const labels = new Int32Array(options.batch);
+    for (let j = 0; j < labels.length; j++) labels[j] = (i * 7 + j * 3) % 10;
+    ys.push(tensor(labels, [options.batch], 'int32'));
+  }
+  const step = (i: number): number => {
+    const x = xs[i % batches]!;
+    const y = ys[i % batches]!;
+    return tidy(() => opt.step(() => crossEntropy(net.forward(x), y)).item());
+  };
+  for (let i = 0; i < 5; i++) step(i);
+  const kernelTimes = process.argv.includes('--kernels') ? timeKernels() : null;
+  getBackend().kernelCoverage().resetCounts();
+  let steps = 0;
+  let loss = 0;
+  const start = performance.now();
+  while (performance.now() - start < options.seconds * 1000) loss = step(steps++);
+  const seconds = (performance.now() - start) / 1000;
+  const coverage = getBackend().kernelCoverage();
+  if (kernelTimes) printKernelTimes(kernelTimes, steps, seconds);
+  console.log(
+    JSON.stringify({
+      model: options.model,
+      backend: options.backend,
+      threads: options.threads,
+      batch: options.batch,
+      steps,
+      msPerStep: +((seconds * 1000) / steps).toFixed(3),
+      samplesPerSecond: Math.round((steps * options.batch) / seconds),
+      loss: +loss.toFixed(4),
+      fallbackCalls: coverage.fallbackCalls,
+    }),
+  );
+}
+
+await main();
+process.exit(0);

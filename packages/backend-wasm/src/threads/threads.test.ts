@@ -1,0 +1,182 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as nn from '@nn/tensor';
+import { getBackend, randn, setBackend, type Tensor } from '@nn/tensor';
+import { runConformance } from '@nn/tensor/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, type WasmBackend } from '../backend';
+import { parallelThresholds, splitRange } from '../kernels/parallel';
+import { getWasmThreads, setWasmThreads } from './index';
+import '../index';
+
+const defaults = { ...parallelThresholds };
+
+async function wasmWithLanes(threads: number): Promise<WasmBackend> {
+  await setBackend('wasm');
+  setWasmThreads(threads);
+  const backend = getBackend().backend as WasmBackend;
+  // Workers start asynchronously; kernels use them once ready.
+  for (let waited = 0; backend.lanes() < threads; waited += 10) {
+    if (waited > 10_000) throw new Error(`workers did not start: ${backend.lanes()} lanes`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return backend;
+}
+
+function values(build: () => Tensor): Float32Array {
+  return nn.tidy(() => build().dataSync() as Float32Array);
+}
+
+describe('splitRange', () => {
+  it('covers the range in aligned runs', () => {
+    expect(splitRange(10, 3)).toEqual([
+      [0, 3],
+      [3, 4],
+      [7, 3],
+    ]);
+    expect(splitRange(130, 2, 4)).toEqual([
+      [0, 68],
+      [68, 62],
+    ]);
+    expect(splitRange(3, 8)).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]);
+    expect(splitRange(0, 2)).toEqual([]);
+  });
+});
+
+describe('wasm threads', () => {
+  beforeAll(() => {
+    // Split even tiny kernels, so the conformance cases exercise every parallel path.
+    parallelThresholds.gemmMacs = 1;
+    parallelThresholds.poolElements = 1;
+  });
+  afterAll(() => {
+    Object.assign(parallelThresholds, defaults);
+    setWasmThreads(1);
+  });
+
+  it('defaults to the number of cores and validates the setting', () => {
+    expect(getWasmThreads()).toBeGreaterThanOrEqual(1);
+    expect(() => setWasmThreads(0)).toThrow(/setWasmThreads/);
+    expect(() => setWasmThreads(1.5)).toThrow(/setWasmThreads/);
+  });
+
+  for (const threads of [1, 2]) {
+    it(`passes the conformance suite with ${threads} thread(s)`, async () => {
+      const backend = await wasmWithLanes(threads);
+      expect(backend.workerCount).toBe(threads - 1);
+      const report = await runConformance('wasm', { tolerance: 1e-4, skip: [] });
+      const failures = report.failed.map((f) => `${f.name}: ${f.message}`).join('\n');
+      expect(report.failed.length, `failed cases:\n${failures}`).toBe(0);
+    });
+  }
+
+  it('gives the same results on 2 threads as on 1 (bit-identical but for the summed filter gradient)', async () => {
+    const cases: [string, () => Tensor, number][] = [
+      ['matmul rows', () => nn.matmul(randn([130, 70], { seed: 1 }), randn([70, 50], { seed: 2 })), 0],
+      ['matmul columns', () => nn.matmul(randn([20, 70], { seed: 1 }), randn([70, 300], { seed: 2 })), 0],
+      ['conv2d', () => nn.conv2d(randn([5, 3, 12, 12], { seed: 1 }), randn([4, 3, 3, 3], { seed: 2 })), 0],
+      [
+        'conv2d input gradient',
+        () =>
+          nn.conv2dBackpropInput(randn([5, 4, 10, 10], { seed: 1 }), randn([4, 3, 3, 3], { seed: 2 }), {
+            stride: [1, 1],
+            padding: [0, 0, 0, 0],
+            xShape: [5, 3, 12, 12],
+          }),
+        0,
+      ],
+      [
+        'conv2d filter gradient',
+        () =>
+          nn.conv2dBackpropFilter(randn([5, 3, 12, 12], { seed: 1 }), randn([5, 4, 10, 10], { seed: 2 }), {
+            stride: [1, 1],
+            padding: [0, 0, 0, 0],
+            wShape: [4, 3, 3, 3],
+          }),
+        1e-5,
+      ],
+      ['max pool', () => nn.maxPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 2 }), 0],
+      ['avg pool', () => nn.avgPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 3, stride: 2, padding: 1 }), 0],
+    ];
+    await wasmWithLanes(1);
+    const single = cases.map(([, build]) => values(build));
+    await wasmWithLanes(2);
+    cases.forEach(([name, build, tolerance], i) => {
+      const parallel = values(build);
+      const expected = single[i]!;
+      expect(parallel.length, name).toBe(expected.length);
+      for (let j = 0; j < expected.length; j++) {
+        const e = expected[j]!;
+        if (Math.abs(parallel[j]! - e) > tolerance * (1 + Math.abs(e))) {
+          expect.fail(`${name}: element ${j}: 2 threads ${parallel[j]}, 1 thread ${e}`);
+        }
+      }
+    });
+  });
+
+  it('dispose stops the workers', async () => {
+    const backend = await createWasmBackend({ initialMiB: 8 });
+    setWasmThreads(3);
+    expect(backend.lanes()).toBeGreaterThanOrEqual(1);
+    expect(backend.workerCount).toBe(2);
+    backend.dispose();
+    expect(backend.workerCount).toBe(0);
+    await backend.workersStopped;
+  });
+
+  it('runs single-threaded over unshared memory whatever the setting', async () => {
+    const backend = await createWasmBackend({ initialMiB: 8, unshared: true });
+    setWasmThreads(4);
+    expect(backend.lanes()).toBe(1);
+    expect(backend.workerCount).toBe(0);
+    backend.dispose();
+  });
+});
+
+describe('worker threads do not keep Node alive', () => {
+  it('a script that trains on 2 threads exits by itself, without dispose', async () => {
+    const { build } = await import('esbuild');
+    const dir = mkdtempSync(join(tmpdir(), 'nn-wasm-threads-'));
+    try {
+      const here = fileURLToPath(new URL('.', import.meta.url));
+      const entry = join(dir, 'entry.ts');
+      writeFileSync(
+        entry,
+        [
+          `import { conv2d, getBackend, matmul, randn, setBackend } from '@nn/tensor';`,
+          `import { setWasmThreads } from ${JSON.stringify(join(here, '..', 'index.ts'))};`,
+          `await setBackend('wasm');`,
+          'setWasmThreads(2);',
+          'const backend = getBackend().backend as unknown as { lanes(): number };',
+          'while (backend.lanes() < 2) await new Promise((r) => setTimeout(r, 5));',
+          'matmul(randn([256, 256]), randn([256, 256])).dataSync();',
+          'conv2d(randn([8, 3, 16, 16]), randn([4, 3, 3, 3])).dataSync();',
+          `console.log('lanes', backend.lanes());`,
+        ].join('\n'),
+      );
+      const outfile = join(dir, 'entry.mjs');
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile,
+        logLevel: 'error',
+        alias: { '@nn/tensor': join(here, '..', '..', '..', 'tensor', 'src', 'index.ts') },
+      });
+      const result = spawnSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 30_000 });
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('lanes 2');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
