@@ -112,8 +112,11 @@ export const smokeChecks = {
 
 /** A bundle of the installed packages, as an app's bundler builds it: registration must survive sideEffects. */
 const bundleEntry = `import '@nn/backend-wasm';
-import { matmul, registeredBackends, setBackend, tensor } from '@nn/tensor';
-if (!registeredBackends().includes('wasm')) throw new Error('bundled @nn/backend-wasm did not register: ' + registeredBackends());
+import '@nn/backend-gpu';
+import { registeredBackends, setBackend, tensor } from '@nn/tensor';
+for (const name of ['wasm', 'gpu']) {
+  if (!registeredBackends().includes(name)) throw new Error('bundled @nn/backend-' + name + ' did not register: ' + registeredBackends());
+}
 await setBackend('wasm');
 const out = tensor([[1, 2]]).matmul(tensor([[3], [4]])).toArray();
 if (out[0][0] !== 11) throw new Error('bundled matmul gave ' + JSON.stringify(out));
@@ -401,7 +404,7 @@ async function installAndSmoke(packed, scratch) {
     }
     for (const result of JSON.parse(jsonLine)) results.push({ ...result, kind });
   }
-  if (packed.some((p) => p.name === '@nn/backend-wasm') && packed.some((p) => p.name === '@nn/tensor')) {
+  if (['@nn/backend-wasm', '@nn/backend-gpu', '@nn/tensor'].every((name) => packed.some((p) => p.name === name))) {
     writeFileSync(join(project, 'bundle-entry.mjs'), bundleEntry);
     const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
     const bundled = await run(
@@ -530,7 +533,8 @@ async function main() {
     };
   });
   console.log(`\n${table(rows, ['package', 'pack', 'contents', 'publint', 'attw', 'esm', 'cjs', 'smoke'])}\n`);
-  for (const r of install?.results.filter((result) => result.kind === 'bundle') ?? []) console.log(`esbuild bundle: ${r.note}`);
+  for (const r of install?.results.filter((result) => result.kind === 'bundle') ?? [])
+    console.log(`esbuild bundle: ${r.note}`);
 
   const failures = [];
   for (const p of packed) {

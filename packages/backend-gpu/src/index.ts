@@ -5,10 +5,13 @@
  * import { setBackend } from '@nn/tensor';
  * await setBackend('gpu');
  */
-import './register';
+import { registerGpuBackend } from './register';
+
+registerGpuBackend();
 
 export { createGpuBackend, GpuBackend, type GpuBackendOptions, GpuData, pickGpuMode, webGpuAvailable } from './backend';
 export { hardwareGpuPresent } from './detect';
 export type { DeviceStats } from './device';
 export { GPU_MODES, type GpuMode, modeSupported } from './gpujs';
 export { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';
+export { registerGpuBackend };
