@@ -1,3 +1,4 @@
+import type { HostTransform } from '@nn/data';
 import { Adam, SGD } from '@nn/optim';
 import { manualSeed, memory, randn, type Tensor, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +47,34 @@ describe('fit', () => {
     expect(history.valAccuracy!.at(-1)!).toBeGreaterThan(0.9);
     expect(history.accuracy!.at(-1)! + history.error!.at(-1)!).toBeCloseTo(1, 10);
     expect(model.training).toBe(true);
+  });
+
+  it('applies the transform to training batches only', async () => {
+    manualSeed(1);
+    const model = mlp();
+    const seen: number[] = [];
+    // Negating x flips the classes: a model trained through the transform must fail on untransformed data.
+    const flip: HostTransform = {
+      name: 'flip',
+      applyHost(batch) {
+        seen.push(batch.x.data.length);
+        for (let i = 0; i < batch.x.data.length; i++) batch.x.data[i] = -batch.x.data[i]!;
+        return batch;
+      },
+    };
+    const history = await fit(model, blobs(64, 1), {
+      epochs: 15,
+      batchSize: 16,
+      optimizer: new Adam(model.parameters(), { lr: 0.05 }),
+      loss: 'crossEntropy',
+      metrics: ['accuracy'],
+      validationData: blobs(32, 2),
+      transform: flip,
+      verbose: false,
+    });
+    expect(seen).toHaveLength(15 * 4);
+    expect(history.accuracy!.at(-1)!).toBeGreaterThan(0.9);
+    expect(history.valAccuracy!.at(-1)!).toBeLessThan(0.1);
   });
 
   it('does not leak tensors across epochs', async () => {

@@ -1,6 +1,6 @@
 /** `fit`, `evaluate` and `predict`: the training loop, batched evaluation and batched inference. */
 import { noGrad } from '@nn/autograd';
-import { DataLoader, type Dataset, type Sample, TensorDataset } from '@nn/data';
+import { DataLoader, type Dataset, type Sample, TensorDataset, type Transform } from '@nn/data';
 import type { LRScheduler, Optimizer } from '@nn/optim';
 import { concat, Tensor, tidy, ValueError } from '@nn/tensor';
 import type { Module } from '../module';
@@ -36,6 +36,8 @@ export interface FitOptions {
   initialEpoch?: number;
   /** Stepped once after every epoch. */
   scheduler?: LRScheduler;
+  /** Applied to every training batch (augmentation, normalisation); validation data is left as it is. */
+  transform?: Transform;
   /** Where progress is written (default process.stdout, or console.log without Node). */
   progressOutput?: ProgressOutput;
 }
@@ -96,7 +98,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
   const metrics = checkMetrics(options.metrics ?? [], owner);
   const dataset = toDataset(trainData, owner, 'trainData');
   const validation = validationData === undefined ? undefined : toDataset(validationData, owner, 'validationData');
-  const loader = new DataLoader(dataset, { batchSize, shuffle, seed });
+  const loader = new DataLoader(dataset, { batchSize, shuffle, seed, transform: options.transform });
   const history: History = { epoch: [], loss: [] };
   const context: TrainingContext = { model, optimizer, scheduler, history, epochs, stopTraining: false };
   const progress = new ProgressBar(verbose, epochs, dataset.length, options.progressOutput);
