@@ -6,7 +6,7 @@
 import { gemm } from './matmul';
 
 /** Writes the [C*kH*kW, oH*oW] patch matrix of one image into `cols`; padding reads as 0. */
-function im2col(
+export function im2col(
   x: usize,
   C: i32,
   H: i32,
@@ -29,15 +29,23 @@ function im2col(
         for (let oh = 0; oh < oH; oh++) {
           const ih = oh * sH - padTop + ki;
           if (ih < 0 || ih >= H) {
-            memory.fill(dst, 0, (<usize>oW) << 2);
+            for (let ow = 0; ow < oW; ow++) store<f32>(dst + ((<usize>ow) << 2), 0);
             dst += (<usize>oW) << 2;
             continue;
           }
           const row = plane + ((<usize>(ih * W)) << 2);
           let iw = kj - padLeft;
-          if (sW == 1 && iw >= 0 && iw + oW <= W) {
-            // The common interior case: one contiguous copy.
-            memory.copy(dst, row + ((<usize>iw) << 2), (<usize>oW) << 2);
+          if (sW == 1) {
+            // [zeros left of the image][a contiguous run][zeros right of it], copied without a call out of
+            // wasm: memory.copy/fill cost more than these short rows take to move.
+            const lead = min(oW, max(0, -iw));
+            const end = min(oW, W - iw);
+            let ow = 0;
+            for (; ow < lead; ow++) store<f32>(dst + ((<usize>ow) << 2), 0);
+            const src = row + ((<usize>iw) << 2);
+            for (; ow + 4 <= end; ow += 4) v128.store(dst + ((<usize>ow) << 2), v128.load(src + ((<usize>ow) << 2)));
+            for (; ow < end; ow++) store<f32>(dst + ((<usize>ow) << 2), load<f32>(src + ((<usize>ow) << 2)));
+            for (; ow < oW; ow++) store<f32>(dst + ((<usize>ow) << 2), 0);
             dst += (<usize>oW) << 2;
             continue;
           }
@@ -79,7 +87,25 @@ function col2im(
             continue;
           }
           const row = plane + ((<usize>(ih * W)) << 2);
-          for (let ow = 0, iw = kj - padLeft; ow < oW; ow++, iw += sW) {
+          const iw0 = kj - padLeft;
+          if (sW == 1) {
+            // Only [lead, end) of the row lands inside the image; add it four lanes at a time.
+            const lead = min(oW, max(0, -iw0));
+            const end = min(oW, W - iw0);
+            const d = row + ((<usize>iw0) << 2);
+            let ow = lead;
+            for (; ow + 4 <= end; ow += 4) {
+              const o = (<usize>ow) << 2;
+              v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(src + o)));
+            }
+            for (; ow < end; ow++) {
+              const o = (<usize>ow) << 2;
+              store<f32>(d + o, load<f32>(d + o) + load<f32>(src + o));
+            }
+            src += (<usize>oW) << 2;
+            continue;
+          }
+          for (let ow = 0, iw = iw0; ow < oW; ow++, iw += sW) {
             if (iw >= 0 && iw < W) {
               const d = row + ((<usize>iw) << 2);
               store<f32>(d, load<f32>(d) + load<f32>(src));
@@ -96,7 +122,7 @@ function col2im(
  * mode 0: y = conv(x, w); mode 1: dW = filter gradient from x and dy (written to `out`);
  * mode 2: dx = input gradient from dy and w (written to `out`, which this zeroes).
  * `a` is x (modes 0, 1) or dy (mode 2); `b` is w (modes 0, 2) or dy (mode 1).
- * `cols` holds C*kH*kW*oH*oW floats; `scratch` is the GEMM's packing scratch.
+ * `cols` holds C*kH*kW*oH*oW floats (mode 1: plus O*C*kH*kW); `scratch` is the GEMM's packing scratch.
  */
 export function conv2d(
   mode: i32,
@@ -124,19 +150,27 @@ export function conv2d(
   const imageBytes = (<usize>(C * H * W)) << 2;
   const outImageBytes = (<usize>(O * P)) << 2;
   if (mode == 2) memory.fill(out, 0, imageBytes * <usize>N);
+  // Mode 1 accumulates the transposed filter gradient after the column buffer, then transposes it into out.
+  const dWT = cols + ((<usize>(patch * P)) << 2);
   for (let n = 0; n < N; n++) {
     if (mode == 0) {
       im2col(a + <usize>n * imageBytes, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW, cols);
       gemm(b, patch, 1, cols, P, 1, out + <usize>n * outImageBytes, P, O, P, patch, false, scratch);
     } else if (mode == 1) {
       im2col(a + <usize>n * imageBytes, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW, cols);
-      // dW [O, patch] (+)= dy[n] [O, P] @ cols^T [P, patch]
-      gemm(b + <usize>n * outImageBytes, P, 1, cols, 1, P, out, patch, O, patch, P, n > 0, scratch);
+      // dW^T [patch, O] (+)= cols [patch, P] @ dy[n]^T [P, O]: cols is A, whose rows pack contiguously
+      // (as B, cols^T would be packed by strided scalar loads); dy^T is the small operand.
+      gemm(cols, P, 1, b + <usize>n * outImageBytes, 1, P, dWT, O, patch, O, P, n > 0, scratch);
     } else {
       // dcols [patch, P] = W^T [patch, O] @ dy[n] [O, P]
       gemm(b, 1, patch, a + <usize>n * outImageBytes, P, 1, cols, P, patch, P, O, false, scratch);
       col2im(cols, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW, out + <usize>n * imageBytes);
     }
   }
-  if (mode == 1 && N == 0) memory.fill(out, 0, (<usize>(O * patch)) << 2);
+  if (mode == 1) {
+    if (N == 0) memory.fill(dWT, 0, (<usize>(O * patch)) << 2);
+    for (let o = 0; o < O; o++) {
+      for (let j = 0; j < patch; j++) store<f32>(out + (<usize>(o * patch + j) << 2), load<f32>(dWT + (<usize>(j * O + o) << 2)));
+    }
+  }
 }

@@ -21,7 +21,7 @@ export function gemmScratchFloats(): i32 {
 
 // Packs rows [0, mc) x depth [0, kc) of A (pointer already at the block origin) into MR-row panels:
 // panel p holds, for each k, the MR values A[p*MR + r, k] next to each other.
-function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
+export function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   for (let p = 0; p < mc; p += MR) {
     const rows = min(MR, mc - p);
     const rowBase = a + (<usize>(p * rs) << 2);
@@ -68,6 +68,18 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
         v128.store(dst, v128.load(src, 16), 16);
         dst += 32;
       }
+    } else if (rs == 1) {
+      // B transposed (each column contiguous in k): read columns, write the panel with a stride.
+      for (let c = 0; c < NR; c++) {
+        const out = dst + (<usize>c << 2);
+        if (c < cols) {
+          const src = colBase + (<usize>(c * cs) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(out + (<usize>k << 5), load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(out + (<usize>k << 5), 0);
+        }
+      }
+      dst += <usize>kc << 5;
     } else {
       for (let k = 0; k < kc; k++) {
         for (let c = 0; c < NR; c++) {
@@ -197,6 +209,22 @@ export function gemm(
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * C[m, n] (+)= A @ B over operands packed already: A as packA writes it (MR-row panels of depth kc, m <= MC),
+ * B as NR-column panels of depth kc (packB's layout). For callers that produce B panels directly (the
+ * convolution's im2col). `tile` is a 32-float scratch for edge tiles.
+ */
+export function gemmPacked(packedA: usize, packedB: usize, c: usize, ldc: i32, m: i32, n: i32, kc: i32, accumulate: bool, tile: usize): void {
+  for (let jr = 0; jr < n; jr += NR) {
+    const pb = packedB + (<usize>(jr * kc) << 2);
+    const cols = min(NR, n - jr);
+    for (let ir = 0; ir < m; ir += MR) {
+      const pa = packedA + (<usize>(ir * kc) << 2);
+      micro(pa, pb, kc, c + (<usize>(ir * ldc + jr) << 2), ldc, min(MR, m - ir), cols, accumulate, tile);
     }
   }
 }

@@ -42,6 +42,9 @@ describe('Conv2D and its gradients match the cpu backend', () => {
     { x: [2, 6, 14, 14], w: [16, 6, 5, 5], stride: 1, padding: 0 },
     { x: [1, 4, 7, 7], w: [5, 4, 1, 1], stride: 1, padding: 0 },
     { x: [2, 2, 10, 11], w: [3, 2, 3, 3], stride: [3, 2] as const, padding: [2, 1] as const },
+    // Kernel wider than the image: some im2col rows lie entirely in the padding.
+    { x: [2, 1, 2, 3], w: [2, 1, 7, 7], stride: 1, padding: 3 },
+    { x: [2, 3, 5, 9], w: [4, 3, 3, 5], stride: 1, padding: [1, 2] as const },
   ];
   for (const c of cases) {
     it(`x ${c.x} w ${c.w} stride ${c.stride} padding ${c.padding}`, async () => {

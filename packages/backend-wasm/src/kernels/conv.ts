@@ -35,7 +35,8 @@ type Geometry = ReturnType<typeof geometry>;
 function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, out: number, g: Geometry): void {
   const patch = g.C * g.kH * g.kW;
   const pixels = g.oH * g.oW;
-  const colsBytes = patch * pixels * 4;
+  // Mode FILTER_GRAD keeps a transposed [patch, O] gradient after the columns.
+  const colsBytes = (patch * pixels + (mode === FILTER_GRAD ? patch * g.O : 0)) * 4;
   const macs = g.N * g.O * patch * pixels;
   const lanes = macs >= parallelThresholds.gemmMacs ? Math.min(backend.lanes(), g.N) : 1;
   const runs = splitRange(g.N, lanes);
