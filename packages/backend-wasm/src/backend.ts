@@ -15,6 +15,7 @@ import { wasmKernels } from './kernels';
 import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
 import { getWasmThreads } from './threads';
 import { type ThreadCall, ThreadPool } from './threads/pool';
+import { LANE_SCRATCH, LANE_WORK } from './threads/protocol';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
 export class WasmData {
@@ -108,11 +109,16 @@ export class WasmBackend implements Backend {
     return this.pool?.liveWorkers ?? 0;
   }
 
+  /** Calls of parallel kernels the current pool's workers ran (for tests and benchmarks). */
+  get workerCalls(): number {
+    return this.pool?.workerCalls ?? 0;
+  }
+
   // ---- threads ----------------------------------------------------------------------------------
 
   /**
-   * How many calls a parallel kernel should split into now: getWasmThreads() once the workers have started,
-   * 1 without shared memory. Starts (or resizes) the worker pool when the setting asks for more threads.
+   * How many threads a parallel kernel can use now: getWasmThreads() once the workers have started, 1
+   * without shared memory. Starts (or resizes) the worker pool when the setting asks for more threads.
    */
   lanes(): number {
     const wanted = this.shared && this.module ? getWasmThreads() : 1;
@@ -121,16 +127,33 @@ export class WasmBackend implements Backend {
       if (this.pool) this.workersStopped = this.pool.dispose();
       this.pool = new ThreadPool(this.module!, this.heap.memory, wanted - 1);
     }
-    return Math.min(wanted, this.pool.lanes());
+    return 1 + this.pool.readyWorkers;
   }
 
-  /** Runs the calls in parallel (the first on this thread), returning when all are done. */
-  parallel(calls: readonly ThreadCall[]): void {
-    if (calls.length === 1 || !this.pool) {
-      for (const call of calls) (this.exports[call.fn] as (...args: number[]) => void)(...call.args);
-      return;
+  /**
+   * Runs the calls, in parallel when workers are ready, returning when all are done. Arguments LANE_SCRATCH
+   * and LANE_WORK stand for the running thread's GEMM scratch and a work buffer of `workBytes` of its own.
+   */
+  parallel(calls: readonly ThreadCall[], workBytes = 0): void {
+    const pool = calls.length > 1 && this.pool && this.pool.readyWorkers > 0 ? this.pool : null;
+    const lanes = pool ? pool.size + 1 : 1;
+    const resources: [number, number][] = [];
+    try {
+      for (let lane = 0; lane < lanes; lane++) {
+        resources.push([this.gemmScratch(lane), workBytes > 0 ? this.heap.alloc(workBytes) : 0]);
+      }
+      if (pool) {
+        pool.run(this.exports, calls, resources);
+        return;
+      }
+      const [scratch, work] = resources[0]!;
+      for (const call of calls) {
+        const args = call.args.map((v) => (v === LANE_SCRATCH ? scratch : v === LANE_WORK ? work : v));
+        (this.exports[call.fn] as (...args: number[]) => void)(...args);
+      }
+    } finally {
+      for (const [, work] of resources) if (work !== 0) this.heap.release(work, workBytes);
     }
-    this.pool.run(this.exports, calls);
   }
 
   // ---- for kernels ------------------------------------------------------------------------------

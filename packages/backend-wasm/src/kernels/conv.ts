@@ -5,7 +5,8 @@
 import { type Conv2DAttrs, type KernelFn, type Shape, shapeUtil, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
 import type { ThreadCall } from '../threads/pool';
-import { parallelThresholds, splitRange } from './parallel';
+import { LANE_SCRATCH, LANE_WORK } from '../threads/protocol';
+import { CALLS_PER_LANE, parallelThresholds, splitRange } from './parallel';
 import { runReference } from './reference';
 
 /** Modes of assembly/conv.ts conv2d(). */
@@ -14,6 +15,8 @@ const FILTER_GRAD = 1;
 const INPUT_GRAD = 2;
 /** Op code of assembly/binary.ts binaryRun. */
 const ADD = 0;
+/** Large convolutions are cut into at least this many calls, whatever the threads, so results do not depend on them. */
+const MIN_CALLS = 8;
 
 function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs) {
   const [N, C, H, W] = xShape as [number, number, number, number];
@@ -28,29 +31,24 @@ function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs
 type Geometry = ReturnType<typeof geometry>;
 
 /**
- * Runs assembly/conv.ts conv2d over the images, split into runs of images over the lanes (threads). Each
- * lane has its own column buffer and GEMM scratch; for the filter gradient (a sum over images) lanes after
- * the first write partial sums that are added into `out` at the end.
+ * Runs assembly/conv.ts conv2d over runs of images, as calls the threads claim; each thread has its own
+ * column buffer and GEMM scratch. The filter gradient (a sum over images) gets one partial sum per call after
+ * the first, added into `out` in call order, so its rounding depends on the cut, never on the threads.
  */
 function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, out: number, g: Geometry): void {
   const patch = g.C * g.kH * g.kW;
   const pixels = g.oH * g.oW;
   // Mode FILTER_GRAD keeps a transposed [patch, O] gradient after the columns.
-  const colsBytes = (patch * pixels + (mode === FILTER_GRAD ? patch * g.O : 0)) * 4;
+  const workBytes = (patch * pixels + (mode === FILTER_GRAD ? patch * g.O : 0)) * 4;
   const macs = g.N * g.O * patch * pixels;
-  const lanes = macs >= parallelThresholds.gemmMacs ? Math.min(backend.lanes(), g.N) : 1;
-  const runs = splitRange(g.N, lanes);
+  const parallel = macs >= parallelThresholds.gemmMacs && g.N > 1;
+  const runs = splitRange(g.N, parallel ? Math.max(MIN_CALLS, CALLS_PER_LANE * backend.lanes()) : 1);
   const xImage = g.C * g.H * g.W * 4;
   const yImage = g.O * pixels * 4;
   const partialBytes = g.O * patch * 4;
-  const temps: [number, number][] = [];
-  const alloc = (bytes: number): number => {
-    const ptr = backend.heap.alloc(bytes);
-    temps.push([ptr, bytes]);
-    return ptr;
-  };
+  const partials: number[] = [];
   try {
-    const calls: ThreadCall[] = runs.map(([first, count], lane) => {
+    const calls: ThreadCall[] = runs.map(([first, count], i) => {
       let aPtr = backend.ptr(a);
       let bPtr = backend.ptr(b);
       let outPtr = out;
@@ -60,7 +58,10 @@ function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, o
       } else if (mode === FILTER_GRAD) {
         aPtr += first * xImage;
         bPtr += first * yImage;
-        if (lane > 0) outPtr = alloc(partialBytes);
+        if (i > 0) {
+          outPtr = backend.heap.alloc(partialBytes);
+          partials.push(outPtr);
+        }
       } else {
         aPtr += first * yImage;
         outPtr += first * xImage;
@@ -69,19 +70,14 @@ function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, o
       const args = [
         mode, aPtr, bPtr, outPtr,
         count, g.C, g.H, g.W, g.O, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft, g.oH, g.oW,
-        alloc(colsBytes), backend.gemmScratch(lane),
+        LANE_WORK, LANE_SCRATCH,
       ];
       return { fn: 'conv2d', args };
     });
-    backend.parallel(calls);
-    if (mode === FILTER_GRAD) {
-      for (const call of calls.slice(1)) {
-        const partial = call.args[3]!;
-        backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.O * patch);
-      }
-    }
+    backend.parallel(calls, workBytes);
+    for (const partial of partials) backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.O * patch);
   } finally {
-    for (const [ptr, bytes] of temps) backend.heap.release(ptr, bytes);
+    for (const partial of partials) backend.heap.release(partial, partialBytes);
   }
 }
 

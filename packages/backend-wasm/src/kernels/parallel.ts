@@ -1,10 +1,10 @@
 /**
- * Splitting kernels over the backend's lanes (threads): GEMMs by rows or columns, convolutions and pooling by
- * images or planes. Every split writes disjoint parts of the output, so results do not depend on the thread
- * count except where partial sums are added (the filter gradient), which differ only by float rounding.
+ * Cutting kernels into calls the backend's threads claim: GEMMs by rows or columns, convolutions by images,
+ * pooling by planes. Every call writes its own part of the output (the filter gradient: its own partial sum,
+ * added in a fixed order), so results do not depend on which thread ran what.
  */
 import type { WasmBackend } from '../backend';
-import type { ThreadCall } from '../threads/pool';
+import { LANE_SCRATCH } from '../threads/protocol';
 
 /**
  * When kernels split: below `gemmMacs` multiply-adds a GEMM or convolution runs on one thread (waking
@@ -30,16 +30,19 @@ export function splitRange(total: number, parts: number, align = 1): [number, nu
   return runs;
 }
 
-/** Lanes for a kernel of `work` units, with at least `minPerLane` units per lane. */
-export function lanesFor(backend: WasmBackend, work: number, minPerLane: number): number {
-  const perLane = Math.max(1, minPerLane);
-  if (work < 2 * perLane) return 1;
-  return Math.min(backend.lanes(), Math.floor(work / perLane));
+/** Calls per thread a kernel is cut into: claimed dynamically, so a slow or busy thread takes fewer. */
+export const CALLS_PER_LANE = 3;
+
+/** Calls to cut `work` units into: 1 below the threshold or on one thread, else a few per thread. */
+export function callsFor(backend: WasmBackend, work: number, threshold: number): number {
+  if (work < Math.max(2, threshold)) return 1;
+  const lanes = backend.lanes();
+  return lanes === 1 ? 1 : lanes * CALLS_PER_LANE;
 }
 
 /**
- * C[m, n] (+)= A @ B, like the wasm gemm, split by rows of C (when m >= n) or columns over the lanes. Each lane
- * packs into its own scratch.
+ * C[m, n] (+)= A @ B, like the wasm gemm, cut by rows of C (when m >= n) or by columns into calls run in
+ * parallel. Each C element is computed the same way whatever the cut, so results do not depend on threads.
  */
 export function parallelGemm(
   backend: WasmBackend,
@@ -57,18 +60,19 @@ export function parallelGemm(
   accumulate: boolean,
 ): void {
   const acc = accumulate ? 1 : 0;
-  const lanes = lanesFor(backend, m * n * k, parallelThresholds.gemmMacs / 2);
-  if (lanes === 1) {
+  const calls = callsFor(backend, m * n * k, parallelThresholds.gemmMacs);
+  if (calls === 1) {
     backend.exports.gemm(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, acc, backend.gemmScratch());
     return;
   }
   const byRows = m >= n;
-  const calls: ThreadCall[] = splitRange(byRows ? m : n, lanes, byRows ? MR : NR).map(([start, count], lane) => {
-    const scratch = backend.gemmScratch(lane);
-    const args = byRows
-      ? [a + start * ars * 4, ars, acs, b, brs, bcs, c + start * ldc * 4, ldc, count, n, k, acc, scratch]
-      : [a, ars, acs, b + start * bcs * 4, brs, bcs, c + start * 4, ldc, m, count, k, acc, scratch];
-    return { fn: 'gemm', args };
-  });
-  backend.parallel(calls);
+  const runs = splitRange(byRows ? m : n, calls, byRows ? MR : NR);
+  backend.parallel(
+    runs.map(([start, count]) => {
+      const args = byRows
+        ? [a + start * ars * 4, ars, acs, b, brs, bcs, c + start * ldc * 4, ldc, count, n, k, acc, LANE_SCRATCH]
+        : [a, ars, acs, b + start * bcs * 4, brs, bcs, c + start * 4, ldc, m, count, k, acc, LANE_SCRATCH];
+      return { fn: 'gemm', args };
+    }),
+  );
 }

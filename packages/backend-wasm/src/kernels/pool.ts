@@ -3,7 +3,7 @@ import { type KernelFn, type Pool2DAttrs, type Shape, shapeUtil } from '@nn/tens
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import type { ThreadCall } from '../threads/pool';
-import { lanesFor, parallelThresholds, splitRange } from './parallel';
+import { callsFor, parallelThresholds, splitRange } from './parallel';
 import { runReference } from './reference';
 
 /** Modes of assembly/pool.ts pool2d(). */
@@ -54,8 +54,8 @@ function pool(
   // Planes are independent: split them over the lanes when there is enough work.
   const inPlane = g.H * g.W * 4;
   const outPlane = g.oH * g.oW * 4;
-  const lanes = lanesFor(backend, planes * g.H * g.W, parallelThresholds.poolElements);
-  const calls: ThreadCall[] = splitRange(planes, lanes).map(([first, count]) => {
+  const calls = callsFor(backend, planes * g.H * g.W, 2 * parallelThresholds.poolElements);
+  const parts: ThreadCall[] = splitRange(planes, calls).map(([first, count]) => {
     const s = src === 0 ? 0 : src + first * inPlane;
     const d = dy === 0 ? 0 : dy + first * outPlane;
     const o = data.ptr + first * (outShape ? inPlane : outPlane);
@@ -64,7 +64,7 @@ function pool(
     const args = [mode, s, d, o, count, g.H, g.W, g.oH, g.oW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft];
     return { fn: 'pool2d', args };
   });
-  backend.parallel(calls);
+  backend.parallel(parts);
   return info;
 }
 

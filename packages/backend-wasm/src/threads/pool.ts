@@ -1,27 +1,33 @@
 /**
  * A pool of workers running the same compiled kernels over the backend's shared WebAssembly.Memory.
  *
- * Kernels are synchronous, so a parallel kernel is: write each worker's call into its slot and wake it, run
- * the first share on the calling thread, then wait for the workers' DONE words (spinning briefly, then
- * sleeping with Atomics.wait where the thread may block). Workers that have not finished starting are
- * simply not used yet, so the calling thread never waits on a worker's start-up (in a browser, a worker
- * cannot even start while the page's thread is busy).
+ * Kernels are synchronous, so a parallel kernel is: write the table of calls, publish it, wake the workers,
+ * claim calls on the calling thread too, then wait until every call has finished (spinning briefly, then
+ * sleeping with Atomics.wait where the thread may block). A worker that is still starting, asleep or
+ * descheduled simply claims fewer calls (none, if the caller is faster), so the calling thread never waits
+ * for a worker to begin (in a browser, a worker cannot even start while the page's thread is busy).
  */
 import type { KernelExports } from '../module';
 import {
-  ARGC,
-  ARGS_WORD,
-  DONE,
+  CALL_ARGS_WORD,
+  CALL_WORDS,
+  CALLS_WORD,
+  CONTROL_WORDS,
   FAILED,
-  FN,
+  FINISHED,
+  LANE_WORDS,
+  LANES_WORD,
   MAX_ARGS,
+  MAX_CALLS,
+  MAX_LANES,
+  NEXT,
   READY,
-  SEQ,
-  SLOT_WORDS,
+  STOP,
   THREAD_FUNCTIONS,
   type ThreadFunction,
+  WAKE,
 } from './protocol';
-import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source';
+import { BROWSER_WORKER_SOURCE, claimCalls, NODE_WORKER_SOURCE } from './worker-source';
 
 /** What the pool needs of a Node or browser worker. */
 interface WorkerHandle {
@@ -39,16 +45,16 @@ interface WorkerData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
-  index: number;
+  lane: number;
 }
 
-/** One call of a wasm export: its name and numeric arguments. */
+/** One call of a wasm export; LANE_SCRATCH / LANE_WORK arguments stand for the running lane's buffers. */
 export interface ThreadCall {
   fn: ThreadFunction;
   args: readonly number[];
 }
 
-const SPIN_BEFORE_SLEEP = 50000;
+const SPIN_BEFORE_SLEEP = 2000;
 
 function nodeWorkerThreads(): NodeWorkerThreads | null {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
@@ -83,11 +89,12 @@ function canBlock(): boolean {
 
 export class ThreadPool {
   private readonly workers: (WorkerHandle | null)[] = [];
-  private readonly broken: boolean[] = [];
   private readonly words: Int32Array;
   private readonly floats: Float64Array;
   private readonly blocking = canBlock();
-  private seq = 0;
+  private failedWorkers = 0;
+  /** Calls the workers ran so far (the rest ran on the calling thread). */
+  workerCalls = 0;
   private disposed = false;
   private terminated: Promise<void> = Promise.resolve();
 
@@ -97,81 +104,68 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     readonly size: number,
   ) {
-    const control = new SharedArrayBuffer(Math.max(1, size) * SLOT_WORDS * 4);
+    if (size + 1 > MAX_LANES) throw new RangeError(`backend-wasm: at most ${MAX_LANES} threads`);
+    const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
     this.words = new Int32Array(control);
     this.floats = new Float64Array(control);
-    for (let index = 0; index < size; index++) {
-      this.broken.push(false);
-      const worker = spawn({ module, memory, control, index }, () => {
-        this.broken[index] = true;
+    for (let i = 0; i < size; i++) {
+      const worker = spawn({ module, memory, control, lane: i + 1 }, () => {
+        this.failedWorkers++;
       });
+      if (!worker) this.failedWorkers++;
       this.workers.push(worker);
-      if (!worker) this.broken[index] = true;
     }
   }
 
-  /** Indices of the workers ready to take calls now. */
-  private ready(): number[] {
-    const ready: number[] = [];
-    for (let i = 0; i < this.workers.length; i++) {
-      if (!this.broken[i] && Atomics.load(this.words, i * SLOT_WORDS + READY) === 1) ready.push(i);
-    }
-    return ready;
+  /** Workers started and not yet stopped (0 after dispose). */
+  get liveWorkers(): number {
+    return this.disposed ? 0 : this.workers.length - this.failedWorkers;
   }
 
-  /** Lanes available right now: the calling thread plus the workers that finished starting. */
-  lanes(): number {
-    return this.disposed ? 1 : 1 + this.ready().length;
+  /** Workers ready to claim calls now. */
+  get readyWorkers(): number {
+    return this.disposed ? 0 : Atomics.load(this.words, READY);
   }
 
   /**
-   * Runs calls[0] here and the others on ready workers, returning when all are done. Pass at most lanes()
-   * calls; extra calls (workers not ready) run here too.
+   * Runs every call (in any order, on any thread) and returns when all are done. `lanes[i]` gives lane i's
+   * GEMM scratch and work buffer (lane 0 is the calling thread; one entry per worker after it).
    */
-  run(exports: KernelExports, calls: readonly ThreadCall[]): void {
-    const ready = this.disposed ? [] : this.ready();
-    const dispatched: number[] = [];
-    const local: ThreadCall[] = [];
-    const seq = ++this.seq;
-    calls.forEach((call, i) => {
-      const worker = i === 0 ? undefined : ready[i - 1];
-      if (worker === undefined) {
-        local.push(call);
-        return;
-      }
-      if (call.args.length > MAX_ARGS) throw new RangeError(`backend-wasm: ${call.fn} has too many arguments`);
-      const base = worker * SLOT_WORDS;
-      this.words[base + FN] = THREAD_FUNCTIONS.indexOf(call.fn);
-      this.words[base + ARGC] = call.args.length;
-      this.floats.set(call.args, (base + ARGS_WORD) / 2);
-      Atomics.store(this.words, base + SEQ, seq);
-      Atomics.notify(this.words, base + SEQ);
-      dispatched.push(worker);
+  run(exports: KernelExports, calls: readonly ThreadCall[], lanes: readonly (readonly [number, number])[]): void {
+    if (calls.length > MAX_CALLS) throw new RangeError(`backend-wasm: more than ${MAX_CALLS} calls`);
+    const { words, floats } = this;
+    lanes.forEach(([scratch, work], lane) => {
+      floats[(LANES_WORD + lane * LANE_WORDS) / 2] = scratch;
+      floats[(LANES_WORD + lane * LANE_WORDS) / 2 + 1] = work;
     });
-    let error: unknown = null;
-    for (const call of local) {
-      try {
-        (exports[call.fn] as (...args: number[]) => void)(...call.args);
-      } catch (e) {
-        error ??= e;
-      }
+    calls.forEach((call, i) => {
+      if (call.args.length > MAX_ARGS) throw new RangeError(`backend-wasm: ${call.fn} has too many arguments`);
+      const at = CALLS_WORD + i * CALL_WORDS;
+      words[at] = THREAD_FUNCTIONS.indexOf(call.fn);
+      words[at + 1] = call.args.length;
+      floats.set(call.args, (at + CALL_ARGS_WORD) / 2);
+    });
+    words[FINISHED] = 0;
+    words[FAILED] = 0;
+    // Publish the table, then wake: a worker that sees the new WAKE also sees NEXT.
+    Atomics.store(words, NEXT, calls.length << 16);
+    if (!this.disposed && this.liveWorkers > 0) {
+      Atomics.add(words, WAKE, 1);
+      Atomics.notify(words, WAKE);
     }
-    let failed = false;
-    for (const worker of dispatched) {
-      this.join(worker, seq);
-      failed ||= this.words[worker * SLOT_WORDS + FAILED] === 1;
-    }
-    if (error) throw error;
-    if (failed) throw new Error('backend-wasm: a kernel failed in a worker thread');
+    const fns = THREAD_FUNCTIONS.map((name) => exports[name] as (...args: number[]) => void);
+    const ranHere = claimCalls(words, floats, fns, 0);
+    this.join(calls.length);
+    this.workerCalls += calls.length - ranHere;
+    if (Atomics.load(words, FAILED) === 1) throw new Error('backend-wasm: a kernel failed (trapped) in a thread');
   }
 
-  private join(worker: number, seq: number): void {
-    const at = worker * SLOT_WORDS + DONE;
-    for (let i = 0; i < SPIN_BEFORE_SLEEP; i++) if (Atomics.load(this.words, at) === seq) return;
+  private join(count: number): void {
+    for (let i = 0; i < SPIN_BEFORE_SLEEP; i++) if (Atomics.load(this.words, FINISHED) === count) return;
     for (;;) {
-      const done = Atomics.load(this.words, at);
-      if (done === seq) return;
-      if (this.blocking) Atomics.wait(this.words, at, done, 100);
+      const finished = Atomics.load(this.words, FINISHED);
+      if (finished === count) return;
+      if (this.blocking) Atomics.wait(this.words, FINISHED, finished, 50);
     }
   }
 
@@ -179,18 +173,12 @@ export class ThreadPool {
   dispose(): Promise<void> {
     if (!this.disposed) {
       this.disposed = true;
-      const exits = this.workers.map((worker, i) => {
-        Atomics.store(this.words, i * SLOT_WORDS + SEQ, -1);
-        Atomics.notify(this.words, i * SLOT_WORDS + SEQ);
-        return Promise.resolve(worker?.terminate()).then(() => undefined);
-      });
+      Atomics.store(this.words, STOP, 1);
+      Atomics.add(this.words, WAKE, 1);
+      Atomics.notify(this.words, WAKE);
+      const exits = this.workers.map((worker) => Promise.resolve(worker?.terminate()).then(() => undefined));
       this.terminated = Promise.all(exits).then(() => undefined);
     }
     return this.terminated;
-  }
-
-  /** Workers started and not yet stopped (0 after dispose). */
-  get liveWorkers(): number {
-    return this.disposed ? 0 : this.workers.filter((w, i) => w !== null && !this.broken[i]).length;
   }
 }

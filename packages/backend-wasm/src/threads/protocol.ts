@@ -1,24 +1,40 @@
 /**
- * How the calling thread hands work to the pool's workers: one slot of 32-bit words per worker in a small
- * SharedArrayBuffer (not the wasm memory), written by the caller and waited on with Atomics by both sides.
- * The worker code (worker-source.ts) repeats these numbers in its own text.
+ * How a parallel kernel is shared out: the calling thread writes a table of calls (wasm export + arguments)
+ * into a small SharedArrayBuffer (not the wasm memory) and publishes it; every thread, the caller included,
+ * then claims calls one at a time with a compare-and-swap on NEXT until none are left. Claiming (rather than
+ * a fixed share per thread) keeps a busy machine from stalling the kernel on a descheduled worker: whoever
+ * runs, takes the next call. The worker code (worker-source.ts) repeats these numbers in its own text.
  */
 
-/** Words per worker slot: a header, then the call's arguments as float64 from ARGS_WORD on. */
-export const SLOT_WORDS = 64;
-/** Incremented by the caller for each call; -1 tells the worker to exit. */
-export const SEQ = 0;
-/** Set by the worker to the SEQ it finished. */
-export const DONE = 1;
-/** 1 once the worker has instantiated the module and waits for calls. */
-export const READY = 2;
-/** Index into THREAD_FUNCTIONS. */
-export const FN = 3;
-export const ARGC = 4;
-/** 1 when the worker's last call threw (a trap): the caller rethrows. */
-export const FAILED = 5;
-export const ARGS_WORD = 8;
-export const MAX_ARGS = (SLOT_WORDS - ARGS_WORD) / 2;
+/** Bumped by the caller to wake sleeping workers. */
+export const WAKE = 0;
+/** 1 tells the workers to exit. */
+export const STOP = 1;
+/** (calls << 16) | next call to claim: one word, so a claim is one compare-and-swap. */
+export const NEXT = 2;
+/** Calls finished in the current table. */
+export const FINISHED = 3;
+/** 1 when a call of the current table threw (a trap): the caller rethrows. */
+export const FAILED = 4;
+/** Workers that have instantiated the module and wait for calls. */
+export const READY = 5;
+
+/** Per lane (0 = calling thread, 1 + i = worker i): its GEMM scratch and work buffer, as float64. */
+export const LANES_WORD = 64;
+export const LANE_WORDS = 4;
+export const MAX_LANES = 48;
+
+/** The call table: per call its function index, argument count, then float64 arguments. */
+export const CALLS_WORD = LANES_WORD + MAX_LANES * LANE_WORDS;
+export const CALL_WORDS = 48;
+export const CALL_ARGS_WORD = 2;
+export const MAX_ARGS = (CALL_WORDS - CALL_ARGS_WORD) / 2;
+export const MAX_CALLS = 256;
+export const CONTROL_WORDS = CALLS_WORD + MAX_CALLS * CALL_WORDS;
+
+/** Arguments standing for the running lane's own buffers, replaced when the call runs. */
+export const LANE_SCRATCH = -1;
+export const LANE_WORK = -2;
 
 /** The wasm exports a worker may run, by index. */
 export const THREAD_FUNCTIONS = ['gemm', 'conv2d', 'maxPool2x2', 'pool2d'] as const;

@@ -1,50 +1,89 @@
 /**
  * The worker's program, as text: Node runs it with `new Worker(source, { eval: true })`, browsers from a
  * Blob URL, so no worker file has to be found at run time (bundlers, CDNs, CJS and ESM alike). It receives
- * the compiled module, the shared memory and the control buffer, instantiates the kernels over that memory
- * and then loops: wait for its slot's SEQ to change, run the named export with the slot's arguments, publish
- * DONE. Numbers mirror protocol.ts.
+ * the compiled module, the shared memory and the control buffer, instantiates the kernels over that memory,
+ * then sleeps until woken and claims calls from the table until none are left (see protocol.ts, whose
+ * numbers it embeds). `claimCalls` is the same loop the calling thread runs.
  */
-import { ARGC, ARGS_WORD, DONE, FAILED, FN, READY, SEQ, SLOT_WORDS, THREAD_FUNCTIONS } from './protocol';
+import * as protocol from './protocol';
+
+/** Claims and runs calls until the table is exhausted, returning how many it ran; plain JS, embedded in the worker too. */
+export function claimCalls(
+  words: Int32Array,
+  floats: Float64Array,
+  fns: readonly ((...args: number[]) => void)[],
+  lane: number,
+): number {
+  const P = {
+    NEXT: 2,
+    FINISHED: 3,
+    FAILED: 4,
+    LANES_WORD: 64,
+    LANE_WORDS: 4,
+    CALLS_WORD: 256,
+    CALL_WORDS: 48,
+    CALL_ARGS_WORD: 2,
+  };
+  const laneAt = (P.LANES_WORD + lane * P.LANE_WORDS) / 2;
+  const args: number[] = [];
+  let ran = 0;
+  for (; ; ran++) {
+    const next = Atomics.load(words, P.NEXT);
+    const index = next & 0xffff;
+    const count = next >>> 16;
+    if (index >= count) return ran;
+    if (Atomics.compareExchange(words, P.NEXT, next, next + 1) !== next) {
+      ran--;
+      continue;
+    }
+    const call = P.CALLS_WORD + index * P.CALL_WORDS;
+    const argc = words[call + 1]!;
+    const first = (call + P.CALL_ARGS_WORD) / 2;
+    args.length = argc;
+    for (let i = 0; i < argc; i++) {
+      const value = floats[first + i]!;
+      // -1 / -2: this lane's GEMM scratch / work buffer.
+      args[i] = value === -1 ? floats[laneAt]! : value === -2 ? floats[laneAt + 1]! : value;
+    }
+    try {
+      fns[words[call]!]!(...args);
+    } catch {
+      Atomics.store(words, P.FAILED, 1);
+    }
+    if (Atomics.add(words, P.FINISHED, 1) + 1 === count) Atomics.notify(words, P.FINISHED);
+  }
+}
+
+// The constants claimCalls hard-codes must match protocol.ts (checked when this module loads).
+const expected = [protocol.NEXT, protocol.FINISHED, protocol.FAILED, protocol.LANES_WORD, protocol.LANE_WORDS];
+const embedded = [2, 3, 4, 64, 4];
+const more = [protocol.CALLS_WORD, protocol.CALL_WORDS, protocol.CALL_ARGS_WORD, protocol.LANE_SCRATCH];
+if (expected.some((v, i) => v !== embedded[i]) || more.some((v, i) => v !== [256, 48, 2, -1][i])) {
+  throw new Error('backend-wasm: worker-source.ts and protocol.ts disagree');
+}
 
 const body = `
 'use strict';
-const SLOT_WORDS = ${SLOT_WORDS}, SEQ = ${SEQ}, DONE = ${DONE}, READY = ${READY}, FN = ${FN}, ARGC = ${ARGC};
-const FAILED = ${FAILED}, ARGS_WORD = ${ARGS_WORD};
-const NAMES = ${JSON.stringify(THREAD_FUNCTIONS)};
+const WAKE = ${protocol.WAKE}, STOP = ${protocol.STOP}, READY = ${protocol.READY};
+const NAMES = ${JSON.stringify(protocol.THREAD_FUNCTIONS)};
 // Polls before sleeping: the next kernel of a training step usually comes within microseconds.
-const SPIN = 20000;
+const SPIN = 2000;
+const claimCalls = ${claimCalls.toString()};
 function start(data) {
   const abort = () => { throw new Error('backend-wasm: a kernel aborted in a worker'); };
   const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory, abort } });
   const fns = NAMES.map((name) => instance.exports[name]);
   const words = new Int32Array(data.control);
   const floats = new Float64Array(data.control);
-  const base = data.index * SLOT_WORDS;
-  const args = [];
-  let seen = Atomics.load(words, base + SEQ);
-  Atomics.store(words, base + READY, 1);
+  let seen = Atomics.load(words, WAKE);
+  Atomics.add(words, READY, 1);
   for (;;) {
-    let seq = Atomics.load(words, base + SEQ);
-    for (let i = 0; seq === seen && i < SPIN; i++) seq = Atomics.load(words, base + SEQ);
-    if (seq === seen) {
-      Atomics.wait(words, base + SEQ, seen);
-      continue;
-    }
-    seen = seq;
-    if (seq < 0) return;
-    const argc = words[base + ARGC];
-    args.length = argc;
-    for (let i = 0; i < argc; i++) args[i] = floats[(base + ARGS_WORD) / 2 + i];
-    let failed = 0;
-    try {
-      fns[words[base + FN]](...args);
-    } catch (error) {
-      failed = 1;
-    }
-    words[base + FAILED] = failed;
-    Atomics.store(words, base + DONE, seq);
-    Atomics.notify(words, base + DONE);
+    if (Atomics.load(words, STOP) === 1) return;
+    claimCalls(words, floats, fns, data.lane);
+    let wake = Atomics.load(words, WAKE);
+    for (let i = 0; wake === seen && i < SPIN; i++) wake = Atomics.load(words, WAKE);
+    if (wake === seen) Atomics.wait(words, WAKE, seen);
+    seen = Atomics.load(words, WAKE);
   }
 }
 `;
