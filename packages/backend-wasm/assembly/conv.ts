@@ -6,7 +6,7 @@
 import { gemm } from './matmul';
 
 /** Writes the [C*kH*kW, oH*oW] patch matrix of one image into `cols`; padding reads as 0. */
-export function im2col(
+function im2col(
   x: usize,
   C: i32,
   H: i32,

@@ -1,6 +1,7 @@
 // The module's exports: one file per kernel family, re-exported here as asc's entry point.
 export { binaryRun, whereRun } from './binary';
-export { conv2d, im2col } from './conv';
+export { conv2d } from './conv';
+export { stridedCopy, transpose2d } from './copy';
 export { gemm, gemmScratchFloats } from './matmul';
 export { maxPool2x2, pool2d } from './pool';
 export { argMax, reduce } from './reduce';

@@ -21,7 +21,7 @@ export function gemmScratchFloats(): i32 {
 
 // Packs rows [0, mc) x depth [0, kc) of A (pointer already at the block origin) into MR-row panels:
 // panel p holds, for each k, the MR values A[p*MR + r, k] next to each other.
-export function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
+function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   for (let p = 0; p < mc; p += MR) {
     const rows = min(MR, mc - p);
     const rowBase = a + (<usize>(p * rs) << 2);
@@ -213,18 +213,3 @@ export function gemm(
   }
 }
 
-/**
- * C[m, n] (+)= A @ B over operands packed already: A as packA writes it (MR-row panels of depth kc, m <= MC),
- * B as NR-column panels of depth kc (packB's layout). For callers that produce B panels directly (the
- * convolution's im2col). `tile` is a 32-float scratch for edge tiles.
- */
-export function gemmPacked(packedA: usize, packedB: usize, c: usize, ldc: i32, m: i32, n: i32, kc: i32, accumulate: bool, tile: usize): void {
-  for (let jr = 0; jr < n; jr += NR) {
-    const pb = packedB + (<usize>(jr * kc) << 2);
-    const cols = min(NR, n - jr);
-    for (let ir = 0; ir < m; ir += MR) {
-      const pa = packedA + (<usize>(ir * kc) << 2);
-      micro(pa, pb, kc, c + (<usize>(ir * ldc + jr) << 2), ldc, min(MR, m - ir), cols, accumulate, tile);
-    }
-  }
-}

@@ -270,3 +270,32 @@ describe('data movement matches the cpu backend', () => {
     await expectSameAsCpu(() => nn.reshape(nn.add(r([4, 6], 1), 1), [3, 8]));
   });
 });
+
+describe('data movement (strided copies and transposes in wasm) matches the cpu backend', () => {
+  const ints = (shape: number[]) => nn.cast(nn.mul(r(shape, 5), 100), 'int32');
+  it('transpose: matrices, batched matrices, any permutation, int32', async () => {
+    await expectSameAsCpu(() => nn.transpose(r([37, 53], 1)));
+    await expectSameAsCpu(() => nn.transpose(r([3, 17, 9], 1), [0, 2, 1]));
+    await expectSameAsCpu(() => nn.transpose(r([2, 3, 4, 5], 1), [3, 1, 0, 2]));
+    await expectSameAsCpu(() => nn.transpose(r([4, 1, 6], 1), [2, 0, 1]));
+    await expectSameAsCpu(() => nn.transpose(ints([9, 11])));
+    await expectSameAsCpu(() => nn.transpose(r([0, 3], 1)));
+  });
+  it('broadcastTo, slice, pad, concat', async () => {
+    await expectSameAsCpu(() => nn.broadcastTo(r([7, 1], 1), [5, 7, 9]));
+    await expectSameAsCpu(() => nn.broadcastTo(r([33], 1), [6, 33]));
+    await expectSameAsCpu(() => nn.broadcastTo(ints([1, 3, 1]), [2, 3, 4]));
+    await expectSameAsCpu(() => nn.slice(r([7, 9, 11], 1), [1, 2, 3], [5, -1, 6]));
+    await expectSameAsCpu(() => nn.slice(ints([7, 9]), [2, 0], [3, 9]));
+    await expectSameAsCpu(() =>
+      nn.pad(r([3, 5, 6], 1), [
+        [1, 0],
+        [2, 3],
+        [0, 4],
+      ]),
+    );
+    await expectSameAsCpu(() => nn.concat([r([3, 4, 5], 1), r([3, 2, 5], 2), r([3, 0, 5], 3)], 1));
+    await expectSameAsCpu(() => nn.concat([r([2, 9], 1), r([2, 9], 2)], 0));
+    await expectSameAsCpu(() => nn.concat([ints([4, 3]), ints([4, 1])], 1));
+  });
+});

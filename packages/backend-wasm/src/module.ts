@@ -42,6 +42,8 @@ export interface KernelExports {
   argMax(x: number, out: number, outer: number, length: number, inner: number): void;
   softmaxCrossEntropy(logits: number, target: number, out: number, rows: number, classes: number): void;
   pool2d(...args: number[]): void;
+  stridedCopy(src: number, dst: number, rank: number, meta: number): void;
+  transpose2d(src: number, dst: number, batches: number, rows: number, cols: number): void;
   maxPool2x2(mode: number, src: number, dy: number, out: number, planes: number, H: number, W: number): void;
   conv2d(...args: number[]): void;
 }

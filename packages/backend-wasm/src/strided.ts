@@ -1,9 +1,10 @@
 /**
  * Walking tensors through strides (broadcasts, transposes, slices) in runs as long as possible. The same
  * idea as the CPU backend's helpers, which @nn/tensor does not export; here offsets are in elements of the
- * wasm heap and a run is handed to a wasm kernel or a typed-array copy.
+ * wasm heap and a run is handed to a wasm kernel (or the whole walk is, for copies).
  */
 import type { Shape } from '@nn/tensor';
+import type { WasmBackend } from './backend';
 
 export interface StridedLayout {
   /** Collapsed shape: no size-1 axes, neighbours every input walks contiguously merged. */
@@ -77,11 +78,12 @@ export function forEachRun(
 }
 
 /**
- * heap[dst + i] = heap[src + strided index i] over `shape`, in 32-bit words (bit-exact for float32 and int32).
- * `dstStrides` lets the destination be a sub-block of a larger tensor (concat, pad); default contiguous.
+ * Word dst + i = word src + (strided index i) over `shape`, for 32-bit words (bit-exact for float32 and
+ * int32), in one wasm call. Offsets and strides are in elements; `dstStrides` lets the destination be a
+ * sub-block of a larger tensor (concat, pad); default contiguous.
  */
 export function stridedCopy(
-  heap: Int32Array,
+  backend: WasmBackend,
   src: number,
   srcStrides: readonly number[],
   shape: Shape,
@@ -89,14 +91,20 @@ export function stridedCopy(
   dstStrides: readonly number[] = contiguousStrides(shape),
 ): void {
   const layout = collapseAxes(shape, [srcStrides, dstStrides]);
-  const step = innerStep(layout, 0);
-  const dstStep = innerStep(layout, 1);
-  forEachRun(layout, (offsets, _o, n) => {
-    const s = src + offsets[0]!;
-    const d = dst + offsets[1]!;
-    if (step === 1 && dstStep === 1) heap.copyWithin(d, s, s + n);
-    else if (step === 0 && dstStep === 1) heap.fill(heap[s]!, d, d + n);
-    else for (let i = 0; i < n; i++) heap[d + i * dstStep] = heap[s + i * step]!;
+  const rank = layout.shape.length;
+  if (layout.shape.some((d) => d === 0)) return;
+  if (rank === 0) {
+    const words = backend.heap.i32;
+    words[dst] = words[src]!;
+    return;
+  }
+  backend.withTemp(rank * 16, (meta) => {
+    const words = backend.heap.i32;
+    const at = meta >> 2;
+    words.set(layout.shape, at);
+    words.set(layout.strides[0]!, at + rank);
+    words.set(layout.strides[1]!, at + 2 * rank);
+    backend.exports.stridedCopy(src * 4, dst * 4, rank, meta);
   });
 }
 

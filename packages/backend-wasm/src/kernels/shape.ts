@@ -1,7 +1,8 @@
 /**
- * Data movement, done by typed-array copies inside the wasm heap (32-bit words, so bit-exact for float32 and
- * int32): nothing leaves wasm memory. Reshape shares storage. ScatterAdd takes the reference path (it sums
- * in float64, which the reference does exactly).
+ * Data movement inside the wasm heap, in 32-bit words (bit-exact for float32 and int32): Transpose, Slice,
+ * Pad, BroadcastTo and Concat are one wasm strided copy (or tiled transpose) each; Gather and OneHot are
+ * typed-array copies; Reshape shares storage. ScatterAdd takes the reference path (it sums in float64, which
+ * the reference does exactly).
  */
 import type { KernelFn, TensorInfo } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
@@ -23,7 +24,7 @@ function words(backend: WasmBackend, t: TensorInfo): number {
 const broadcastTo: KernelFn<'BroadcastTo'> = ({ inputs: { x }, attrs: { shape }, backend: base }) => {
   const backend = base as WasmBackend;
   const { info, data } = backend.output(shape, x.dtype);
-  stridedCopy(backend.heap.i32, words(backend, x), broadcastStrides(x.shape, shape), shape, data.ptr >> 2);
+  stridedCopy(backend, words(backend, x), broadcastStrides(x.shape, shape), shape, data.ptr >> 2);
   return info;
 };
 
@@ -31,33 +32,23 @@ const transpose: KernelFn<'Transpose'> = ({ inputs: { x }, attrs: { perm }, back
   const backend = base as WasmBackend;
   const shape = perm.map((axis) => x.shape[axis]!);
   const { info, data } = backend.output(shape, x.dtype);
-  const inStrides = contiguousStrides(x.shape);
-  const heap = backend.heap.i32;
-  const src = words(backend, x);
-  const dst = data.ptr >> 2;
-  if (x.shape.length === 2 && perm[0] === 1) {
-    // Square tiles keep both the reads and the writes within a few cache lines.
-    const rows = x.shape[0]!;
-    const cols = x.shape[1]!;
-    const TILE = 32;
-    for (let r0 = 0; r0 < rows; r0 += TILE) {
-      const r1 = Math.min(rows, r0 + TILE);
-      for (let c0 = 0; c0 < cols; c0 += TILE) {
-        const c1 = Math.min(cols, c0 + TILE);
-        for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) heap[dst + c * rows + r] = heap[src + r * cols + c]!;
-        }
-      }
-    }
-  } else {
-    stridedCopy(
-      heap,
-      src,
-      perm.map((axis) => inStrides[axis]!),
-      shape,
-      dst,
-    );
+  const rank = x.shape.length;
+  const swapsLastTwo = rank >= 2 && perm[rank - 2] === rank - 1 && perm[rank - 1] === rank - 2;
+  if (swapsLastTwo && perm.slice(0, -2).every((axis, i) => axis === i)) {
+    // Matrix transposes (batched or not): tiled in wasm.
+    const rows = x.shape[rank - 2]!;
+    const cols = x.shape[rank - 1]!;
+    backend.exports.transpose2d(backend.ptr(x), data.ptr, sizeOf(x.shape.slice(0, -2)), rows, cols);
+    return info;
   }
+  const inStrides = contiguousStrides(x.shape);
+  stridedCopy(
+    backend,
+    words(backend, x),
+    perm.map((axis) => inStrides[axis]!),
+    shape,
+    data.ptr >> 2,
+  );
   return info;
 };
 
@@ -66,7 +57,7 @@ const slice: KernelFn<'Slice'> = ({ inputs: { x }, attrs: { begin, size }, backe
   const { info, data } = backend.output(size, x.dtype);
   const inStrides = contiguousStrides(x.shape);
   const offset = begin.reduce((sum, b, axis) => sum + b * inStrides[axis]!, 0);
-  if (sizeOf(size) > 0) stridedCopy(backend.heap.i32, words(backend, x) + offset, inStrides, size, data.ptr >> 2);
+  if (sizeOf(size) > 0) stridedCopy(backend, words(backend, x) + offset, inStrides, size, data.ptr >> 2);
   return info;
 };
 
@@ -76,17 +67,14 @@ const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, back
   const shape = [...first.shape];
   shape[axis] = tensors.reduce((sum, t) => sum + t.shape[axis]!, 0);
   const { info, data } = backend.output(shape, first.dtype);
-  const heap = backend.heap.i32;
   const outer = sizeOf(shape.slice(0, axis));
   const outRow = sizeOf(shape.slice(axis));
   let column = 0;
   for (const t of tensors) {
-    // Each input contributes one contiguous chunk per outer index.
+    // Each input is an [outer, chunk] block written at a column offset of the [outer, outRow] output.
     const chunk = sizeOf(t.shape.slice(axis));
-    const src = words(backend, t);
-    for (let o = 0; o < outer && chunk > 0; o++) {
-      const dst = (data.ptr >> 2) + o * outRow + column;
-      heap.copyWithin(dst, src + o * chunk, src + (o + 1) * chunk);
+    if (chunk > 0 && outer > 0) {
+      stridedCopy(backend, words(backend, t), [chunk, 1], [outer, chunk], (data.ptr >> 2) + column, [outRow, 1]);
     }
     column += chunk;
   }
@@ -105,7 +93,7 @@ const pad: KernelFn<'Pad'> = ({ inputs: { x }, attrs: { paddings, value }, backe
     // Copy x into the interior of out, writing through out's strides.
     const outStrides = contiguousStrides(shape);
     const offset = paddings.reduce((sum, [before], axis) => sum + before * outStrides[axis]!, 0);
-    stridedCopy(backend.heap.i32, words(backend, x), contiguousStrides(x.shape), x.shape, start + offset, outStrides);
+    stridedCopy(backend, words(backend, x), contiguousStrides(x.shape), x.shape, start + offset, outStrides);
   }
   return info;
 };
