@@ -7,6 +7,8 @@
  */
 export { type Backend, type KernelArgs, type KernelFn, type KernelMap, outputInfo } from './backend';
 export { CpuBackend, cpuKernels } from './backends/cpu';
+/** The CPU kernels' building blocks (strided walks, im2col, the blocked GEMM), for backends to reuse. */
+export * as kernelHelpers from './backends/cpu/helpers';
 export {
   type BackendFactory,
   type BackendInfo,
