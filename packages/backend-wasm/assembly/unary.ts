@@ -43,7 +43,39 @@ function scalarOp(op: i32, v: f32, p: f32, q: f32): f32 {
 // @ts-ignore: decorator
 @inline
 function hasVector(op: i32): bool {
-  return op != EXP && op != LOG && op != SIGMOID && op != TANH;
+  return op != LOG && op != TANH;
+}
+
+/**
+ * exp of four lanes (Cephes expf: x = n ln2 + r, |r| <= ln2/2, a degree-6 polynomial for e^r, times 2^n):
+ * within 2 ulp of the correctly rounded result for normal results. 2^n is applied as two powers of two, so
+ * results near the top of the range and subnormal ones come out right. Overflow gives +Infinity, NaN stays
+ * NaN, and arguments below -103.97 (results under the smallest subnormal) give 0.
+ */
+// @ts-ignore: decorator
+@inline
+function expLanes(x: v128): v128 {
+  const clamped = f32x4.max(f32x4.min(x, f32x4.splat(88.72283935546875)), f32x4.splat(-103.97208))
+  const n = f32x4.floor(f32x4.add(f32x4.mul(clamped, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  // r = x - n ln2, with ln2 split in two so the product is exact.
+  let r = f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  // 2^n = 2^(n >> 1) * 2^(n - (n >> 1)): each factor a normal float for n in [-150, 128].
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const half = i32x4.shr_s(ni, 1);
+  const bias = i32x4.splat(127);
+  const scale1 = i32x4.shl(i32x4.add(half, bias), 23);
+  const scale2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), bias), 23);
+  let y = f32x4.mul(f32x4.mul(p, scale1), scale2);
+  y = v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, f32x4.splat(88.72283935546875)));
+  return v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, f32x4.splat(-103.97208)));
 }
 
 // @ts-ignore: decorator
@@ -51,6 +83,9 @@ function hasVector(op: i32): bool {
 function vectorOp(op: i32, v: v128, p: v128, q: v128): v128 {
   switch (op) {
     case NEG: return f32x4.neg(v);
+    case EXP: return expLanes(v);
+    // 1 / (1 + e^-x): e^-x overflowing to Infinity gives exactly 0.
+    case SIGMOID: return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expLanes(f32x4.neg(v))));
     case SQRT: return f32x4.sqrt(v);
     case ABS: return f32x4.abs(v);
     case SQUARE: return f32x4.mul(v, v);

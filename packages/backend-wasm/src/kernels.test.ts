@@ -177,6 +177,15 @@ describe('elementwise kernels match the cpu backend', () => {
       await expectSameAsCpu(() => op(nn.mul(r([7, 13], 1), 4)), 2e-6);
     });
   }
+  it('SIMD exp and sigmoid: within a few ulp over the whole range, overflow, underflow, NaN', async () => {
+    const range = () => nn.mul(nn.sub(nn.rand([4099], { seed: 3 }), 0.5), 220);
+    const edges = () =>
+      tensor([0, -0, 88.7, 88.72, 88.73, 89, -87.3, -87.4, -103, -104, Infinity, -Infinity, Number.NaN, 1e-8, 10.25]);
+    for (const op of [nn.exp, nn.sigmoid]) {
+      await expectSameAsCpu(() => op(range()), 3e-7);
+      await expectSameAsCpu(() => op(edges()), 3e-7);
+    }
+  });
   it('log and sqrt of positive values, leakyRelu, clip', async () => {
     await expectSameAsCpu(() => nn.log(nn.abs(r([50], 1))), 2e-6);
     await expectSameAsCpu(() => nn.sqrt(nn.abs(r([50], 1))), 2e-6);
