@@ -4,6 +4,7 @@ import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } fr
 import { Adam } from '@nn/optim';
 import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
 import { setWasmThreads, wasmKernels } from '../src/index';
+import { parallelThresholds } from '../src/kernels/parallel';
 
 interface Options {
   model: 'lenet' | 'mlp';
@@ -84,8 +85,21 @@ function printKernelTimes(times: Timing, steps: number, seconds: number): void {
   }
 }
 
+/** How much of the split kernels' work the workers took (wasm backend only). */
+function threadStats(): Record<string, number> {
+  const backend = getBackend().backend as { workerCalls?: number; pooledCalls?: number };
+  if (backend.pooledCalls === undefined || backend.pooledCalls === 0) return {};
+  return {
+    pooledCalls: backend.pooledCalls,
+    workerShare: +((backend.workerCalls ?? 0) / backend.pooledCalls).toFixed(3),
+  };
+}
+
 async function main(): Promise<void> {
   const options = parse();
+  // For experiments: NN_WASM_SPLIT_ELEMENTS / NN_WASM_SPLIT_MACS override when kernels split over threads.
+  parallelThresholds.elements = Number(process.env.NN_WASM_SPLIT_ELEMENTS ?? parallelThresholds.elements);
+  parallelThresholds.gemmMacs = Number(process.env.NN_WASM_SPLIT_MACS ?? parallelThresholds.gemmMacs);
   await setBackend(options.backend);
   if (options.backend === 'wasm') setWasmThreads(options.threads);
   const { net, inputShape } = build(options.model);
@@ -135,6 +149,7 @@ async function main(): Promise<void> {
       medianSamplesPerSecond: Math.round((options.batch * 1000) / median),
       loss: +loss.toFixed(4),
       fallbackCalls: coverage.fallbackCalls,
+      ...threadStats(),
     }),
   );
 }

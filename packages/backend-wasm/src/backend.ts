@@ -15,7 +15,6 @@ import { wasmKernels } from './kernels';
 import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
 import { getWasmThreads } from './threads';
 import { type ThreadCall, ThreadPool } from './threads/pool';
-import { LANE_SCRATCH, LANE_WORK } from './threads/protocol';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
 export class WasmData {
@@ -109,9 +108,14 @@ export class WasmBackend implements Backend {
     return this.pool?.liveWorkers ?? 0;
   }
 
-  /** Calls of parallel kernels the current pool's workers ran (for tests and benchmarks). */
+  /** Calls of split kernels the current pool's workers ran (for tests and benchmarks). */
   get workerCalls(): number {
     return this.pool?.workerCalls ?? 0;
+  }
+
+  /** Calls of split kernels run through the current pool, by any thread. */
+  get pooledCalls(): number {
+    return this.pool?.totalCalls ?? 0;
   }
 
   // ---- threads ----------------------------------------------------------------------------------
@@ -131,8 +135,8 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Runs the calls, in parallel when workers are ready, returning when all are done. Arguments LANE_SCRATCH
-   * and LANE_WORK stand for the running thread's GEMM scratch and a work buffer of `workBytes` of its own.
+   * Runs the calls, in parallel when workers are ready, returning when all are done. A call's `scratchArg` /
+   * `workArg` argument takes the running thread's GEMM scratch / a work buffer of `workBytes` of its own.
    */
   parallel(calls: readonly ThreadCall[], workBytes = 0): void {
     const pool = calls.length > 1 && this.pool && this.pool.readyWorkers > 0 ? this.pool : null;
@@ -148,7 +152,9 @@ export class WasmBackend implements Backend {
       }
       const [scratch, work] = resources[0]!;
       for (const call of calls) {
-        const args = call.args.map((v) => (v === LANE_SCRATCH ? scratch : v === LANE_WORK ? work : v));
+        const args = [...call.args];
+        if (call.scratchArg !== undefined) args[call.scratchArg] = scratch;
+        if (call.workArg !== undefined) args[call.workArg] = work;
         (this.exports[call.fn] as (...args: number[]) => void)(...args);
       }
     } finally {

@@ -7,6 +7,7 @@
 import { type KernelFn, type KernelName, shapeUtil } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, collapseAxes, forEachRun, innerStep, sizeOf } from '../strided';
+import { parallelElementwise } from './parallel';
 import { runReference } from './reference';
 
 /** Op codes of assembly/binary.ts. */
@@ -28,10 +29,20 @@ function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
     const run = backend.exports.binaryRun;
     const aSize = sizeOf(a.shape);
     const bSize = sizeOf(b.shape);
-    if (aSize === size && bSize === size) run(op, aPtr, 1, bPtr, 1, data.ptr, size);
-    else if (aSize === size && bSize === 1) run(op, aPtr, 1, bPtr, 0, data.ptr, size);
-    else if (aSize === 1 && bSize === size) run(op, aPtr, 0, bPtr, 1, data.ptr, size);
-    else {
+    if ((aSize === size || aSize === 1) && (bSize === size || bSize === 1)) {
+      // Same shape, tensor-scalar or scalar-tensor: one contiguous run (split over threads when large).
+      const aStep = aSize === size ? 1 : 0;
+      const bStep = bSize === size ? 1 : 0;
+      parallelElementwise(backend, 'binaryRun', size, (start, count) => [
+        op,
+        aPtr + start * aStep * 4,
+        aStep,
+        bPtr + start * bStep * 4,
+        bStep,
+        data.ptr + start * 4,
+        count,
+      ]);
+    } else {
       const layout = collapseAxes(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
       const aStep = innerStep(layout, 0);
       const bStep = innerStep(layout, 1);
@@ -58,6 +69,22 @@ const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend: base }
   const aPtr = backend.ptr(a);
   const bPtr = backend.ptr(b);
   const cIsInt = condition.dtype === 'int32' ? 1 : 0;
+  if (layout.shape.length <= 1) {
+    // One run (contiguous or scalar operands, like ReLU's gradient): split over threads when large.
+    const n = sizeOf(shape);
+    parallelElementwise(backend, 'whereRun', n, (start, count) => [
+      cPtr + start * cStep * 4,
+      cStep,
+      cIsInt,
+      aPtr + start * aStep * 4,
+      aStep,
+      bPtr + start * bStep * 4,
+      bStep,
+      data.ptr + start * 4,
+      count,
+    ]);
+    return info;
+  }
   forEachRun(layout, (offsets, o, n) => {
     backend.exports.whereRun(
       cPtr + offsets[0]! * 4,

@@ -5,7 +5,6 @@
 import { type Conv2DAttrs, type KernelFn, type Shape, shapeUtil, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
 import type { ThreadCall } from '../threads/pool';
-import { LANE_SCRATCH, LANE_WORK } from '../threads/protocol';
 import { CALLS_PER_LANE, parallelThresholds, splitRange } from './parallel';
 import { runReference } from './reference';
 
@@ -70,9 +69,10 @@ function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, o
       const args = [
         mode, aPtr, bPtr, outPtr,
         count, g.C, g.H, g.W, g.O, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft, g.oH, g.oW,
-        LANE_WORK, LANE_SCRATCH,
+        0, 0,
       ];
-      return { fn: 'conv2d', args };
+      // The last two arguments are the running thread's column buffer and GEMM scratch.
+      return { fn: 'conv2d', args, workArg: 17, scratchArg: 18 };
     });
     backend.parallel(calls, workBytes);
     for (const partial of partials) backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.O * patch);

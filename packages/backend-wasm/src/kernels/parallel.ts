@@ -4,14 +4,13 @@
  * added in a fixed order), so results do not depend on which thread ran what.
  */
 import type { WasmBackend } from '../backend';
-import { LANE_SCRATCH } from '../threads/protocol';
 
 /**
  * When kernels split: below `gemmMacs` multiply-adds a GEMM or convolution runs on one thread (waking
- * workers costs more than it saves); pooling wants `poolElements` input elements per lane. Mutable for
- * tests, which set them to 1 to split even tiny kernels.
+ * workers costs more than it saves); pooling wants `poolElements` input elements per lane, contiguous
+ * elementwise ops `elements`. Mutable for tests, which set them to 1 to split even tiny kernels.
  */
-export const parallelThresholds = { gemmMacs: 1 << 18, poolElements: 1 << 16 };
+export const parallelThresholds = { gemmMacs: 1 << 18, poolElements: 1 << 16, elements: 1 << 16 };
 /** GEMM register tile (assembly/matmul.ts MR x NR): splits stay multiples of it. */
 const MR = 4;
 const NR = 8;
@@ -70,9 +69,24 @@ export function parallelGemm(
   backend.parallel(
     runs.map(([start, count]) => {
       const args = byRows
-        ? [a + start * ars * 4, ars, acs, b, brs, bcs, c + start * ldc * 4, ldc, count, n, k, acc, LANE_SCRATCH]
-        : [a, ars, acs, b + start * bcs * 4, brs, bcs, c + start * 4, ldc, m, count, k, acc, LANE_SCRATCH];
-      return { fn: 'gemm', args };
+        ? [a + start * ars * 4, ars, acs, b, brs, bcs, c + start * ldc * 4, ldc, count, n, k, acc, 0]
+        : [a, ars, acs, b + start * bcs * 4, brs, bcs, c + start * 4, ldc, m, count, k, acc, 0];
+      return { fn: 'gemm', args, scratchArg: 12 };
     }),
   );
+}
+
+/**
+ * An elementwise wasm export over `n` elements, cut into aligned runs run in parallel when large. `call(start,
+ * count)` gives the arguments of one run (pointers offset by `start` elements).
+ */
+export function parallelElementwise(
+  backend: WasmBackend,
+  fn: 'binaryRun' | 'unary' | 'whereRun',
+  n: number,
+  call: (start: number, count: number) => number[],
+): void {
+  const calls = callsFor(backend, n, parallelThresholds.elements);
+  const runs = calls === 1 ? [[0, n] as const] : splitRange(n, calls, 16);
+  backend.parallel(runs.map(([start, count]) => ({ fn, args: call(start, count) })));
 }

@@ -2,6 +2,7 @@
 import type { KernelFn, TensorInfo } from '@nn/tensor';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
+import { parallelElementwise } from './parallel';
 import { runReference } from './reference';
 
 /** Op codes of assembly/unary.ts. */
@@ -22,7 +23,15 @@ type UnaryName = keyof typeof OP;
 
 function apply(backend: WasmBackend, op: number, x: TensorInfo, p = 0, q = 0): TensorInfo {
   const { info, data } = backend.output(x.shape, x.dtype);
-  backend.exports.unary(op, backend.ptr(x), data.ptr, sizeOf(x.shape), p, q);
+  const src = backend.ptr(x);
+  parallelElementwise(backend, 'unary', sizeOf(x.shape), (start, count) => [
+    op,
+    src + start * 4,
+    data.ptr + start * 4,
+    count,
+    p,
+    q,
+  ]);
   return info;
 }
 

@@ -10,7 +10,9 @@
 import type { KernelExports } from '../module';
 import {
   CALL_ARGS_WORD,
+  CALL_SCRATCH_ARG,
   CALL_WORDS,
+  CALL_WORK_ARG,
   CALLS_WORD,
   CONTROL_WORDS,
   FAILED,
@@ -48,10 +50,14 @@ interface WorkerData {
   lane: number;
 }
 
-/** One call of a wasm export; LANE_SCRATCH / LANE_WORK arguments stand for the running lane's buffers. */
+/** One call of a wasm export. */
 export interface ThreadCall {
   fn: ThreadFunction;
   args: readonly number[];
+  /** Position of the argument that takes the running thread's GEMM scratch. */
+  scratchArg?: number;
+  /** Position of the argument that takes the running thread's work buffer. */
+  workArg?: number;
 }
 
 const SPIN_BEFORE_SLEEP = 2000;
@@ -93,7 +99,8 @@ export class ThreadPool {
   private readonly floats: Float64Array;
   private readonly blocking = canBlock();
   private failedWorkers = 0;
-  /** Calls the workers ran so far (the rest ran on the calling thread). */
+  /** Calls run through the pool so far, and how many of them the workers ran (the rest ran on the calling thread). */
+  totalCalls = 0;
   workerCalls = 0;
   private disposed = false;
   private terminated: Promise<void> = Promise.resolve();
@@ -143,6 +150,8 @@ export class ThreadPool {
       const at = CALLS_WORD + i * CALL_WORDS;
       words[at] = THREAD_FUNCTIONS.indexOf(call.fn);
       words[at + 1] = call.args.length;
+      words[at + CALL_SCRATCH_ARG] = call.scratchArg ?? -1;
+      words[at + CALL_WORK_ARG] = call.workArg ?? -1;
       floats.set(call.args, (at + CALL_ARGS_WORD) / 2);
     });
     words[FINISHED] = 0;
@@ -157,6 +166,7 @@ export class ThreadPool {
     const ranHere = claimCalls(words, floats, fns, 0);
     this.join(calls.length);
     this.workerCalls += calls.length - ranHere;
+    this.totalCalls += calls.length;
     if (Atomics.load(words, FAILED) === 1) throw new Error('backend-wasm: a kernel failed (trapped) in a thread');
   }
 

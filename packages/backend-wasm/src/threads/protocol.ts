@@ -24,18 +24,19 @@ export const LANES_WORD = 64;
 export const LANE_WORDS = 4;
 export const MAX_LANES = 48;
 
-/** The call table: per call its function index, argument count, then float64 arguments. */
+/**
+ * The call table: per call its function index, argument count, the positions of the arguments that take the
+ * running lane's scratch and work buffer (-1: none), then float64 arguments.
+ */
 export const CALLS_WORD = LANES_WORD + MAX_LANES * LANE_WORDS;
 export const CALL_WORDS = 48;
-export const CALL_ARGS_WORD = 2;
+export const CALL_SCRATCH_ARG = 2;
+export const CALL_WORK_ARG = 3;
+export const CALL_ARGS_WORD = 4;
 export const MAX_ARGS = (CALL_WORDS - CALL_ARGS_WORD) / 2;
 export const MAX_CALLS = 256;
 export const CONTROL_WORDS = CALLS_WORD + MAX_CALLS * CALL_WORDS;
 
-/** Arguments standing for the running lane's own buffers, replaced when the call runs. */
-export const LANE_SCRATCH = -1;
-export const LANE_WORK = -2;
-
 /** The wasm exports a worker may run, by index. */
-export const THREAD_FUNCTIONS = ['gemm', 'conv2d', 'maxPool2x2', 'pool2d'] as const;
+export const THREAD_FUNCTIONS = ['gemm', 'conv2d', 'maxPool2x2', 'pool2d', 'binaryRun', 'unary', 'whereRun'] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];

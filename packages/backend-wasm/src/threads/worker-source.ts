@@ -22,7 +22,7 @@ export function claimCalls(
     LANE_WORDS: 4,
     CALLS_WORD: 256,
     CALL_WORDS: 48,
-    CALL_ARGS_WORD: 2,
+    CALL_ARGS_WORD: 4,
   };
   const laneAt = (P.LANES_WORD + lane * P.LANE_WORDS) / 2;
   const args: number[] = [];
@@ -40,11 +40,12 @@ export function claimCalls(
     const argc = words[call + 1]!;
     const first = (call + P.CALL_ARGS_WORD) / 2;
     args.length = argc;
-    for (let i = 0; i < argc; i++) {
-      const value = floats[first + i]!;
-      // -1 / -2: this lane's GEMM scratch / work buffer.
-      args[i] = value === -1 ? floats[laneAt]! : value === -2 ? floats[laneAt + 1]! : value;
-    }
+    for (let i = 0; i < argc; i++) args[i] = floats[first + i]!;
+    // The arguments that take this lane's GEMM scratch and work buffer.
+    const scratchArg = words[call + 2]!;
+    const workArg = words[call + 3]!;
+    if (scratchArg >= 0) args[scratchArg] = floats[laneAt]!;
+    if (workArg >= 0) args[workArg] = floats[laneAt + 1]!;
     try {
       fns[words[call]!]!(...args);
     } catch {
@@ -57,8 +58,12 @@ export function claimCalls(
 // The constants claimCalls hard-codes must match protocol.ts (checked when this module loads).
 const expected = [protocol.NEXT, protocol.FINISHED, protocol.FAILED, protocol.LANES_WORD, protocol.LANE_WORDS];
 const embedded = [2, 3, 4, 64, 4];
-const more = [protocol.CALLS_WORD, protocol.CALL_WORDS, protocol.CALL_ARGS_WORD, protocol.LANE_SCRATCH];
-if (expected.some((v, i) => v !== embedded[i]) || more.some((v, i) => v !== [256, 48, 2, -1][i])) {
+const more = [protocol.CALLS_WORD, protocol.CALL_WORDS, protocol.CALL_SCRATCH_ARG, protocol.CALL_WORK_ARG];
+if (
+  expected.some((v, i) => v !== embedded[i]) ||
+  more.some((v, i) => v !== [256, 48, 2, 3][i]) ||
+  protocol.CALL_ARGS_WORD !== 4
+) {
   throw new Error('backend-wasm: worker-source.ts and protocol.ts disagree');
 }
 
