@@ -123,6 +123,17 @@ describe('wasm threads', () => {
     });
   });
 
+  it('setWasmThreads(1) stops using (and stops) the workers', async () => {
+    const backend = await wasmWithLanes(2);
+    setWasmThreads(1);
+    const before = backend.workerCalls;
+    values(() => nn.conv2d(randn([8, 3, 12, 12], { seed: 1 }), randn([4, 3, 3, 3], { seed: 2 })));
+    expect(backend.workerCount).toBe(0);
+    expect(backend.workerCalls).toBe(0);
+    expect(before).toBeGreaterThanOrEqual(0);
+    await backend.workersStopped;
+  });
+
   it('dispose stops the workers', async () => {
     const backend = await createWasmBackend({ initialMiB: 8 });
     setWasmThreads(3);
