@@ -45,6 +45,8 @@ describe('Conv2D and its gradients match the cpu backend', () => {
     // Kernel wider than the image: some im2col rows lie entirely in the padding.
     { x: [2, 1, 2, 3], w: [2, 1, 7, 7], stride: 1, padding: 3 },
     { x: [2, 3, 5, 9], w: [4, 3, 3, 5], stride: 1, padding: [1, 2] as const },
+    // Even kernel, 'same': padding only at the bottom/right for some rows and columns.
+    { x: [2, 2, 7, 8], w: [3, 2, 4, 4], stride: 1, padding: 'same' as const },
   ];
   for (const c of cases) {
     it(`x ${c.x} w ${c.w} stride ${c.stride} padding ${c.padding}`, async () => {
