@@ -126,12 +126,8 @@ export class WasmBackend implements Backend {
    */
   lanes(): number {
     const wanted = this.shared && this.module ? getWasmThreads() : 1;
-    if (wanted <= 1) {
-      // Back to one thread: stop the workers (the next larger setting starts new ones).
-      if (this.pool) this.workersStopped = this.pool.dispose();
-      this.pool = null;
-      return 1;
-    }
+    // Back to one thread: the workers stay (asleep, unused), so switching back costs no start-up.
+    if (wanted <= 1) return 1;
     if (!this.pool || this.pool.size !== wanted - 1) {
       if (this.pool) this.workersStopped = this.pool.dispose();
       this.pool = new ThreadPool(this.module!, this.heap.memory, wanted - 1);
@@ -144,7 +140,7 @@ export class WasmBackend implements Backend {
    * `workArg` argument takes the running thread's GEMM scratch / a work buffer of `workBytes` of its own.
    */
   parallel(calls: readonly ThreadCall[], workBytes = 0): void {
-    // lanes() applies the current setting (setWasmThreads(1) stops the pool).
+    // lanes() applies the current setting (after setWasmThreads(1) the pool is left unused).
     const pool = calls.length > 1 && this.lanes() > 1 ? this.pool : null;
     const lanes = pool ? pool.size + 1 : 1;
     const resources: [number, number][] = [];
