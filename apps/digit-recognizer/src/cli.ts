@@ -1,7 +1,7 @@
 /**
  * The digit recognizer's command line.
  *   demo [--no-serve] [--retrain] [--port N]   train (unless an up-to-date model exists), report, serve the page
- *   train [--epochs N] [--lr X] [--lr-decay X] [--augment] [--subset N] [--out DIR]  train, write model + report
+ *   train [--epochs N] [--lr X] [--lr-decay X] [--no-augment] [--subset N] [--out DIR]  train, write model + report
  *   predict <image>...                          print the digit and the top-3 probabilities of each image
  *   serve [--port N]                            serve the page and the model on 127.0.0.1
  * Common: --backend cpu|wasm (default: the fastest present), --model DIR.
@@ -40,7 +40,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     else if (
       next !== undefined &&
       !next.startsWith('--') &&
-      !['no-serve', 'retrain', 'quiet', 'augment'].includes(name)
+      !['no-serve', 'retrain', 'quiet', 'augment', 'no-augment'].includes(name)
     ) {
       flags.set(name, next);
       i++;
@@ -81,7 +81,7 @@ function settingsFrom(options: CliOptions): TrainSettings {
     trainSubset: numberFlag(options, 'subset', DEFAULT_SETTINGS.trainSubset),
     testSubset: numberFlag(options, 'test-subset', DEFAULT_SETTINGS.testSubset),
     lrDecay: numberFlag(options, 'lr-decay', DEFAULT_SETTINGS.lrDecay),
-    augment: options.flags.has('augment') || DEFAULT_SETTINGS.augment,
+    augment: options.flags.has('no-augment') ? false : options.flags.has('augment') || DEFAULT_SETTINGS.augment,
   };
 }
 

@@ -61,7 +61,8 @@ function linePanel(
     for (const [i, v] of s.values.entries())
       parts.push(`<circle cx="${px(i)}" cy="${py(v)}" r="3" fill="${s.color}"/>`);
     parts.push(
-      `<text x="${x0 + width - pad.right - 4}" y="${pad.top + 14 + k * 14}" text-anchor="end" font-size="11" fill="${s.color}">${escapeXml(s.name)}</text>`,
+      // The legend sits in the title row, right-aligned, so it never covers a curve.
+      `<text x="${x0 + width - pad.right - (series.length - 1 - k) * 44}" y="18" text-anchor="end" font-size="11" fill="${s.color}">${escapeXml(s.name)}</text>`,
     );
   });
   return parts.join('\n');

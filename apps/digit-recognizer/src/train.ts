@@ -29,14 +29,14 @@ export interface TrainSettings {
 }
 
 export const DEFAULT_SETTINGS: TrainSettings = {
-  epochs: 5,
+  epochs: 6,
   batchSize: 64,
   learningRate: 2e-3,
   lrDecay: 0.6,
   seed: 0,
   trainSubset: 0,
   testSubset: 0,
-  augment: false,
+  augment: true,
 };
 
 export interface TrainResult {
