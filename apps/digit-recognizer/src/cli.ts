@@ -90,8 +90,19 @@ async function serveApp(modelDir: string, options: CliOptions): Promise<void> {
   if (!existsSync(join(webRoot, 'index.html'))) {
     throw new Error(`the web page is not built (${webRoot}); run 'pnpm --filter @nn/digit-recognizer run build:web'`);
   }
-  const server = await serve({ webRoot, modelDir, port: numberFlag(options, 'port', 5173) });
-  console.log(`\nDraw a digit at ${server.url}  (Ctrl+C to stop)`);
+  const explicit = options.flags.has('port');
+  const first = numberFlag(options, 'port', 5173);
+  // Without --port, step past ports already in use (another dev server on 5173 is common).
+  for (let port = first; ; port++) {
+    try {
+      const server = await serve({ webRoot, modelDir, port });
+      console.log(`\nDraw a digit at ${server.url}  (Ctrl+C to stop)`);
+      return;
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!inUse || explicit || port >= first + 20) throw error;
+    }
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
