@@ -1,7 +1,8 @@
 /**
- * The 'gpu' backend: tensors live in gpu.js pipeline textures (GL modes) and move between kernels without
- * leaving the device; only readSync/read bring them back. int32 tensors are stored as float32 on the device
- * (GLSL ES 1.0 has no integer textures): exact for |values| <= 2^24, which covers labels and indices.
+ * The 'gpu' backend: tensors live in gpu.js pipeline textures (GL modes) or storage buffers (webgpu) and move
+ * between kernels without leaving the device; only readSync/read bring them back. int32 tensors are stored as
+ * float32 on the device (GLSL ES 1.0 has no integer textures): exact for |values| <= 2^24, which covers labels and
+ * indices. In webgpu mode kernels are queued asynchronously (webgpu.ts) and only `read` can wait for them.
  */
 import {
   type Backend,
@@ -15,8 +16,10 @@ import {
   type TypedArray,
 } from '@nn/tensor';
 import { Device, type DeviceStats } from './device';
-import { GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
+import { toDType } from './dtype';
+import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
 import { gpuKernels } from './kernels';
+import { AsyncPipeline, type PendingBuffer } from './webgpu';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
 export class GpuData {
@@ -24,6 +27,8 @@ export class GpuData {
   device: ReturnType<Device['upload']> | null = null;
   /** The host copy: what was written, or what the first read brought back. */
   host: TypedArray | null = null;
+  /** webgpu mode: the device copy, a Promise of a storage buffer (instead of `device`). */
+  pending: PendingBuffer | null = null;
   disposed = false;
   constructor(
     readonly size: number,
@@ -40,8 +45,12 @@ export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;
   private readonly live = new Set<GpuData>();
+  /** The asynchronous kernel queue of webgpu mode; null in the synchronous modes. */
+  private readonly pipeline: AsyncPipeline | null;
 
-  constructor(readonly device: Device) {}
+  constructor(readonly device: Device) {
+    this.pipeline = ASYNC_MODES.includes(device.mode) ? new AsyncPipeline(device.gpuJs) : null;
+  }
 
   /** The gpu.js mode the kernels run in ('headlessgl', 'webgl2', 'webasm', ...). */
   gpuMode(): GpuMode {
@@ -66,6 +75,12 @@ export class GpuBackend implements Backend {
   readSync(dataId: DataId): TypedArray {
     const data = this.get(dataId, 'readSync');
     if (data.host === null) {
+      if (this.pipeline !== null) {
+        throw new StateError(
+          `gpu backend (webgpu): dataSync/readSync of a tensor computed on the device (${data.size} ${data.dtype} values): ` +
+            'WebGPU has no synchronous readback; use await data() on the webgpu backend',
+        );
+      }
       if (data.device === null) throw new StateError('gpu backend: data has neither a host nor a device copy');
       const values = this.device.download(data.device, data.size);
       data.host = data.dtype === 'float32' ? values : toDType(values, data.dtype);
@@ -75,6 +90,7 @@ export class GpuBackend implements Backend {
 
   read(dataId: DataId): Promise<TypedArray> {
     try {
+      if (this.pipeline !== null) return this.pipeline.read(this.get(dataId, 'read'));
       return Promise.resolve(this.readSync(dataId));
     } catch (error) {
       return Promise.reject(error);
@@ -86,6 +102,7 @@ export class GpuBackend implements Backend {
     dataId.disposed = true;
     if (dataId.device !== null) this.device.release(dataId.device);
     dataId.device = null;
+    this.pipeline?.dispose(dataId);
     dataId.host = null;
     this.live.delete(dataId);
   }
@@ -96,11 +113,12 @@ export class GpuBackend implements Backend {
 
   /** Device counters: live textures, compiled kernels, launches, uploads, readbacks. */
   stats(): DeviceStats {
-    return this.device.getStats();
+    return this.pipeline?.getStats() ?? this.device.getStats();
   }
 
   dispose(): void {
     for (const data of [...this.live]) this.disposeData(data);
+    this.pipeline?.destroy();
     this.device.destroy();
   }
 
@@ -114,11 +132,34 @@ export class GpuBackend implements Backend {
     const size = shapeUtil.sizeOf(shape);
     const data = this.track(new GpuData(size, dtype));
     if (size === 0) data.host = toDType(new Float32Array(0), dtype);
-    else {
+    else if (this.pipeline !== null) {
+      const records = inputs.map((t) => this.get(t.dataId, 'compute'));
+      this.pipeline.compute(data, source, records);
+    } else {
       const args = inputs.map((t) => this.deviceArray(t));
       const sizes = inputs.map((t) => this.get(t.dataId, 'compute').size);
       data.device = this.device.run(source, size, args, sizes);
     }
+    return { dataId: data, shape, dtype };
+  }
+
+  /**
+   * A new tensor of `shape` and `dtype` whose values `run` computes on the host from the values of `inputs` (the
+   * documented host shortcut). Synchronous modes run it now; webgpu queues it after the inputs are read back.
+   */
+  computeOnHost(
+    inputs: readonly TensorInfo[],
+    shape: Shape,
+    dtype: DType,
+    run: (values: TypedArray[]) => TypedArray,
+  ): TensorInfo {
+    const records = inputs.map((t) => this.get(t.dataId, 'host kernel'));
+    if (this.pipeline === null || records.every((r) => r.host !== null)) {
+      return this.fromHost(run(inputs.map((t) => this.readSync(t.dataId))), shape, dtype);
+    }
+    const data = this.track(new GpuData(shapeUtil.sizeOf(shape), dtype));
+    if (data.size === 0) data.host = toDType(new Float32Array(0), dtype);
+    else this.pipeline.computeOnHost(data, records, run);
     return { dataId: data, shape, dtype };
   }
 
@@ -149,24 +190,14 @@ export class GpuBackend implements Backend {
   }
 }
 
-function toDType(values: Float32Array, dtype: DType): TypedArray {
-  if (dtype === 'float32') return values;
-  if (dtype === 'float64') return Float64Array.from(values);
-  const out = new Int32Array(values.length);
-  for (let k = 0; k < values.length; k++) out[k] = Math.round(values[k]!);
-  return out;
-}
-
-/** The mode to use: `requested`, else $NN_GPU_MODE, else the best synchronous mode gpu.js supports here. */
+/**
+ * The mode to use: `requested`, else $NN_GPU_MODE, else the best synchronous mode gpu.js supports here. webgpu is
+ * never picked on its own: its tensors cannot be read synchronously (dataSync, item, toArray), which much code does.
+ */
 export function pickGpuMode(requested?: GpuMode): GpuMode {
   const fromEnv = typeof process === 'undefined' ? undefined : process.env?.NN_GPU_MODE;
   const wanted = requested ?? (fromEnv ? parseMode(fromEnv) : undefined);
   if (wanted !== undefined) {
-    if (!SYNC_MODES.includes(wanted)) {
-      throw new StateError(
-        `gpu backend: mode '${wanted}' returns Promises from every kernel, which the synchronous kernel contract cannot use yet`,
-      );
-    }
     if (!modeSupported(wanted)) throw new StateError(`gpu backend: gpu.js mode '${wanted}' is not available here`);
     return wanted;
   }
@@ -188,5 +219,5 @@ export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
   return new GpuBackend(new Device(pickGpuMode(options.mode)));
 }
 
-/** True when a WebGPU adapter answers here (the backend does not run in webgpu mode yet; see README). */
+/** True when a WebGPU adapter answers here (then `createGpuBackend({ mode: 'webgpu' })` can run; see README). */
 export { webGpuAvailable };

@@ -1,18 +1,24 @@
 /**
- * The conformance suite in Chromium (driven by playwright-core), in gpu.js's webgl2 and webgl modes: the bundle
- * (esbuild, @nn/* from their sources) is served from 127.0.0.1 and the results come back here. Skipped, with the
+ * The conformance suite in Chromium (driven by playwright-core), in gpu.js's webgl2, webgl and webgpu modes: the
+ * bundle (esbuild, @nn/* from their sources) is served from 127.0.0.1 and the results come back here. Then the
+ * webgpu-only checks: synchronous reads, errors surfacing on read, and a flat-memory training run. Skipped, with the
  * reason printed, where no Chromium is installed (CHROMIUM_PATH overrides /usr/bin/chromium).
  */
 import { expect, it } from 'vitest';
-import { browserAvailable, CHROMIUM, runInBrowser } from '../test/browser/run.mjs';
+import { browserAvailable, CHROMIUM, runInBrowser, runWebGpuChecksInBrowser } from '../test/browser/run.mjs';
 
-it('passes the conformance suite in Chromium (webgl2, webgl)', async (context) => {
-  if (!browserAvailable()) {
-    console.warn(`gpu/browser: skipped: no Chromium at ${CHROMIUM}`);
-    context.skip();
-    return;
-  }
-  const results = await runInBrowser(['webgl2', 'webgl']);
+const haveBrowser = browserAvailable();
+
+function skipWithoutBrowser(context: { skip: () => void }): boolean {
+  if (haveBrowser) return false;
+  console.warn(`gpu/browser: skipped: no Chromium at ${CHROMIUM}`);
+  context.skip();
+  return true;
+}
+
+it('passes the conformance suite in Chromium (webgl2, webgl, webgpu)', async (context) => {
+  if (skipWithoutBrowser(context)) return;
+  const results = await runInBrowser(['webgl2', 'webgl', 'webgpu']);
   for (const r of results) {
     console.log(
       r.error
@@ -24,5 +30,22 @@ it('passes the conformance suite in Chromium (webgl2, webgl)', async (context) =
     expect(r.error).toBeUndefined();
     expect(r.failed).toEqual([]);
     expect(r.passed).toBeGreaterThan(200);
+    // Only float64 cases are skipped (float64 lives on the CPU backend).
+    expect(r.skippedNames?.every((n) => n.includes('float64'))).toBe(true);
   }
-}, 240_000);
+}, 300_000);
+
+it('webgpu: reads, errors and a training run with flat memory', async (context) => {
+  if (skipWithoutBrowser(context)) return;
+  const checks = await runWebGpuChecksInBrowser();
+  console.log(`gpu/webgpu (browser) checks: ${JSON.stringify(checks)}`);
+  expect(checks.readSyncOfWritten).toBe('ok [1,2,3]');
+  expect(checks.readSyncOfComputed).toMatch(/^threw StateError: .*use await data\(\) on the webgpu backend/);
+  expect(checks.readSyncAfterRead).toBe('ok [1,4,9]');
+  expect(checks.errorSurfacesOnRead).toMatch(/^read rejected: .*bytes/);
+  const run = checks.training.manualSgdTanh!;
+  expect(run.error).toBeUndefined();
+  expect(run.last!).toBeLessThan(run.first!);
+  expect(run.final).toEqual(run.afterWarmup);
+  expect(run.fallbackCalls).toBe('{}');
+}, 300_000);

@@ -30,6 +30,11 @@ export class Device {
     this.gpu = new GpuJs(mode);
   }
 
+  /** The gpu.js instance (webgpu mode compiles its own asynchronous kernels on it; see webgpu.ts). */
+  get gpuJs(): GpuJs {
+    return this.gpu;
+  }
+
   /** Values kept in device memory between kernels (GL textures); webasm/cpu keep plain arrays. */
   get onDevice(): boolean {
     return this.mode !== 'webasm' && this.mode !== 'cpu';

@@ -12,6 +12,9 @@ export type GpuMode = (typeof GPU_MODES)[number];
 /** Modes whose kernels run synchronously (what the kernel contract needs). */
 export const SYNC_MODES: readonly GpuMode[] = ['webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'];
 
+/** Modes whose kernels return Promises: the backend runs them through an asynchronous pipeline (webgpu.ts). */
+export const ASYNC_MODES: readonly GpuMode[] = ['webgpu'];
+
 /** What a pipeline kernel returns: a GL texture in the GL modes, a plain Float32Array in webasm/cpu. */
 export interface RawTexture {
   toArray(): unknown;
@@ -19,6 +22,18 @@ export interface RawTexture {
 }
 export type RawOutput = RawTexture | Float32Array;
 export type RawArgument = RawOutput;
+
+/** What a webgpu pipeline kernel resolves to: a GPU-resident storage buffer handle (WebGPUBufferResult). */
+export interface RawBuffer {
+  toArray(): Promise<unknown>;
+  delete(): void;
+}
+
+/** A compiled webgpu kernel: every call returns a Promise of its output buffer. */
+export interface AsyncRawKernel {
+  run(args: readonly (RawBuffer | Float32Array)[]): Promise<RawBuffer>;
+  destroy(): void;
+}
 
 /** A compiled kernel: called with its arguments, returns its output. */
 export interface RawKernel {
@@ -81,17 +96,7 @@ export class GpuJs {
    * backend owns and frees.
    */
   compile(source: string, size: number): RawKernel {
-    const kernel = this.gpu.createKernel(source, {
-      output: [size],
-      pipeline: true,
-      immutable: true,
-      precision: 'single',
-      tactic: 'precision',
-      loopMaxIterations: 1 << 30,
-      // Shapes are baked into the source, so arguments never change size under one kernel.
-      dynamicArguments: false,
-      dynamicOutput: false,
-    });
+    const kernel = this.gpu.createKernel(source, kernelSettings(size));
     return {
       run: (args) => {
         const out = kernel(...args);
@@ -103,9 +108,51 @@ export class GpuJs {
     };
   }
 
+  /**
+   * Compiles `source` for webgpu mode, where a call returns a Promise of a storage buffer handle (the first call
+   * also compiles the WGSL pipeline asynchronously). Outputs chain into later kernels without a readback.
+   */
+  compileAsync(source: string, size: number): AsyncRawKernel {
+    const kernel = this.gpu.createKernel(source, kernelSettings(size));
+    return {
+      run: async (args) => {
+        const out = await kernel(...args);
+        if (isBufferHandle(out)) return out;
+        throw new Error(`gpu.js (${this.mode}) resolved ${Object.prototype.toString.call(out)} from a pipeline kernel`);
+      },
+      destroy: () => kernel.destroy(),
+    };
+  }
+
   destroy(): void {
     this.gpu.destroy();
   }
+}
+
+function kernelSettings(size: number): object {
+  return {
+    output: [size],
+    pipeline: true,
+    immutable: true,
+    precision: 'single',
+    tactic: 'precision',
+    loopMaxIterations: 1 << 30,
+    // Shapes are baked into the source, so arguments never change size under one kernel.
+    dynamicArguments: false,
+    dynamicOutput: false,
+  };
+}
+
+function isBufferHandle(value: unknown): value is RawBuffer {
+  return value !== null && typeof value === 'object' && 'toArray' in value && 'delete' in value;
+}
+
+/** Reads a webgpu buffer handle back as float32 values (exactly `size` of them). */
+export async function readBuffer(value: RawBuffer, size: number): Promise<Float32Array> {
+  const array = await value.toArray();
+  if (array instanceof Float32Array) return array.length === size ? array : array.slice(0, size);
+  if (Array.isArray(array)) return Float32Array.from(array.flat(3) as number[]).slice(0, size);
+  throw new Error(`gpu.js (webgpu) returned ${Object.prototype.toString.call(array)} on readback`);
 }
 
 /** Reads a kernel output back as float32 values (exactly `size` of them). */

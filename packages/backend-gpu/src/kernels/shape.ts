@@ -74,8 +74,8 @@ const pad: KernelFn<'Pad'> = (args) => {
     attrs: { paddings, value },
     backend,
   } = args;
-  if (!Number.isFinite(value)) return hostKernel('Pad', args);
   const shape = x.shape.map((d, a) => d + paddings[a]![0] + paddings[a]![1]);
+  if (!Number.isFinite(value)) return hostKernel('Pad', args, shape, x.dtype);
   const { code, coords } = unravel(shape, 'o');
   const inside = coords.map(
     (c, a) => `${c} >= ${lit(paddings[a]![0])} && ${c} < ${lit(paddings[a]![0] + x.shape[a]!)}`,

@@ -13,6 +13,8 @@ export async function bundle() {
     platform: 'browser',
     target: 'es2022',
     logLevel: 'silent',
+    // @nn/layers loads node:fs/node:path lazily, and only under Node (file paths); the page never does.
+    external: ['node:*'],
     plugins: [
       {
         name: 'nn-sources',
