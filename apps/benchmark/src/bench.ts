@@ -3,13 +3,13 @@
  * results. `main.ts` is the command line around it; `quick.test.ts` runs it in CI.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, platform, release } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './context';
 import { runWorkload, type Workload, type WorkloadResult } from './harness';
 import { brainLibrary } from './peers/brain';
 import { convnetLibrary } from './peers/convnet';
-import { loadNnBackends, nnLibrary, nnThreads, useNn } from './peers/nn';
+import { loadNnBackends, nnLibrary } from './peers/nn';
 import { loadTfBackends, tfLibrary, tfThreads } from './peers/tfjs';
 import { type Environment, markdownReport, type Ratio, ratioChart, ratios } from './report';
 import { convWorkloads } from './workloads/conv';
@@ -54,11 +54,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log,
   };
   const threads: Record<string, number> = {};
-  for (const backend of nn) {
-    await useNn(backend.name);
-    threads[backend.label] = nnThreads(backend.name);
-  }
-  await useNn('cpu');
+  for (const backend of nn) threads[backend.label] = backend.threads;
   for (const backend of tfjs) threads[backend.label] = tfThreads(backend.name);
   threads.convnetjs = 1;
   threads['brain.js'] = 1;
@@ -70,6 +66,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     platform: `${platform()} ${release()}`,
     threads,
     quick: options.quick,
+    load: { start: loadavg()[0]! },
   };
   log(`${env.cpu}, ${env.cores} cores, Node ${env.node}; @nn backends: ${nn.map((b) => b.label).join(', ')}`);
 
@@ -91,6 +88,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log(workload.title);
     results.push(await runWorkload(workload, timing));
   }
+  env.load = { start: env.load!.start, end: loadavg()[0]! };
   const broken = results.flatMap((r) =>
     r.cells
       .filter((c) => c.status === 'failed' || c.status === 'disagrees')

@@ -46,4 +46,39 @@ describe('harness', () => {
     ).toContain('unavailable: not supported');
     expect(ratioChart(rs)).toContain('<svg');
   });
+
+  it("honours per-workload warm-up/repetitions, a cell's own work, and keeps beforeRun out of the timing", async () => {
+    let prepared = 0;
+    let runs = 0;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const workload: Workload = {
+      id: 'epoch',
+      title: 'epoch',
+      unit: 'samples/s',
+      workPerRun: 1000,
+      warmup: 0,
+      repetitions: 1,
+      cells: {
+        'nn:cpu': async () => ({
+          beforeRun: async () => {
+            prepared++;
+            await sleep(60);
+          },
+          run: () => void runs++,
+        }),
+        slowPeer: async () => ({ run: () => undefined, workPerRun: 64, facts: () => ({ epoch: 'partial' }) }),
+      },
+    };
+    const result = await runWorkload(workload, timing);
+    expect(runs).toBe(1);
+    expect(prepared).toBe(1);
+    expect(result.cells[0]!.times).toHaveLength(1);
+    expect(result.cells[0]!.median!).toBeLessThan(0.05);
+    expect(result.cells[1]!.workPerRun).toBe(64);
+    const md = markdownReport(
+      { date: 'd', cpu: 'c', cores: 2, node: 'v20', platform: 'linux', threads: {}, quick: true },
+      [result],
+    );
+    expect(md).toContain('partial');
+  });
 });

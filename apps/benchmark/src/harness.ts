@@ -8,6 +8,8 @@
 export interface PreparedCell {
   /** One unit of work, including reading its result back to JS. */
   run(): Promise<void> | void;
+  /** Untimed set-up before every run (e.g. switching backend or thread count and waiting for its workers). */
+  beforeRun?(): Promise<void> | void;
   /** The result of one run, flat, for the agreement check (optional for training cells). */
   output?(): Promise<Float32Array | number[]> | Float32Array | number[];
   /** Extra facts to show beside the timing (e.g. accuracy after an epoch). */
@@ -116,6 +118,7 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
       const cell = await factory();
       const warmupStart = now();
       for (let i = 0; i < (workload.warmup ?? options.warmup); i++) {
+        await cell.beforeRun?.();
         await cell.run();
         if (now() - warmupStart > options.maxSecondsPerCell) break;
       }
@@ -152,8 +155,10 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
   for (let rep = 0; rep < (workload.repetitions ?? options.repetitions); rep++) {
     for (const [library, cell] of prepared) {
       if ((spent.get(library) ?? 0) > options.maxSecondsPerCell && rep > 0) continue;
-      const start = now();
+      let start = now();
       try {
+        await cell.beforeRun?.();
+        start = now();
         await cell.run();
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

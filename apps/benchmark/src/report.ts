@@ -9,6 +9,8 @@ export interface Environment {
   platform: string;
   threads: Record<string, number | string>;
   quick: boolean;
+  /** 1-minute load average when the run started and ended (the machine may be shared). */
+  load?: { start: number; end?: number };
 }
 
 export interface Ratio {
@@ -84,6 +86,12 @@ export function markdownReport(env: Environment, results: readonly WorkloadResul
     `CPU: ${env.cpu} (${env.cores} cores), Node ${env.node}, ${env.platform}. Threads: ${Object.entries(env.threads)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}.`,
+    ...(env.load
+      ? [
+          '',
+          `Load average (1 min) at start ${env.load.start.toFixed(2)}${env.load.end === undefined ? '' : `, at end ${env.load.end.toFixed(2)}`}: above 0 means other processes shared the cores.`,
+        ]
+      : []),
     '',
     'Median over interleaved repetitions (slowest..fastest in brackets); data read back inside every timed run.',
     'Training rows: one timed epoch per library from the same initial weights and data, no repetitions;',

@@ -33,6 +33,8 @@ export interface Library {
   note?(kind: ModelKind, task: Task): string | undefined;
   /** False when the library's training loss is not softmax cross-entropy (no initial-loss agreement check). */
   crossEntropyLoss: boolean;
+  /** Untimed set-up before every timed run (backend and thread count). */
+  prepare?(): Promise<void>;
   /** Builds the model from `weights`; `train` is the data `trainBatch` reads. */
   createModel(kind: ModelKind, weights: Weights, train: Split): Promise<LibraryModel>;
   /** Present for @nn backends other than cpu: the CPU fallback calls per run. */

@@ -7,10 +7,15 @@ import { MODEL_PARAMS, type ModelKind, SAMPLE_SHAPE, SAMPLE_SIZE, weight } from 
 import { ADAM, type FallbackProbe, type Library } from './library';
 
 export interface NnBackend {
-  /** Row label, e.g. 'nn:wasm'. */
+  /** Row label, e.g. 'nn:wasm(2T)'. */
   label: string;
   name: string;
+  /** Threads the backend computes with in this row (set before every run where the backend can change it). */
+  threads: number;
 }
+
+/** The wasm backend's thread setting (`setWasmThreads`), when the package has one. */
+let setWasmThreads: ((threads: number) => void) | null = null;
 
 /** gpu.js modes worth a row of their own besides the default one (its 'cpu' mode emulates shaders in JS). */
 const EXTRA_GPU_MODES = ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm'];
@@ -38,27 +43,54 @@ function gpuMode(): string | null {
   return typeof mode === 'string' ? mode : null;
 }
 
-/** Imports the optional backend packages and returns every @nn backend that initialises on this machine. */
+/** Threads the active backend computes with, as it reports them (1 when it has no thread pool). */
+function reportedThreads(wasm: object | null): number {
+  const backend: object = getBackend().backend;
+  if (getBackend().name === 'wasm' && wasm) {
+    const threads = exported(wasm, 'getWasmThreads')?.();
+    if (typeof threads === 'number') return threads;
+  }
+  for (const key of ['threads', 'threadCount', 'numThreads']) {
+    const value: unknown = Reflect.get(backend, key);
+    if (typeof value === 'number') return value;
+  }
+  return 1;
+}
+
+/**
+ * Imports the optional backend packages and returns every @nn backend that initialises on this machine. The
+ * wasm backend gets one row per thread count (1 and its default, the cores) when it has threads; the gpu
+ * backend one row per usable gpu.js mode.
+ */
 export async function loadNnBackends(log: (line: string) => void): Promise<NnBackend[]> {
+  let wasm: object | null = null;
   for (const pkg of ['@nn/backend-wasm', '@nn/backend-gpu']) {
     try {
       const module: object = await import(pkg);
       if (pkg === '@nn/backend-gpu') registerGpuModes(module);
+      else wasm = module;
     } catch (error) {
       log(`  ${pkg}: not loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
     }
   }
+  const setter = wasm ? exported(wasm, 'setWasmThreads') : null;
+  setWasmThreads = setter ? (threads) => setter(threads) : null;
   const found: NnBackend[] = [];
   const seen = new Set<string>();
   for (const name of registeredBackends()) {
     try {
       await setBackend(name);
       const mode = gpuMode();
+      const threads = reportedThreads(wasm);
+      if (name === 'wasm' && setWasmThreads && threads > 1) {
+        found.push({ label: 'nn:wasm(1T)', name, threads: 1 }, { label: `nn:wasm(${threads}T)`, name, threads });
+        continue;
+      }
       // A 'gpu-<mode>' row that duplicates the default gpu backend's mode is dropped.
       const label = mode === null ? `nn:${name}` : `nn:gpu(${mode})`;
       if (seen.has(label)) continue;
       seen.add(label);
-      found.push({ label, name });
+      found.push({ label, name, threads });
     } catch (error) {
       log(`  nn backend '${name}' unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -67,9 +99,26 @@ export async function loadNnBackends(log: (line: string) => void): Promise<NnBac
   return found;
 }
 
-/** Makes `name` active (cheap once initialised); every @nn cell calls it before running. */
-export async function useNn(name: string): Promise<void> {
-  if (getBackend().name !== name) await setBackend(name);
+/** Makes the row's backend active (cheap once initialised) with its thread count; every @nn cell calls it first. */
+export async function useNn(backend: NnBackend): Promise<void> {
+  if (getBackend().name !== backend.name) await setBackend(backend.name);
+  if (backend.name === 'wasm') setWasmThreads?.(backend.threads);
+}
+
+/**
+ * useNn, then (for a multi-threaded wasm row) waits until the backend's workers are up, so that a timed run
+ * after a single-threaded row does not pay for, or run without, a pool that is still starting. Untimed.
+ */
+export async function prepareNn(backend: NnBackend): Promise<void> {
+  await useNn(backend);
+  if (backend.name !== 'wasm' || backend.threads <= 1) return;
+  const active: object = getBackend().backend;
+  const lanes = exported(active, 'lanes');
+  if (!lanes) return;
+  const deadline = performance.now() + 5000;
+  while (lanes.call(active) !== backend.threads && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Counts CPU fallback calls of the active @nn backend during one run (`kernelCoverage().fallbackCalls`). */
@@ -81,16 +130,6 @@ export function nnFallbackProbe(): FallbackProbe {
       return calls.length === 0 ? 'none' : calls.map(([kernel, n]) => `${kernel}×${n}`).join(' ');
     },
   };
-}
-
-/** Threads the @nn backend computes with, as it reports them (1 when it has no thread pool). */
-export function nnThreads(name: string): number {
-  const backend: object = name === getBackend().name ? getBackend().backend : {};
-  for (const key of ['threads', 'threadCount', 'numThreads']) {
-    const value: unknown = Reflect.get(backend, key);
-    if (typeof value === 'number') return value;
-  }
-  return 1;
 }
 
 function buildModel(kind: ModelKind): Sequential {
@@ -116,10 +155,11 @@ export function nnLibrary(backend: NnBackend): Library {
   return {
     label: backend.label,
     crossEntropyLoss: true,
+    prepare: () => prepareNn(backend),
     unavailable: () => null,
     ...(backend.name === 'cpu' ? {} : { fallback: nnFallbackProbe() }),
     createModel: async (kind, weights, train) => {
-      await useNn(backend.name);
+      await useNn(backend);
       const model = buildModel(kind);
       const state = Object.fromEntries(
         MODEL_PARAMS[kind].map((p) => [p.name, tensor(weight(weights, p.name), p.shape)]),
@@ -134,7 +174,7 @@ export function nnLibrary(backend: NnBackend): Library {
       const shape = SAMPLE_SHAPE[kind];
       return {
         trainBatch: async (start, count) => {
-          await useNn(backend.name);
+          await useNn(backend);
           const x = tensor(train.images.subarray(start * SAMPLE_SIZE, (start + count) * SAMPLE_SIZE), [
             count,
             ...shape,
@@ -146,7 +186,7 @@ export function nnLibrary(backend: NnBackend): Library {
           return value;
         },
         predict: async (images, start, count) => {
-          await useNn(backend.name);
+          await useNn(backend);
           const x = tensor(images.subarray(start * SAMPLE_SIZE, (start + count) * SAMPLE_SIZE), [count, ...shape]);
           const logits = noGrad(() => model.forward(x));
           const values = Float32Array.from(await logits.data());

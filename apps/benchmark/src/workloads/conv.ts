@@ -2,7 +2,7 @@
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, type Tensor, tensor } from '@nn/tensor';
 import { type BenchContext, hwioToOihw, nchwToNhwc, nhwcToNchw, oihwToHwio, seededData } from '../context';
 import type { CellFactory, PreparedCell, Workload } from '../harness';
-import { nnFallbackProbe, useNn } from '../peers/nn';
+import { type NnBackend, nnFallbackProbe, prepareNn, useNn } from '../peers/nn';
 import { tf, useTf } from '../peers/tfjs';
 
 interface ConvShape {
@@ -56,8 +56,7 @@ export function convWorkloads(ctx: BenchContext): Workload[] {
     const flops = 2 * y[0] * y[1] * y[2] * y[3] * shape.w[1] * shape.w[2] * shape.w[3];
     for (const pass of PASSES) {
       const cells: Record<string, CellFactory> = {};
-      for (const backend of ctx.nn)
-        cells[backend.label] = () => nnCell(backend.name, pass, shape, xData, wData, dyData);
+      for (const backend of ctx.nn) cells[backend.label] = () => nnCell(backend, pass, shape, xData, wData, dyData);
       for (const backend of ctx.tfjs) {
         cells[backend.label] = tf.getKernel(TF_KERNEL[pass], backend.name)
           ? () => tfCell(backend.name, pass, shape, xData, wData, dyData)
@@ -79,24 +78,25 @@ export function convWorkloads(ctx: BenchContext): Workload[] {
 }
 
 async function nnCell(
-  name: string,
+  backend: NnBackend,
   pass: Pass,
   s: ConvShape,
   xData: Float32Array,
   wData: Float32Array,
   dyData: Float32Array,
 ): Promise<PreparedCell> {
-  await useNn(name);
+  await useNn(backend);
   const x = tensor(xData, s.x);
   const w = tensor(wData, s.w);
   const dy = tensor(dyData, outShape(s));
   const attrs = { stride: [1, 1] as const, padding: [s.pad, s.pad, s.pad, s.pad] as const };
   let out: Tensor | null = null;
-  const probe = name === 'cpu' ? null : nnFallbackProbe();
+  const probe = backend.name === 'cpu' ? null : nnFallbackProbe();
   let fallback = '';
   return {
+    beforeRun: () => prepareNn(backend),
     run: async () => {
-      await useNn(name);
+      await useNn(backend);
       probe?.reset();
       out?.dispose();
       if (pass === 'forward') out = conv2d(x, w, { padding: s.pad });

@@ -14,6 +14,7 @@ async function inferenceCell(library: Library, batch: number): Promise<PreparedC
   let logits: Float32Array | null = null;
   let fallback: string | undefined;
   return {
+    beforeRun: () => library.prepare?.(),
     run: async () => {
       library.fallback?.reset();
       logits = await model.predict(test.images, 0, batch);

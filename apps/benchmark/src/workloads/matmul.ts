@@ -2,7 +2,7 @@
 import { matmul, type Tensor, tensor } from '@nn/tensor';
 import { type BenchContext, seededData } from '../context';
 import type { CellFactory, Workload } from '../harness';
-import { nnFallbackProbe, useNn } from '../peers/nn';
+import { nnFallbackProbe, prepareNn, useNn } from '../peers/nn';
 import { useTf } from '../peers/tfjs';
 
 export function matmulWorkloads(ctx: BenchContext): Workload[] {
@@ -13,15 +13,16 @@ export function matmulWorkloads(ctx: BenchContext): Workload[] {
     const cells: Record<string, CellFactory> = {};
     for (const backend of ctx.nn) {
       cells[backend.label] = async () => {
-        await useNn(backend.name);
+        await useNn(backend);
         const ta = tensor(a, [n, n]);
         const tb = tensor(b, [n, n]);
         let out: Tensor | null = null;
         const probe = backend.name === 'cpu' ? null : nnFallbackProbe();
         let fallback = '';
         return {
+          beforeRun: () => prepareNn(backend),
           run: async () => {
-            await useNn(backend.name);
+            await useNn(backend);
             probe?.reset();
             out?.dispose();
             out = matmul(ta, tb);

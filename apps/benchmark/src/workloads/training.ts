@@ -85,12 +85,14 @@ async function trainingCell(
   ctx: BenchContext,
 ): Promise<PreparedCell> {
   const data = await mnistSlices(epoch, testSamples(ctx.quick));
+  await library.prepare?.();
   const plan = await probe(library, kind, data.train, epoch, ctx.trainBudgetSeconds);
   const model = await library.createModel(kind, initialWeights(kind), data.train);
   let lastLoss = Number.NaN;
   let fallback: string | undefined;
   const partial = plan.samples < epoch;
   const cell: PreparedCell = {
+    beforeRun: () => library.prepare?.(),
     run: async () => {
       library.fallback?.reset();
       for (let start = 0; start < plan.samples; start += BATCH_SIZE) {
