@@ -67,7 +67,16 @@ export class Tape implements KernelRecorder {
     for (const t of wrt) this.watched.add(idOf(t));
   }
 
-  record({ kernelName, inputs, attrs, output }: KernelRecord): void {
+  record({ kernelName, inputs, attrs, output, outputs }: KernelRecord): void {
+    if (outputs.length !== 1) {
+      // Multi-output kernels (optimizer updates) have no gradient; treating them as constants would be silent.
+      if (this.dependsOnWatched(inputs)) {
+        throw new NNError(
+          `grad: kernel ${kernelName} has ${outputs.length} outputs and no gradient; run it under noGrad (optimizers do)`,
+        );
+      }
+      return;
+    }
     if (output.dtype === 'int32') return;
     let rule = gradRules[kernelName] as GradRule<KernelName> | string;
     if (typeof rule === 'string') {

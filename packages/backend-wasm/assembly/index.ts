@@ -3,6 +3,7 @@ export { binaryRun, whereRun } from './binary';
 export { conv2d } from './conv';
 export { stridedCopy, transpose2d } from './copy';
 export { gemm, gemmScratchFloats } from './matmul';
+export { adamUpdate, reluBackward, sgdUpdate } from './optim';
 export { maxPool2x2, pool2d } from './pool';
 export { argMax, reduce } from './reduce';
 export { softmaxCrossEntropy } from './softmax';

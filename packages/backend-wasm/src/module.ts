@@ -46,6 +46,9 @@ export interface KernelExports {
   transpose2d(src: number, dst: number, batches: number, rows: number, cols: number): void;
   maxPool2x2(mode: number, src: number, dy: number, out: number, planes: number, H: number, W: number): void;
   conv2d(...args: number[]): void;
+  adamUpdate(...args: number[]): void;
+  sgdUpdate(...args: number[]): void;
+  reluBackward(dy: number, y: number, out: number, n: number): void;
 }
 
 /** The wasm32 limit: 65536 pages of 64 KiB. The module declares the same maximum for its imported memory. */

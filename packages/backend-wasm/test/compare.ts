@@ -1,5 +1,5 @@
 /** Runs the same computation on the cpu and wasm backends and compares, for the kernel tests. */
-import { engine, getBackend, type KernelName, setBackend, type Tensor } from '@nn/tensor';
+import { engine, getBackend, type SingleOutputKernelName, setBackend, type Tensor } from '@nn/tensor';
 import { expect } from 'vitest';
 import '../src/index';
 
@@ -28,6 +28,10 @@ export async function expectSameAsCpu(build: () => Tensor, tolerance = 1e-5): Pr
 }
 
 /** Runs one kernel directly (for the backward kernels the public ops wrap). */
-export function runKernel<K extends KernelName>(name: K, inputs: Record<string, Tensor>, attrs: object): Tensor {
+export function runKernel<K extends SingleOutputKernelName>(
+  name: K,
+  inputs: Record<string, Tensor>,
+  attrs: object,
+): Tensor {
   return engine.runKernel(name, inputs, attrs as never);
 }

@@ -2,7 +2,7 @@
  * What a backend is: a small storage interface plus a map of kernels. Kernels a backend leaves out run
  * on the reference CPU kernels through the same contract (see `kernelCoverage()`).
  */
-import type { KernelAttrs, KernelInputs, KernelName } from './kernels/names';
+import type { KernelAttrs, KernelInputs, KernelName, KernelOutput } from './kernels/names';
 import type { DataId, DType, Shape, TensorInfo, TypedArray } from './types';
 
 export interface KernelArgs<K extends KernelName, B extends Backend = Backend> {
@@ -11,8 +11,11 @@ export interface KernelArgs<K extends KernelName, B extends Backend = Backend> {
   backend: B;
 }
 
-/** A kernel: a pure function from input tensors and attributes to one new output tensor. */
-export type KernelFn<K extends KernelName, B extends Backend = Backend> = (args: KernelArgs<K, B>) => TensorInfo;
+/**
+ * A kernel: a pure function from input tensors and attributes to one new output tensor, or a tuple of them
+ * for the multi-output kernels (`KernelOutputCounts`).
+ */
+export type KernelFn<K extends KernelName, B extends Backend = Backend> = (args: KernelArgs<K, B>) => KernelOutput<K>;
 
 export type KernelMap<B extends Backend = Backend> = { [K in KernelName]?: KernelFn<K, B> };
 

@@ -6,7 +6,14 @@
 import type { Backend, KernelFn } from './backend';
 import { CpuBackend } from './backends/cpu/backend';
 import { NNError, StateError } from './errors';
-import { KERNEL_NAMES, type KernelAttrs, type KernelName } from './kernels/names';
+import {
+  KERNEL_NAMES,
+  type KernelAttrs,
+  type KernelName,
+  kernelOutputCount,
+  type MultiOutputKernelName,
+  type SingleOutputKernelName,
+} from './kernels/names';
 import { type DataHandle, Tensor } from './tensor';
 import { bytesPerElement, type DataId, type DType, type Shape, type TensorInfo, type TypedArray } from './types';
 import { sizeOf } from './util/shape';
@@ -39,7 +46,10 @@ export interface KernelRecord {
   kernelName: KernelName;
   inputs: KernelTensors;
   attrs: object;
+  /** The (first) output. */
   output: Tensor;
+  /** Every output, in order: `[output]` except for the multi-output kernels (`KernelOutputCounts`). */
+  outputs: readonly Tensor[];
 }
 
 export interface KernelRecorder {
@@ -342,7 +352,27 @@ export class Engine {
   // ---- kernels ---------------------------------------------------------------------------------
 
   /** Runs one kernel on the active backend (or the CPU fallback) and wraps its output. */
-  runKernel<K extends KernelName>(kernelName: K, inputs: KernelTensors, attrs: KernelAttrs<K>): Tensor {
+  runKernel<K extends SingleOutputKernelName>(kernelName: K, inputs: KernelTensors, attrs: KernelAttrs<K>): Tensor {
+    if (kernelOutputCount(kernelName) !== 1) {
+      throw new NNError(`runKernel: ${kernelName} has ${kernelOutputCount(kernelName)} outputs; use runKernelMulti`);
+    }
+    const [output] = this.execute(kernelName, inputs, attrs) as [Tensor];
+    return output;
+  }
+
+  /**
+   * Runs a multi-output kernel (`KernelOutputCounts`) and wraps its outputs, in order. Recorders see it with
+   * `outputs` set; autograd refuses to differentiate through one (they update state, e.g. optimizer steps).
+   */
+  runKernelMulti<K extends MultiOutputKernelName>(
+    kernelName: K,
+    inputs: KernelTensors,
+    attrs: KernelAttrs<K>,
+  ): Tensor[] {
+    return this.execute(kernelName, inputs, attrs);
+  }
+
+  private execute<K extends KernelName>(kernelName: K, inputs: KernelTensors, attrs: KernelAttrs<K>): Tensor[] {
     const tensors = flatten(inputs);
     for (const t of tensors) t.throwIfDisposed(kernelName);
     const active = this.backend();
@@ -359,17 +389,27 @@ export class Engine {
     const kernel = (useNative ? nativeKernel : this.cpuBackend().kernels[kernelName]) as KernelFn<K>;
     const infoInputs = mapInputs(inputs, (t) => ({ dataId: t.handle.dataId, shape: t.shape, dtype: t.dtype }));
     const before = this.checkLeaks ? target.numDataIds() : 0;
-    const out = kernel({ inputs: infoInputs as never, attrs, backend: target });
-    if (this.checkLeaks) this.assertNoLeak(kernelName, target, before, out);
-    const output = this.wrap(out, target);
-    if (this.isRecording()) {
-      for (const recorder of this.recorders) recorder.record({ kernelName, inputs, attrs, output });
+    const result = kernel({ inputs: infoInputs as never, attrs, backend: target }) as
+      | TensorInfo
+      | readonly TensorInfo[];
+    const infos: readonly TensorInfo[] = Array.isArray(result) ? result : [result as TensorInfo];
+    const count = kernelOutputCount(kernelName);
+    if (infos.length !== count) {
+      throw new NNError(`${kernelName}: kernel returned ${infos.length} output(s), the contract says ${count}`);
     }
-    return output;
+    if (this.checkLeaks) this.assertNoLeak(kernelName, target, before, infos);
+    const outputs = infos.map((info) => this.wrap(info, target));
+    if (this.isRecording()) {
+      const entry: KernelRecord = { kernelName, inputs, attrs, output: outputs[0]!, outputs };
+      for (const recorder of this.recorders) recorder.record(entry);
+    }
+    return outputs;
   }
 
-  private assertNoLeak(kernelName: KernelName, backend: Backend, before: number, out: TensorInfo): void {
-    const expected = before + (this.handles.has(out.dataId) ? 0 : 1);
+  /** The kernel left exactly its new outputs behind: one data id per output not already wrapped. */
+  private assertNoLeak(kernelName: KernelName, backend: Backend, before: number, outs: readonly TensorInfo[]): void {
+    const fresh = new Set(outs.map((o) => o.dataId).filter((id) => !this.handles.has(id)));
+    const expected = before + fresh.size;
     const after = backend.numDataIds();
     if (after !== expected) {
       throw new NNError(`${kernelName}: kernel leaked ${after - expected} data id(s) on backend '${backend.name}'`);

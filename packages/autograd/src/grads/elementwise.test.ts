@@ -1,5 +1,6 @@
 import {
   abs,
+  adamUpdate,
   add,
   clip,
   div,
@@ -13,6 +14,7 @@ import {
   neg,
   pow,
   relu,
+  reluBackward,
   sigmoid,
   sqrt,
   square,
@@ -133,5 +135,42 @@ describe('unary elementwise gradients', () => {
   it('distinct values helper really is tie-free', () => {
     const values = Array.from(distinct([50], 1).dataSync());
     expect(new Set(values).size).toBe(50);
+  });
+});
+
+describe('reluBackward', () => {
+  it('is linear in dy with the mask of y (and has a second derivative through relu)', () => {
+    const y = awayFrom([3, 4], 40, [0]);
+    check((dy) => reluBackward(dy, y), [f64([3, 4], 41)]);
+    // d/dx of sum(relu'(x) * x * w) = relu'(x) * w away from 0: the gradient of Relu's rule itself.
+    const x = awayFrom([5], 42, [0]);
+    const w = f64([5], 43);
+    const [gx] = grad((v) =>
+      grad((u) => relu(u).mul(w).sum())(v)[0]!
+        .mul(v)
+        .sum(),
+    )(x);
+    const mask = x.toArray() as number[];
+    const wv = w.toArray() as number[];
+    expect(gx!.toArray()).toEqual(mask.map((v, i) => (v > 0 ? wv[i]! : 0)));
+  });
+  it('gives y no gradient and is refused by grad for multi-output kernels', () => {
+    const p = tensor([1, 2]);
+    const g = tensor([0.5, -0.5]);
+    expect(() =>
+      grad((q) =>
+        adamUpdate(q, g, g, g, {
+          lr: 0.1,
+          beta1: 0.9,
+          beta2: 0.999,
+          eps: 1e-8,
+          weightDecay: 0,
+          decoupled: false,
+          step: 1,
+        })[0].sum(),
+      )(p),
+    ).toThrow(/AdamUpdate has 3 outputs and no gradient/);
+    const [dy] = grad((v) => reluBackward(tensor([1, 1]), v).sum())(tensor([1, -1]));
+    expect(dy!.toArray()).toEqual([0, 0]);
   });
 });

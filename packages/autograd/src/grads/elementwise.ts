@@ -1,5 +1,20 @@
 /** Gradients of the elementwise kernels: arithmetic, unary math, activations, where, cast. */
-import { add, cast, div, equal, greater, less, log, mul, neg, pow, sub, type Tensor, where } from '@nn/tensor';
+import {
+  add,
+  cast,
+  div,
+  equal,
+  greater,
+  less,
+  log,
+  mul,
+  neg,
+  pow,
+  reluBackward,
+  sub,
+  type Tensor,
+  where,
+} from '@nn/tensor';
 import type { GradRule } from './types';
 import { asDType, unbroadcast } from './util';
 
@@ -119,9 +134,16 @@ export const Square: GradRule<'Square'> = {
 };
 
 /** The gradient of relu at 0 is 0 (PyTorch's choice). */
+/** One fused pass: dy where the output is positive (the same values as where(greater(y, 0), dy, 0)). */
 export const Relu: GradRule<'Relu'> = {
   saveOutput: true,
-  vjp: ({ dy, output }) => ({ x: () => where(greater(output, 0), dy, 0) }),
+  vjp: ({ dy, output }) => ({ x: () => reluBackward(dy, output) }),
+};
+
+/** Linear in dy with the same mask; y only selects, so it gets no gradient (piecewise constant). */
+export const ReluBackward: GradRule<'ReluBackward'> = {
+  save: ['y'],
+  vjp: ({ dy, inputs: { y } }) => ({ dy: () => reluBackward(dy, y) }),
 };
 
 export const Sigmoid: GradRule<'Sigmoid'> = {

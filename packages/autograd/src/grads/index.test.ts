@@ -12,9 +12,18 @@ describe('gradRules', () => {
     expect(Object.keys(gradRules).sort()).toEqual([...KERNEL_NAMES].sort());
   });
 
-  it('marks exactly the piecewise-constant kernels (and MaxPool2DBackward) as not differentiable', () => {
+  it('marks exactly the piecewise-constant kernels, MaxPool2DBackward and the optimizer updates as not differentiable', () => {
     const marked = KERNEL_NAMES.filter((name) => gradRules[name] === NOT_DIFFERENTIABLE);
-    expect(marked.sort()).toEqual(['ArgMax', 'Equal', 'Greater', 'Less', 'MaxPool2DBackward', 'OneHot']);
+    expect(marked.sort()).toEqual([
+      'AdamUpdate',
+      'ArgMax',
+      'Equal',
+      'Greater',
+      'Less',
+      'MaxPool2DBackward',
+      'OneHot',
+      'SGDUpdate',
+    ]);
   });
 
   it('saves only inputs that exist on the kernel', () => {

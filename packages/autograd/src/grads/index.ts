@@ -23,6 +23,9 @@ export const gradRules: GradRules = {
   // Its gradient needs the argmax position of each window, which no kernel exposes; it only matters for
   // second derivatives through max-pooling.
   MaxPool2DBackward: NOT_DIFFERENTIABLE,
+  // Multi-output optimizer updates change state; the tape refuses to record them on watched inputs.
+  AdamUpdate: NOT_DIFFERENTIABLE,
+  SGDUpdate: NOT_DIFFERENTIABLE,
 };
 
 export type { GradContext, GradRule, GradRules, InputGrads, NotDifferentiable, RuleInputs } from './types';

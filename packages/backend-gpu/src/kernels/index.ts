@@ -4,6 +4,7 @@ import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { matmulKernels } from './matmul';
+import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
 import { shapeKernels } from './shape';
@@ -20,6 +21,7 @@ export const gpuKernels: KernelMap = {
   ...convKernels,
   ...poolKernels,
   ...softmaxKernels,
+  ...optimKernels,
 };
 
 /** Kernels of the contract this backend leaves to the CPU fallback (none today). */

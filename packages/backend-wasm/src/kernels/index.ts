@@ -2,6 +2,7 @@ import type { KernelFn, KernelMap, KernelName } from '@nn/tensor';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { matmulKernels } from './matmul';
+import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
 import { shapeKernels } from './shape';
@@ -18,6 +19,7 @@ export const wasmKernels: { [K in KernelName]: KernelFn<K> } & KernelMap = {
   ...convKernels,
   ...poolKernels,
   ...softmaxCrossEntropyKernels,
+  ...optimKernels,
 };
 
 /**
@@ -75,4 +77,7 @@ export const WASM_KERNEL_PATHS: Record<KernelName, WasmKernelPath> = {
   AvgPool2D: 'wasm',
   AvgPool2DBackward: 'wasm',
   SoftmaxCrossEntropy: 'wasm',
+  ReluBackward: 'wasm',
+  AdamUpdate: 'wasm',
+  SGDUpdate: 'wasm',
 };

@@ -82,11 +82,16 @@ export function parallelGemm(
  */
 export function parallelElementwise(
   backend: WasmBackend,
-  fn: 'binaryRun' | 'unary' | 'whereRun',
+  fn: 'binaryRun' | 'unary' | 'whereRun' | 'adamUpdate' | 'sgdUpdate' | 'reluBackward',
   n: number,
   call: (start: number, count: number) => number[],
 ): void {
   const calls = callsFor(backend, n, parallelThresholds.elements);
-  const runs = calls === 1 ? [[0, n] as const] : splitRange(n, calls, 16);
+  if (calls === 1) {
+    // One run: call the export directly (no call table), the common case for small tensors.
+    (backend.exports[fn] as (...args: number[]) => void)(...call(0, n));
+    return;
+  }
+  const runs = splitRange(n, calls, 16);
   backend.parallel(runs.map(([start, count]) => ({ fn, args: call(start, count) })));
 }

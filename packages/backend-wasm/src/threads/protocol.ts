@@ -38,5 +38,16 @@ export const MAX_CALLS = 256;
 export const CONTROL_WORDS = CALLS_WORD + MAX_CALLS * CALL_WORDS;
 
 /** The wasm exports a worker may run, by index. */
-export const THREAD_FUNCTIONS = ['gemm', 'conv2d', 'maxPool2x2', 'pool2d', 'binaryRun', 'unary', 'whereRun'] as const;
+export const THREAD_FUNCTIONS = [
+  'gemm',
+  'conv2d',
+  'maxPool2x2',
+  'pool2d',
+  'binaryRun',
+  'unary',
+  'whereRun',
+  'adamUpdate',
+  'sgdUpdate',
+  'reluBackward',
+] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];

@@ -1,8 +1,9 @@
 /**
  * The kernel contract: the one seam between the core and the backends.
  *
- * Every kernel is a pure function `({ inputs, attrs, backend }) => TensorInfo`. Inputs and outputs are
- * contiguous row-major tensors. Attributes are already validated and normalised by the ops layer
+ * Every kernel is a pure function `({ inputs, attrs, backend }) => TensorInfo`, or, for the few kernels
+ * listed in `KernelOutputCounts` (fused optimizer updates), a tuple of that many TensorInfos. Inputs and
+ * outputs are contiguous row-major tensors. Attributes are already validated and normalised by the ops layer
  * (axes non-negative and sorted, paddings explicit), so a kernel never needs to re-check them.
  */
 import type { DType, Shape, TensorInfo } from '../types';
@@ -103,6 +104,81 @@ export interface KernelSignatures {
   // Fused.
   /** Per-row loss of logits [N, C] against target probabilities [N, C]: -sum(target * logSoftmax(logits)) -> [N]. */
   SoftmaxCrossEntropy: { inputs: { logits: T; target: T }; attrs: NoAttrs };
+  /** ReLU's vector-Jacobian product from its output: dy where y > 0, else 0 (NaN y gives 0). Same shapes. */
+  ReluBackward: { inputs: { dy: T; y: T }; attrs: NoAttrs };
+
+  // Optimizer updates: several outputs (see KernelOutputCounts), never recorded by autograd. All inputs have
+  // one shape and one float dtype. float32 rounds after every operation, in the order written below (the
+  // order of PyTorch 1.13's single-tensor loops), so results match the unfused ops bit for bit.
+  /** -> [param', m', v']: one Adam / AdamW step, see AdamUpdateAttrs. */
+  AdamUpdate: { inputs: { param: T; grad: T; m: T; v: T }; attrs: AdamUpdateAttrs };
+  /** -> [param', buf']: one SGD step, see SGDUpdateAttrs. */
+  SGDUpdate: { inputs: { param: T; grad: T; buf: T }; attrs: SGDUpdateAttrs };
+}
+
+/**
+ * Adam (PyTorch 1.13, single tensor; scalars rounded to the dtype before use):
+ * `decoupled`: p = param * (1 - lr*weightDecay), g = grad; else p = param, g = grad + param * weightDecay
+ * (when weightDecay != 0). m' = m*beta1 + g*(1 - beta1), v' = v*beta2 + (g*(1 - beta2))*g; at `step` 1 the
+ * moments start at zero and m, v are not read (m' = g*(1 - beta1), v' = (g*(1 - beta2))*g).
+ * denom = sqrt(v') / sqrt(1 - beta2^step) + eps; param' = p + (m' * -(lr / (1 - beta1^step))) / denom.
+ */
+export interface AdamUpdateAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding an L2 term to the gradient. */
+  decoupled: boolean;
+  /** 1 on the first update (an integer >= 1): bias corrections use it. */
+  step: number;
+}
+
+/**
+ * SGD (PyTorch 1.13): d = grad + param*weightDecay (when weightDecay != 0). With momentum != 0:
+ * buf' = firstStep ? d : buf*momentum + d*(1 - dampening) (buf not read on the first step), then
+ * d = nesterov ? d + buf'*momentum : buf'. param' = param - d*lr. With momentum 0, buf' is buf unchanged
+ * (a kernel may return the input's dataId).
+ */
+export interface SGDUpdateAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  firstStep: boolean;
+}
+
+/** How many outputs the multi-output kernels return; every kernel not listed returns one. */
+export interface KernelOutputCounts {
+  AdamUpdate: 3;
+  SGDUpdate: 2;
+}
+export type MultiOutputKernelName = keyof KernelOutputCounts;
+export type SingleOutputKernelName = Exclude<KernelName, MultiOutputKernelName>;
+
+/** The same at run time (the engine's leak check and autograd read it). */
+export const KERNEL_OUTPUT_COUNTS: { readonly [K in MultiOutputKernelName]: KernelOutputCounts[K] } = {
+  AdamUpdate: 3,
+  SGDUpdate: 2,
+};
+
+type Tuple<N extends number, Acc extends TensorInfo[] = []> = Acc['length'] extends N
+  ? Readonly<Acc>
+  : Tuple<N, [...Acc, TensorInfo]>;
+
+/** What each kernel returns (a lookup, not a conditional, so generic single-output kernels type-check). */
+export type KernelOutputs = {
+  [K in KernelName]: K extends MultiOutputKernelName ? Tuple<KernelOutputCounts[K]> : TensorInfo;
+};
+
+/** What kernel K returns: one TensorInfo, or a tuple of `KernelOutputCounts[K]` of them. */
+export type KernelOutput<K extends KernelName> = KernelOutputs[K];
+
+/** The number of outputs of kernel `name` (1 for all but the multi-output kernels). */
+export function kernelOutputCount(name: KernelName): number {
+  return (KERNEL_OUTPUT_COUNTS as Partial<Record<KernelName, number>>)[name] ?? 1;
 }
 
 export type KernelName = keyof KernelSignatures;
@@ -156,6 +232,9 @@ export const KERNEL_NAMES = [
   'AvgPool2D',
   'AvgPool2DBackward',
   'SoftmaxCrossEntropy',
+  'ReluBackward',
+  'AdamUpdate',
+  'SGDUpdate',
 ] as const satisfies readonly KernelName[];
 
 // Compile-time check that KERNEL_NAMES lists every kernel of KernelSignatures.

@@ -3,6 +3,7 @@ import type { KernelName } from '../../kernels/names';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { matmulKernels } from './matmul';
+import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
 import { shapeKernels } from './shape';
@@ -22,4 +23,5 @@ export const cpuKernels: { [K in KernelName]: KernelFn<K> } = {
   ...convKernels,
   ...poolKernels,
   ...softmaxCrossEntropyKernels,
+  ...optimKernels,
 };

@@ -1,6 +1,6 @@
 /** Helpers for the kernel-level tests of this directory: run one kernel through the contract, seeded data. */
 import { expect } from 'vitest';
-import type { KernelAttrs, KernelInputs, KernelName } from '../../kernels/names';
+import type { KernelAttrs, KernelInputs, SingleOutputKernelName } from '../../kernels/names';
 import type { DType, Shape, TensorInfo, TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
 import { sizeOf } from '../../util/shape';
@@ -25,7 +25,7 @@ export function input(backend: CpuBackend, values: ArrayLike<number>, shape: Sha
  * Runs kernel `name` on a fresh backend, checking that it adds exactly one block of storage (its output)
  * and that the output's stored length matches its shape. Inputs are built by `make`.
  */
-export function run<K extends KernelName>(
+export function run<K extends SingleOutputKernelName>(
   name: K,
   make: (backend: CpuBackend) => KernelInputs<K>,
   attrs: KernelAttrs<K>,
@@ -33,7 +33,7 @@ export function run<K extends KernelName>(
   const backend = new CpuBackend();
   const inputs = make(backend);
   const before = backend.numDataIds();
-  const out = cpuKernels[name]({ inputs, attrs, backend });
+  const out = cpuKernels[name]({ inputs, attrs, backend }) as TensorInfo;
   const shares = name === 'Reshape';
   expect(backend.numDataIds(), `${name} must leave exactly its output behind`).toBe(before + (shares ? 0 : 1));
   const raw = backend.readSync(out.dataId);

@@ -7,6 +7,7 @@ import { compareCases } from './compare';
 import { convCases } from './conv';
 import { indexingCases } from './indexing';
 import { linalgCases } from './linalg';
+import { optimCases } from './optim';
 import { poolCases } from './pool';
 import { reduceCases } from './reduce';
 import { shapeCases } from './shape';
@@ -78,4 +79,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...linalgCases,
   ...convCases,
   ...poolCases,
+  ...optimCases,
 ];
