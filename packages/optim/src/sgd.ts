@@ -1,5 +1,5 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay (PyTorch's rule). */
-import { type Tensor, ValueError } from '@nn/tensor';
+import { sgdUpdate, type Tensor, ValueError } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
 import { checkBoolean, checkKnownOptions, checkNumber } from './validate';
 
@@ -34,15 +34,22 @@ export class SGD extends Optimizer {
     this.setHyperparams({ ...options });
   }
 
+  /** One fused kernel per parameter (sgdUpdate), the same formula in the same float order as PyTorch. */
   protected update(param: Tensor, grad: Tensor, context: UpdateContext): Tensor {
-    let d = this.weightDecay !== 0 ? grad.add(param.mul(this.weightDecay)) : grad;
-    if (this.momentum !== 0) {
-      const previous = context.get('momentum_buffer');
-      const buf = previous ? previous.mul(this.momentum).add(d.mul(1 - this.dampening)) : d;
-      context.set('momentum_buffer', buf);
-      d = this.nesterov ? d.add(buf.mul(this.momentum)) : buf;
-    }
-    return param.sub(d.mul(this.lr));
+    const { lr, momentum, dampening, nesterov, weightDecay } = this;
+    const previous = momentum !== 0 ? context.get('momentum_buffer') : undefined;
+    const firstStep = previous === undefined;
+    // Without a buffer (no momentum, or the first step) the kernel does not read it: the gradient stands in.
+    const [p, buf] = sgdUpdate(param, grad, previous ?? grad, {
+      lr,
+      momentum,
+      dampening,
+      nesterov,
+      weightDecay,
+      firstStep,
+    });
+    if (momentum !== 0) context.set('momentum_buffer', buf);
+    return p;
   }
 
   protected getHyperparams(): Record<string, HyperparamValue> {
