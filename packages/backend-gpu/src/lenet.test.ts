@@ -6,7 +6,7 @@
 import { loadMnist } from '@nn/data';
 import { Conv2d, crossEntropy, evaluate, Flatten, fit, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
-import { engine, getBackend, manualSeed, registerBackend, setBackend, type Tensor } from '@nn/tensor';
+import { engine, getBackend, manualSeed, registerBackend, setBackend } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Display, ensureDisplay } from '../test/xvfb';
 import { createGpuBackend } from './backend';
@@ -18,13 +18,6 @@ beforeAll(async () => {
   display = await ensureDisplay();
 }, 30_000);
 afterAll(() => display?.stop());
-
-function firstRows(t: Tensor, n: number): Tensor {
-  return t.slice(
-    t.shape.map(() => 0),
-    [n, ...t.shape.slice(1)],
-  );
-}
 
 async function trainLeNet(backend: string): Promise<{ accuracy: number; losses: number[]; fallback: string[] }> {
   await setBackend(backend);
@@ -49,12 +42,12 @@ async function trainLeNet(backend: string): Promise<{ accuracy: number; losses: 
   const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
   const history = await fit(
     model,
-    { x: firstRows(train.images, 2048), y: firstRows(train.labels, 2048) },
+    { x: train.images.slice([0, 0, 0, 0], [2048, -1, -1, -1]), y: train.labels.slice([0], [2048]) },
     { epochs: 2, batchSize: 64, optimizer, loss: crossEntropy, verbose: false, seed: 0 },
   );
   const result = await evaluate(
     model,
-    { x: firstRows(test.images, 1000), y: firstRows(test.labels, 1000) },
+    { x: test.images.slice([0, 0, 0, 0], [1000, -1, -1, -1]), y: test.labels.slice([0], [1000]) },
     { loss: crossEntropy, metrics: ['accuracy'], batchSize: 250 },
   );
   const fallback = Object.keys(getBackend().kernelCoverage().fallbackCalls);
