@@ -15,17 +15,14 @@ import {
   flatten,
   full,
   gather,
-  type IndexError,
   log,
   matmul,
   max,
   mean,
   min,
   mul,
-  NNError,
   oneHot,
   ones,
-  type ShapeError,
   sigmoid,
   softmax,
   softmaxCrossEntropy,
@@ -40,38 +37,7 @@ import {
   where,
   zeros,
 } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
-
-type ErrorClass = typeof ShapeError | typeof DTypeError | typeof ValueError | typeof IndexError;
-
-interface BadInput {
-  /** What is wrong, for the test name. */
-  what: string;
-  run: () => unknown;
-  error: ErrorClass;
-  /** The message must start with this (the op's name and colon) ... */
-  op: string;
-  /** ... and contain these (the shapes/values involved). */
-  shows: string[];
-}
-
-const int = (values: number[]) => tensor(values, undefined, 'int32');
-const f64 = (values: number[]) => tensor(values, undefined, 'float64');
-const image = () => ones([1, 2, 5, 5]);
-
-function expectNNError(run: () => unknown, error: ErrorClass, op: string, shows: readonly string[]): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a throw').toBeInstanceOf(NNError);
-  expect(caught).toBeInstanceOf(error);
-  const message = (caught as Error).message;
-  expect(message.startsWith(`${op}: `), `message should start with '${op}: ', got: ${message}`).toBe(true);
-  for (const s of shows) expect(message).toContain(s);
-}
+import { type BadInput, describeBadInputs, f64, image, int } from './bad-input.test-util';
 
 const badAxes: BadInput[] = [
   {
@@ -310,8 +276,4 @@ const families: [string, BadInput[]][] = [
   ['dtype mixing', dtypeMixing],
 ];
 
-describe.each(families)('bad input: %s', (_family, cases) => {
-  it.each(cases)('$what -> $error.name naming $op', ({ run, error, op, shows }) => {
-    expectNNError(run, error, op, shows);
-  });
-});
+describeBadInputs(families);

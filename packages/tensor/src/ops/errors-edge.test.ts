@@ -8,7 +8,6 @@ import {
   IndexError,
   matmul,
   memory,
-  NNError,
   oneHot,
   ones,
   ShapeError,
@@ -20,24 +19,7 @@ import {
   ValueError,
 } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-
-type ErrorClass = typeof ShapeError | typeof DTypeError | typeof ValueError | typeof IndexError;
-
-function expectNNError(run: () => unknown, error: ErrorClass, op: string, shows: readonly string[]): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${error.name}, got ${String(caught)}`).toBeInstanceOf(NNError);
-  expect(caught).toBeInstanceOf(error);
-  const message = (caught as Error).message;
-  expect(message.startsWith(`${op}: `), `message should start with '${op}: ', got: ${message}`).toBe(true);
-  for (const s of shows) expect(message).toContain(s);
-}
-
-const int = (values: number[]) => tensor(values, undefined, 'int32');
+import { expectNNError, int } from './bad-input.test-util';
 
 describe('bad input: errors name the op the user called', () => {
   it('stack of mixed dtypes is a DTypeError naming stack', () => {

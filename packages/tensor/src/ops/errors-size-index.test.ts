@@ -9,14 +9,12 @@ import {
   broadcastTo,
   clip,
   conv2d,
-  type DTypeError,
   eye,
   full,
   gather,
   IndexError,
   leakyRelu,
   maxPool2d,
-  NNError,
   oneHot,
   ones,
   type Pool2dOptions,
@@ -24,44 +22,12 @@ import {
   rand,
   randn,
   reshape,
-  type ShapeError,
   slice,
   tensor,
   ValueError,
   zeros,
 } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
-
-type ErrorClass = typeof ShapeError | typeof DTypeError | typeof ValueError | typeof IndexError;
-
-interface BadInput {
-  /** What is wrong, for the test name. */
-  what: string;
-  run: () => unknown;
-  error: ErrorClass;
-  /** The message must start with this (the op's name and colon) ... */
-  op: string;
-  /** ... and contain these (the shapes/values involved). */
-  shows: string[];
-}
-
-const int = (values: number[]) => tensor(values, undefined, 'int32');
-const _f64 = (values: number[]) => tensor(values, undefined, 'float64');
-const image = () => ones([1, 2, 5, 5]);
-
-function expectNNError(run: () => unknown, error: ErrorClass, op: string, shows: readonly string[]): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a throw').toBeInstanceOf(NNError);
-  expect(caught).toBeInstanceOf(error);
-  const message = (caught as Error).message;
-  expect(message.startsWith(`${op}: `), `message should start with '${op}: ', got: ${message}`).toBe(true);
-  for (const s of shows) expect(message).toContain(s);
-}
+import { type BadInput, describeBadInputs, image, int } from './bad-input.test-util';
 
 const badSizes: BadInput[] = [
   { what: 'zeros negative size', run: () => zeros([2, -1]), error: ValueError, op: 'full', shows: ['[2,-1]'] },
@@ -266,8 +232,4 @@ const families: [string, BadInput[]][] = [
   ['out-of-range indices', outOfRange],
 ];
 
-describe.each(families)('bad input: %s', (_family, cases) => {
-  it.each(cases)('$what -> $error.name naming $op', ({ run, error, op, shows }) => {
-    expectNNError(run, error, op, shows);
-  });
-});
+describeBadInputs(families);
