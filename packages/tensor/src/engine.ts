@@ -1,13 +1,13 @@
 /**
- * The engine: the backend registry, the one place kernels run, memory accounting, `tidy` scopes, and the
- * hook the autograd tape listens on. `@nn/tensor` knows nothing of gradients: a recorder just sees every
- * kernel that ran, its inputs, attributes and output.
+ * The engine: the one place kernels run, memory accounting, `tidy` scopes, and the hook the autograd tape
+ * listens on. `@nn/tensor` knows nothing of gradients: a recorder just sees every kernel that ran, its
+ * inputs, attributes and output. Which backends exist and which one is active is `backend-registry.ts`.
  */
 import type { Backend, KernelFn } from './backend';
-import { CpuBackend } from './backends/cpu/backend';
-import { NNError, StateError } from './errors';
+import { type BackendFactory, type BackendInfo, BackendRegistry } from './backend-registry';
+import type { CpuBackend } from './backends/cpu/backend';
+import { NNError } from './errors';
 import {
-  KERNEL_NAMES,
   type KernelAttrs,
   type KernelName,
   kernelOutputCount,
@@ -18,25 +18,7 @@ import { type DataHandle, Tensor } from './tensor';
 import { bytesPerElement, type DataId, type DType, type Shape, type TensorInfo, type TypedArray } from './types';
 import { sizeOf } from './util/shape';
 
-export type BackendFactory = () => Backend | Promise<Backend>;
-
-/** What `getBackend()` returns: the active backend and what it covers. */
-export interface BackendInfo {
-  readonly name: string;
-  readonly backend: Backend;
-  floatPrecision(): 32 | 64;
-  /** Which kernels run natively and which fall back to the CPU kernels (with call counts since the last reset). */
-  kernelCoverage(): KernelCoverage;
-}
-
-export interface KernelCoverage {
-  backend: string;
-  implemented: KernelName[];
-  fallback: KernelName[];
-  /** How often each kernel fell back to the CPU since `resetCounts` (or the start). */
-  fallbackCalls: Partial<Record<KernelName, number>>;
-  resetCounts(): void;
-}
+export type { BackendFactory, BackendInfo, KernelCoverage } from './backend-registry';
 
 /** Inputs as a kernel op passes them: single tensors or lists of them (Concat). */
 export type KernelTensors = Record<string, Tensor | readonly Tensor[]>;
@@ -66,21 +48,12 @@ export interface MemoryInfo {
   numDataIds: number;
 }
 
-interface Registration {
-  factory: BackendFactory;
-  priority: number;
-}
-
 export class Engine {
-  private readonly registry = new Map<string, Registration>();
-  private readonly instances = new Map<string, Backend>();
-  private active: Backend | null = null;
-  private cpu: CpuBackend | null = null;
+  private readonly backends = new BackendRegistry();
   private readonly handles = new WeakMap<DataId, DataHandle>();
   private readonly scopes: Set<Tensor>[] = [];
   private readonly recorders: KernelRecorder[] = [];
   private recordingPaused = 0;
-  private fallbackCalls: Partial<Record<KernelName, number>> = {};
   private nextTensorId = 0;
   private readonly collector =
     typeof FinalizationRegistry === 'undefined'
@@ -96,116 +69,41 @@ export class Engine {
   /** When on, every kernel is checked to leave exactly its output behind in backend storage. */
   checkLeaks = false;
 
+  // ---- backends (the registry lives in backend-registry.ts) -------------------------------------
+
   registerBackend(name: string, factory: BackendFactory, priority = 1): void {
-    if (typeof factory !== 'function') throw new NNError(`registerBackend: factory for '${name}' must be a function`);
-    this.registry.set(name, { factory, priority });
+    this.backends.register(name, factory, priority);
   }
 
   removeBackend(name: string): void {
-    const instance = this.instances.get(name);
-    if (instance && instance === this.active) this.active = null;
-    instance?.dispose?.();
-    this.instances.delete(name);
-    this.registry.delete(name);
+    this.backends.remove(name);
   }
 
   registeredBackends(): string[] {
-    return [...this.registry.keys()];
+    return this.backends.names();
   }
 
   /** Makes `name` the active backend, initialising it if needed. */
-  async setBackend(name: string): Promise<void> {
-    this.active = await this.initBackend(name);
+  setBackend(name: string): Promise<void> {
+    return this.backends.select(name);
   }
 
   /** Initialises the highest-priority backend that works (for async ones like wasm), and makes it active. */
-  async ready(): Promise<BackendInfo> {
-    if (!this.active) {
-      for (const name of this.byPriority()) {
-        try {
-          this.active = await this.initBackend(name);
-          break;
-        } catch {
-          // Try the next one: a backend that cannot start here (no GPU, no wasm) is not an error.
-        }
-      }
-    }
-    return this.info();
+  ready(): Promise<BackendInfo> {
+    return this.backends.ready();
   }
 
   getBackend(): BackendInfo {
-    return this.info();
+    return this.backends.info();
   }
 
   /** The active backend; before any `setBackend`, the highest-priority one that starts synchronously. */
   backend(): Backend {
-    if (this.active) return this.active;
-    for (const name of this.byPriority()) {
-      const existing = this.instances.get(name);
-      if (existing) {
-        this.active = existing;
-        return existing;
-      }
-      const made = this.registry.get(name)!.factory();
-      if (!(made instanceof Promise)) {
-        this.instances.set(name, made);
-        this.active = made;
-        return made;
-      }
-      made.then((b) => this.instances.set(name, b)).catch(() => undefined);
-    }
-    this.active = this.cpuBackend();
-    return this.active;
+    return this.backends.active();
   }
 
   cpuBackend(): CpuBackend {
-    if (!this.cpu) {
-      const existing = this.instances.get('cpu');
-      this.cpu = existing instanceof CpuBackend ? existing : new CpuBackend();
-      this.instances.set('cpu', this.cpu);
-    }
-    return this.cpu;
-  }
-
-  private byPriority(): string[] {
-    return [...this.registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
-  }
-
-  private async initBackend(name: string): Promise<Backend> {
-    const existing = this.instances.get(name);
-    if (existing) return existing;
-    const registration = this.registry.get(name);
-    if (!registration) {
-      throw new StateError(
-        `setBackend: no backend named '${name}' (registered: ${this.registeredBackends().join(', ')})`,
-      );
-    }
-    const backend = await registration.factory();
-    this.instances.set(name, backend);
-    if (name === 'cpu' && backend instanceof CpuBackend) this.cpu = backend;
-    return backend;
-  }
-
-  private info(): BackendInfo {
-    const backend = this.backend();
-    const engine = this;
-    return {
-      name: backend.name,
-      backend,
-      floatPrecision: () => backend.floatPrecision(),
-      kernelCoverage(): KernelCoverage {
-        const implemented = KERNEL_NAMES.filter((k) => backend.kernels[k] !== undefined);
-        return {
-          backend: backend.name,
-          implemented,
-          fallback: KERNEL_NAMES.filter((k) => backend.kernels[k] === undefined),
-          fallbackCalls: { ...engine.fallbackCalls },
-          resetCounts: () => {
-            engine.fallbackCalls = {};
-          },
-        };
-      },
-    };
+    return this.backends.cpuBackend();
   }
 
   // ---- tensors and storage -------------------------------------------------------------------
@@ -383,7 +281,7 @@ export class Engine {
       tensors.every((t) => active.supportsDType(t.dtype)) && (outDType === null || active.supportsDType(outDType));
     const useNative = nativeKernel !== undefined && dtypesOk;
     const target = useNative ? active : this.cpuBackend();
-    if (!useNative && target !== active) this.fallbackCalls[kernelName] = (this.fallbackCalls[kernelName] ?? 0) + 1;
+    if (!useNative && target !== active) this.backends.countFallback(kernelName);
     for (const t of tensors) this.moveTo(t, target);
 
     const kernel = (useNative ? nativeKernel : this.cpuBackend().kernels[kernelName]) as KernelFn<K>;
