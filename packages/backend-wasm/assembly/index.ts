@@ -1,6 +1,6 @@
 // The module's exports: one file per kernel family, re-exported here as asc's entry point.
 export { binaryRun, whereRun } from './binary';
-export { conv2d } from './conv';
+export { conv2d, directConv, directConvWorkFloats } from './conv';
 export { stridedCopy, transpose2d } from './copy';
 export { gemm, gemmScratchFloats } from './matmul';
 export { adamUpdate, reluBackward, sgdUpdate } from './optim';

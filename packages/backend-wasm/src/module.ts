@@ -46,6 +46,8 @@ export interface KernelExports {
   transpose2d(src: number, dst: number, batches: number, rows: number, cols: number): void;
   maxPool2x2(mode: number, src: number, dy: number, out: number, planes: number, H: number, W: number): void;
   conv2d(...args: number[]): void;
+  directConv(...args: number[]): void;
+  directConvWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
   adamUpdate(...args: number[]): void;
   sgdUpdate(...args: number[]): void;
   reluBackward(dy: number, y: number, out: number, n: number): void;

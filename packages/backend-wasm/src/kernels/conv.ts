@@ -8,10 +8,11 @@ import type { ThreadCall } from '../threads/pool';
 import { CALLS_PER_LANE, parallelThresholds, splitRange } from './parallel';
 import { runReference } from './reference';
 
-/** Modes of assembly/conv.ts conv2d(). */
+/** Modes of assembly/conv.ts conv2d() (directConv() takes FORWARD / FILTER_GRAD + DIRECT). */
 const FORWARD = 0;
 const FILTER_GRAD = 1;
 const INPUT_GRAD = 2;
+const DIRECT = 3;
 /** Op code of assembly/binary.ts binaryRun. */
 const ADD = 0;
 /** Large convolutions are cut into at least this many calls, whatever the threads, so results do not depend on them. */
@@ -30,6 +31,26 @@ function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs
 type Geometry = ReturnType<typeof geometry>;
 
 /**
+ * Whether the direct loops (assembly/conv.ts directConv) beat im2col + GEMM: stride 1, forward or filter
+ * gradient, and few enough channels that the GEMM's panels would be mostly edges and its packing would cost
+ * as much as the arithmetic (LeNet's layers; measured in bench/conv.mjs).
+ */
+export function useDirect(mode: number, g: Geometry): boolean {
+  if (g.sH !== 1 || g.sW !== 1) return false;
+  // The input gradient convolves dy (O channels) into C outputs; it pads dy by kH-1-padTop, which must be >= 0.
+  // When the output is much smaller than the input ('valid' padding), most of those taps multiply padding
+  // zeros and col2im's GEMM, which skips them, wins (LeNet's 6->16: 0.8x).
+  if (mode === INPUT_GRAD) {
+    if (g.padTop >= g.kH || g.padLeft >= g.kW || g.oH * g.oW * 5 < g.H * g.W * 4) return false;
+    return g.O * g.kH * g.kW <= directLimits.patch && g.C <= directLimits.channels;
+  }
+  return g.C * g.kH * g.kW <= directLimits.patch && g.O <= directLimits.channels;
+}
+
+/** Largest patch (C*kH*kW) and output channel count the direct loops take; mutable for tests and benches. */
+export const directLimits = { patch: 512, channels: 64 };
+
+/**
  * Runs assembly/conv.ts conv2d over runs of images, as calls the threads claim; each thread has its own
  * column buffer and GEMM scratch. The filter gradient (a sum over images) gets one partial sum per call after
  * the first, added into `out` in call order, so its rounding depends on the cut, never on the threads.
@@ -37,8 +58,13 @@ type Geometry = ReturnType<typeof geometry>;
 function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, out: number, g: Geometry): void {
   const patch = g.C * g.kH * g.kW;
   const pixels = g.oH * g.oW;
-  // Mode FILTER_GRAD keeps a transposed [patch, O] gradient after the columns.
-  const workBytes = (patch * pixels + (mode === FILTER_GRAD ? patch * g.O : 0)) * 4;
+  const direct = useDirect(mode, g);
+  // im2col's columns, and for FILTER_GRAD a transposed [patch, O] gradient after them.
+  const workBytes = direct
+    ? (mode === INPUT_GRAD
+        ? backend.exports.directConvWorkFloats(g.O, g.C, g.kH, g.kW, g.H, g.W)
+        : backend.exports.directConvWorkFloats(g.C, g.O, g.kH, g.kW, g.oH, g.oW)) * 4
+    : (patch * pixels + (mode === FILTER_GRAD ? patch * g.O : 0)) * 4;
   const macs = g.N * g.O * patch * pixels;
   const parallel = macs >= parallelThresholds.gemmMacs && g.N > 1;
   const runs = splitRange(g.N, parallel ? Math.max(MIN_CALLS, CALLS_PER_LANE * backend.lanes()) : 1);
@@ -64,6 +90,16 @@ function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, o
       } else {
         aPtr += first * yImage;
         outPtr += first * xImage;
+      }
+      if (direct) {
+        // biome-ignore format: the argument list mirrors assembly/conv.ts directConv()
+        const args = [
+          mode + DIRECT, aPtr, bPtr, outPtr,
+          count, g.C, g.H, g.W, g.O, g.kH, g.kW, g.padTop, g.padLeft, g.oH, g.oW,
+          0,
+        ];
+        // The last argument is the running thread's work buffer.
+        return { fn: 'directConv', args, workArg: 15 };
       }
       // biome-ignore format: the argument list mirrors assembly/conv.ts conv2d()
       const args = [

@@ -49,5 +49,6 @@ export const THREAD_FUNCTIONS = [
   'adamUpdate',
   'sgdUpdate',
   'reluBackward',
+  'directConv',
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];
