@@ -1,6 +1,7 @@
 import * as nn from '@nn/tensor';
 import { randn, type Tensor, tensor } from '@nn/tensor';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { directLimits } from '../src/kernels/conv';
 import { expectSameAsCpu } from '../test/compare';
 
 const r = (shape: number[], seed: number): Tensor => randn(shape, { seed });
@@ -34,8 +35,22 @@ describe('MatMul matches the cpu backend', () => {
   });
 });
 
-describe('Conv2D and its gradients match the cpu backend', () => {
+describe.each([
+  ['direct loops where they apply', { ...directLimits }],
+  ['im2col + GEMM only', { patch: -1, channels: -1 }],
+])('Conv2D and its gradients match the cpu backend (%s)', (_, limits) => {
+  const saved = { ...directLimits };
+  beforeAll(() => {
+    Object.assign(directLimits, limits);
+  });
+  afterAll(() => {
+    Object.assign(directLimits, saved);
+  });
   const cases = [
+    // Direct loops: 7 channels = a block of 4 and one of 3; 21 columns = 16 + a partial chunk of 5.
+    { x: [2, 3, 9, 21], w: [7, 3, 3, 3], stride: 1, padding: 1 },
+    // One output channel from the 2-channel path, 2 rows x 19 columns.
+    { x: [3, 2, 4, 21], w: [1, 2, 3, 3], stride: 1, padding: 0 },
     { x: [2, 3, 9, 8], w: [4, 3, 3, 3], stride: 1, padding: 0 },
     { x: [2, 3, 9, 8], w: [4, 3, 3, 2], stride: 2, padding: 1 },
     { x: [3, 1, 28, 28], w: [6, 1, 5, 5], stride: 1, padding: 2 },
