@@ -2,7 +2,7 @@
 import { noGrad } from '@nn/autograd';
 import { DataLoader, type Dataset, type Sample, TensorDataset, type Transform } from '@nn/data';
 import type { LRScheduler, Optimizer } from '@nn/optim';
-import { concat, Tensor, tidy, ValueError } from '@nn/tensor';
+import { concat, keep, StateError, Tensor, tidy, ValueError } from '@nn/tensor';
 import type { Module } from '../module';
 import type { Callback, History, Logs, TrainingContext } from './callbacks';
 import {
@@ -15,6 +15,7 @@ import {
   validationKey,
 } from './metrics';
 import { ProgressBar, type ProgressOutput } from './progress';
+import { RunningTotals } from './totals';
 
 /** Training or validation data: a Dataset of `{ x, y }` samples, or whole tensors `{ x, y }`. */
 export type Data = Dataset<Sample> | { x: Tensor; y: Tensor };
@@ -67,20 +68,6 @@ function checkPositiveInt(owner: string, name: string, value: number): number {
   return value;
 }
 
-/** Running sums for sample-weighted means. */
-class Totals {
-  samples = 0;
-  readonly sums = new Map<string, number>();
-  add(name: string, sum: number): void {
-    this.sums.set(name, (this.sums.get(name) ?? 0) + sum);
-  }
-  means(): Logs {
-    const logs: Logs = {};
-    for (const [k, v] of this.sums) logs[k] = v / Math.max(this.samples, 1);
-    return logs;
-  }
-}
-
 /**
  * Trains `model` with `optimizer` on `trainData`; returns the per-epoch history.
  * @example const history = await fit(model, { x, y }, { epochs: 5, optimizer: new Adam(model.parameters()), loss: 'crossEntropy', metrics: ['accuracy'] });
@@ -102,6 +89,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
   const history: History = { epoch: [], loss: [] };
   const context: TrainingContext = { model, optimizer, scheduler, history, epochs, stopTraining: false };
   const progress = new ProgressBar(verbose, epochs, dataset.length, options.progressOutput);
+  const batchCallbacks = callbacks.filter((cb) => typeof cb.onBatchEnd === 'function');
 
   for (const cb of callbacks) await cb.onTrainBegin?.(context);
   for (let epoch = initialEpoch; epoch < epochs && !context.stopTraining; epoch++) {
@@ -109,36 +97,44 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
     model.train();
     progress.epochBegin(epoch);
     loader.setEpoch(epoch);
-    const totals = new Totals();
-    let batchIndex = 0;
-    for (const { x, y } of loader) {
-      const n = x.shape[0] ?? 1;
-      let stats: number[] = [];
-      try {
-        const loss = optimizer.step(() => {
-          const prediction = asPrediction(model.forward(x), owner);
-          const value = lossFn(prediction, y);
-          stats = noGrad(() => metrics.map((m) => metricSum(m, prediction, y)));
-          return value;
-        });
-        totals.add('loss', loss.item() * n);
-        loss.dispose();
-      } finally {
-        x.dispose();
-        y.dispose();
+    // Loss and metric sums stay on the device; they are read when a number is needed: at the end of the
+    // epoch, for the live progress line (at most every 200 ms), and every batch only if a callback has onBatchEnd.
+    const totals = new RunningTotals(['loss', ...metrics]);
+    let logs: Logs;
+    try {
+      let running: Logs = {};
+      let batchIndex = 0;
+      for (const { x, y } of loader) {
+        const n = x.shape[0] ?? 1;
+        let stats: Tensor[] = [];
+        let loss: Tensor | undefined;
+        let lossSum: Tensor | undefined;
+        try {
+          loss = optimizer.step(() => {
+            const prediction = asPrediction(model.forward(x), owner);
+            const value = lossFn(prediction, y);
+            // Kept past the optimizer's tidy (which frees everything but the loss); disposed below.
+            for (const t of stats) t.dispose();
+            stats = noGrad(() => tidy(() => metrics.map((m) => metricSum(m, prediction, y)))).map((t) => keep(t));
+            return value;
+          });
+          const batchLoss = loss;
+          lossSum = noGrad(() => tidy(() => batchLoss.mul(n))); // tidy frees the constant n
+          totals.add([lossSum, ...stats], n);
+        } finally {
+          for (const t of [loss, lossSum, ...stats, x, y]) t?.dispose();
+        }
+        if (progress.logsDue() || batchCallbacks.length > 0) running = await totals.means();
+        progress.batchEnd(totals.samples, running);
+        for (const cb of batchCallbacks) await cb.onBatchEnd?.(batchIndex, running, context);
+        batchIndex++;
       }
-      metrics.forEach((m, i) => {
-        totals.add(m, stats[i]!);
-      });
-      totals.samples += n;
-      const running = totals.means();
-      progress.batchEnd(totals.samples, running);
-      for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, running, context);
-      batchIndex++;
+      logs = await totals.means();
+    } finally {
+      totals.dispose();
     }
-    const logs = totals.means();
     if (validation) {
-      const valLogs = evaluateDataset(model, validation, lossFn, metrics, batchSize);
+      const valLogs = await evaluateDataset(model, validation, lossFn, metrics, batchSize);
       for (const [k, v] of Object.entries(valLogs)) logs[validationKey(k)] = v;
     }
     history.epoch.push(epoch);
@@ -154,34 +150,58 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
   return history;
 }
 
-function evaluateDataset(
+/** Runs `data` through the model in eval mode without gradients; the sums stay on the device (caller disposes). */
+function accumulate(
   model: Module,
   data: Dataset<Sample>,
   lossFn: LossFn,
   metrics: MetricName[],
   batchSize: number,
-): Logs {
+  owner: string,
+): RunningTotals {
   const wasTraining = model.training;
   model.eval();
-  const totals = new Totals();
+  const totals = new RunningTotals(['loss', ...metrics]);
   try {
     for (const { x, y } of new DataLoader(data, { batchSize })) {
       const n = x.shape[0] ?? 1;
-      noGrad(() =>
-        tidy(() => {
-          const prediction = asPrediction(model.forward(x), 'evaluate');
-          totals.add('loss', lossFn(prediction, y).item() * n);
-          for (const m of metrics) totals.add(m, metricSum(m, prediction, y));
-        }),
-      );
-      x.dispose();
-      y.dispose();
-      totals.samples += n;
+      try {
+        noGrad(() =>
+          tidy(() => {
+            const prediction = asPrediction(model.forward(x), owner);
+            const sums = [lossFn(prediction, y).mul(n), ...metrics.map((m) => metricSum(m, prediction, y))];
+            totals.add(sums, n);
+          }),
+        );
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
     }
+  } catch (error) {
+    totals.dispose();
+    throw error;
   } finally {
     model.train(wasTraining);
   }
-  return totals.means();
+  return totals;
+}
+
+/** Mean loss and metrics over `data`, read once with `await data()`. */
+async function evaluateDataset(
+  model: Module,
+  data: Dataset<Sample>,
+  lossFn: LossFn,
+  metrics: MetricName[],
+  batchSize: number,
+  owner = 'evaluate',
+): Promise<Logs> {
+  const totals = accumulate(model, data, lossFn, metrics, batchSize, owner);
+  try {
+    return await totals.means();
+  } finally {
+    totals.dispose();
+  }
 }
 
 export interface EvaluateOptions {
@@ -190,15 +210,40 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
+function evaluateArguments(owner: string, data: Data, options: EvaluateOptions) {
+  const lossFn = resolveLoss(options.loss, owner);
+  const metrics = checkMetrics(options.metrics ?? [], owner);
+  const batchSize = checkPositiveInt(owner, 'batchSize', options.batchSize ?? 32);
+  return { dataset: toDataset(data, owner, 'data'), lossFn, metrics, batchSize };
+}
+
 /**
- * Mean loss and metrics over `data`, in eval mode without gradients.
+ * Mean loss and metrics over `data`, in eval mode without gradients. Synchronous: the sums are accumulated on
+ * the device and read once at the end; on backends without synchronous reads (webgpu) use `evaluateAsync`.
  * @example const { loss, accuracy } = evaluate(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
  */
 export function evaluate(model: Module, data: Data, options: EvaluateOptions): Logs {
-  const lossFn = resolveLoss(options.loss, 'evaluate');
-  const metrics = checkMetrics(options.metrics ?? [], 'evaluate');
-  const batchSize = checkPositiveInt('evaluate', 'batchSize', options.batchSize ?? 32);
-  return evaluateDataset(model, toDataset(data, 'evaluate', 'data'), lossFn, metrics, batchSize);
+  const { dataset, lossFn, metrics, batchSize } = evaluateArguments('evaluate', data, options);
+  const totals = accumulate(model, dataset, lossFn, metrics, batchSize, 'evaluate');
+  try {
+    return totals.meansSync();
+  } catch (error) {
+    if (error instanceof StateError) {
+      throw new StateError(`evaluate: ${error.message} (await evaluateAsync(...) reads the result asynchronously)`);
+    }
+    throw error;
+  } finally {
+    totals.dispose();
+  }
+}
+
+/**
+ * `evaluate` that reads its one result with `await data()`, so it works on every backend (webgpu included).
+ * @example const { loss, accuracy } = await evaluateAsync(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
+ */
+export async function evaluateAsync(model: Module, data: Data, options: EvaluateOptions): Promise<Logs> {
+  const { dataset, lossFn, metrics, batchSize } = evaluateArguments('evaluate', data, options);
+  return evaluateDataset(model, dataset, lossFn, metrics, batchSize, 'evaluate');
 }
 
 /**

@@ -12,6 +12,6 @@ export {
   type ModelCheckpointOptions,
   type TrainingContext,
 } from './callbacks';
-export { type Data, type EvaluateOptions, evaluate, type FitOptions, fit, predict } from './fit';
+export { type Data, type EvaluateOptions, evaluate, evaluateAsync, type FitOptions, fit, predict } from './fit';
 export { type LossFn, type LossName, METRIC_NAMES, type MetricName } from './metrics';
 export { ProgressBar, type ProgressOutput } from './progress';

@@ -41,33 +41,39 @@ export function resolveLoss(loss: LossFn | LossName, owner: string): LossFn {
 export type MetricName = 'accuracy' | 'error' | 'mae' | 'mse';
 export const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'error', 'mae', 'mse'];
 
-/** Class predictions and labels as flat arrays: argmax for [N, C], threshold 0.5 for one output per sample. */
-function classes(prediction: Tensor, target: Tensor): { predicted: ArrayLike<number>; actual: ArrayLike<number> } {
+/**
+ * Predicted and actual classes as flat tensors of the same length (argmax for [N, C], threshold 0.5 for one
+ * output per sample). Only shapes are inspected on the host: nothing is read back from the device.
+ */
+function classes(prediction: Tensor, target: Tensor, name: MetricName): { predicted: Tensor; actual: Tensor } {
   const n = prediction.shape[0] ?? 1;
   const perSample = prediction.size / Math.max(n, 1);
+  let predicted: Tensor;
+  let actual: Tensor;
   if (prediction.rank >= 2 && perSample > 1) {
-    const predicted = prediction.reshape([n, perSample]).argmax(1).dataSync();
-    const actual =
-      target.dtype === 'int32' && target.size === n ? target.dataSync() : target.reshape([n, -1]).argmax(1).dataSync();
-    return { predicted, actual };
+    predicted = prediction.reshape([n, perSample]).argmax(1);
+    actual = target.dtype === 'int32' && target.size === n ? target : target.reshape([n, -1]).argmax(1);
+  } else {
+    // Binary: a probability per sample (use a sigmoid output; for logits, threshold 0 is what matters).
+    predicted = prediction.greater(0.5);
+    actual = target.dtype === 'int32' ? target.cast('float32') : target.greater(0.5);
   }
-  // Binary: a probability per sample (use a sigmoid output; for logits, threshold 0 is what matters).
-  const predicted = prediction.greater(0.5).dataSync();
-  const actual = target.dtype === 'int32' ? target.dataSync() : target.greater(0.5).dataSync();
-  return { predicted, actual };
+  if (predicted.size !== actual.size) {
+    throw new ValueError(`metric ${name}: ${predicted.size} predictions but ${actual.size} labels`);
+  }
+  return { predicted: predicted.reshape([-1]), actual: actual.reshape([-1]) };
 }
 
-/** Sum of the metric over the batch's samples (so epoch values are exact sample-weighted means). */
-export function metricSum(name: MetricName, prediction: Tensor, target: Tensor): number {
+/**
+ * Sum of the metric over the batch's samples, as a scalar tensor left on the device (so epoch values are exact
+ * sample-weighted means, and training never waits for a read-back). Accuracy/error are counts (float32).
+ */
+export function metricSum(name: MetricName, prediction: Tensor, target: Tensor): Tensor {
   return tidy(() => {
     if (name === 'accuracy' || name === 'error') {
-      const { predicted, actual } = classes(prediction, target);
-      if (predicted.length !== actual.length) {
-        throw new ValueError(`metric ${name}: ${predicted.length} predictions but ${actual.length} labels`);
-      }
-      let correct = 0;
-      for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) correct++;
-      return name === 'accuracy' ? correct : predicted.length - correct;
+      const { predicted, actual } = classes(prediction, target, name);
+      const matches = predicted.equal(actual);
+      return (name === 'accuracy' ? matches : matches.neg().add(1)).sum();
     }
     let t = target;
     // Class indices against per-class outputs: compare with the one-hot encoding.
@@ -79,7 +85,7 @@ export function metricSum(name: MetricName, prediction: Tensor, target: Tensor):
     const perElement = name === 'mae' ? diff.abs() : diff.square();
     // Mean over each sample's elements, summed over samples.
     const n = prediction.shape[0] ?? 1;
-    return (perElement.sum().item() / perElement.size) * n;
+    return perElement.sum().mul(n / perElement.size);
   });
 }
 

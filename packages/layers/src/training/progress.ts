@@ -1,6 +1,7 @@
 /**
  * Training progress: on a terminal, one live line (bar, samples/s, ETA, running metrics) redrawn at most
- * ten times a second; otherwise one plain line per epoch. Works without `process` (browsers: console.log).
+ * ten times a second, with running metrics refreshed at most every 200 ms (see `logsDue`); otherwise one plain
+ * line per epoch. Works without `process` (browsers: console.log).
  */
 
 /** Where progress goes: a stream-like object (process.stdout by default). */
@@ -38,6 +39,7 @@ export class ProgressBar {
   private readonly live: boolean;
   private epochStart = 0;
   private lastDraw = 0;
+  private lastLogs = 0;
   private epoch = 0;
 
   constructor(
@@ -55,6 +57,19 @@ export class ProgressBar {
     this.epoch = epoch;
     this.epochStart = this.now();
     this.lastDraw = Number.NEGATIVE_INFINITY;
+    this.lastLogs = Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * Whether the live line wants fresh running metrics now (reading them waits for the device): on a terminal,
+   * at the first batch of an epoch and then at most every 200 ms; never otherwise. Counts as a read when true.
+   */
+  logsDue(): boolean {
+    if (!this.live) return false;
+    const t = this.now();
+    if (t - this.lastLogs < 200) return false;
+    this.lastLogs = t;
+    return true;
   }
 
   /** Redraws the live line (throttled to ~10 per second; always draws the last batch). */
