@@ -3,7 +3,7 @@
  * gradients with `gradsOf`, and applies each subclass's update rule in place with `param.assign`.
  */
 import { gradsOf, noGrad } from '@nn/autograd';
-import { FormatError, fmtShape, keep, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
+import { FormatError, fmtShape, keep, StateError, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
 import { checkNumber, checkParams } from './validate';
 
 /** A state buffer as plain JSON-safe data (row-major values; `JSON.stringify` turns NaN into null, accepted on load). */
@@ -52,6 +52,7 @@ export abstract class Optimizer {
   protected lrValue: number;
   private readonly steps: number[];
   private readonly buffers: Map<string, Tensor>[];
+  private disposed = false;
 
   protected constructor(params: readonly Tensor[], lr: unknown) {
     this.params = Object.freeze(checkParams(this.type, params));
@@ -69,12 +70,41 @@ export abstract class Optimizer {
     this.lrValue = checkNumber(this.type, 'lr', value, { min: 0 });
   }
 
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Frees the optimizer's state tensors (Adam moments, momentum buffers, ...); the parameters belong to the
+   * model and are left alone. Safe to call twice; afterwards `step`, `applyGradients`, `stateDict` and
+   * `loadStateDict` throw a StateError.
+   * @example const opt = new Adam(model.parameters()); ...; opt.dispose();
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const buffers of this.buffers) {
+      for (const t of buffers.values()) t.dispose();
+      buffers.clear();
+    }
+  }
+
+  private throwIfDisposed(method: string): void {
+    if (this.disposed) {
+      throw new StateError(
+        `${this.type}.${method}: the optimizer was disposed (its state tensors are freed); create a new optimizer`,
+      );
+    }
+  }
+
   /**
    * Computes the loss and its gradients with respect to `params`, updates the parameters, and returns
    * the loss (the caller disposes it, or runs `step` inside `tidy`).
    * @example const loss = opt.step(() => crossEntropy(model.forward(x), y)); console.log(loss.item());
    */
   step(closure: () => Tensor): Tensor {
+    this.throwIfDisposed('step');
     if (typeof closure !== 'function') {
       throw new ValueError(`${this.type}.step: expected a closure returning the loss, got ${typeof closure}`);
     }
@@ -88,6 +118,7 @@ export abstract class Optimizer {
 
   /** Updates the parameters from gradients computed elsewhere (`grads[i]` belongs to `params[i]`). */
   applyGradients(grads: readonly Tensor[]): void {
+    this.throwIfDisposed('applyGradients');
     if (!Array.isArray(grads) || grads.length !== this.params.length) {
       const got = Array.isArray(grads) ? `${grads.length} gradients` : String(grads);
       throw new ValueError(`${this.type}.applyGradients: expected ${this.params.length} gradients, got ${got}`);
@@ -142,6 +173,7 @@ export abstract class Optimizer {
 
   /** A JSON-safe copy of the optimizer's state, for exact resume. */
   stateDict(): OptimizerStateDict {
+    this.throwIfDisposed('stateDict');
     const state = this.params.map((_, i): ParamState => {
       const buffers: Record<string, BufferState> = {};
       for (const [name, t] of this.buffers[i]!)
@@ -153,6 +185,7 @@ export abstract class Optimizer {
 
   /** Restores a state from `stateDict()`. Everything is validated first: on a FormatError nothing changed. */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    this.throwIfDisposed('loadStateDict');
     const where = `${this.type}.loadStateDict`;
     if (stateDict === null || typeof stateDict !== 'object') throw new FormatError(`${where}: expected an object`);
     if (stateDict.type !== this.type) {
