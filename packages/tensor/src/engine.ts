@@ -131,11 +131,22 @@ export class Engine {
     return this.track(new Tensor(handle, info.shape, info.dtype, this.nextTensorId++));
   }
 
+  /**
+   * Counts a new tensor. Inside `tidy` it joins the innermost scope, which holds it strongly and disposes it
+   * at the end unless it escapes, so only escaping tensors (and those made outside any scope) are handed to
+   * the garbage collector's registry: registering costs about as much as a small kernel.
+   */
   private track(tensor: Tensor): Tensor {
     this.numTensors++;
-    this.collector?.register(tensor, tensor.handle, tensor);
-    this.scopes[this.scopes.length - 1]?.add(tensor);
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope) scope.add(tensor);
+    else this.collectOnGC(tensor);
     return tensor;
+  }
+
+  /** Lets the garbage collector account for `tensor` if the program drops it without disposing it. */
+  private collectOnGC(tensor: Tensor): void {
+    if (!tensor.isDisposed) this.collector?.register(tensor, tensor.handle, tensor);
   }
 
   /** Called by Tensor.dispose(). */
@@ -151,7 +162,7 @@ export class Engine {
     tensor.handle.refCount++;
     const copy = new Tensor(tensor.handle, tensor.shape, tensor.dtype, this.nextTensorId++);
     this.numTensors++;
-    this.collector?.register(copy, copy.handle, copy);
+    this.collectOnGC(copy);
     return copy;
   }
 
@@ -160,8 +171,8 @@ export class Engine {
     source.handle.refCount++;
     const old = target.handle;
     target.handle = source.handle;
-    this.collector?.unregister(target);
-    this.collector?.register(target, target.handle, target);
+    // The registration holds the handle to release; a target still owned by a tidy scope has none yet.
+    if (this.collector?.unregister(target)) this.collectOnGC(target);
     this.release(old);
   }
 
@@ -210,15 +221,19 @@ export class Engine {
     collectTensors(result, kept);
     const parent = this.scopes[this.scopes.length - 1];
     for (const t of scope) {
-      if (kept.has(t)) parent?.add(t);
-      else t.dispose();
+      if (!kept.has(t)) t.dispose();
+      else if (parent) parent.add(t);
+      else this.collectOnGC(t); // it escapes the outermost scope: from now on only GC may find it dropped
     }
     return result;
   }
 
   /** Takes `tensor` out of every tidy scope, so it survives them. */
   keep<T extends Tensor>(tensor: T): T {
-    for (const scope of this.scopes) scope.delete(tensor);
+    let owned = false;
+    for (const scope of this.scopes) owned = scope.delete(tensor) || owned;
+    // A tensor in no scope was registered when it was made (or when it escaped).
+    if (owned) this.collectOnGC(tensor);
     return tensor;
   }
 
