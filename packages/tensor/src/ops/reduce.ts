@@ -1,8 +1,11 @@
-/** Reductions: sum, mean, max, min, argmax. `axis` may be a number, a list, or undefined (all axes). */
+/**
+ * Reductions: sum, mean, max, min, argmax. `axis` may be a number, a list, or undefined (all axes). A 0-d
+ * tensor takes axis 0 or -1 (PyTorch's rule) and the result is 0-d, with or without keepDims.
+ */
 import { engine } from '../engine';
 import { fmtShape, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
-import { normalizeAxes, normalizeAxis, reducedShape } from '../util/shape';
+import { normalizeReduceAxes, normalizeReduceAxis, reducedShape } from '../util/shape';
 import { assertTensor, div } from './elementwise';
 import { reshape } from './shape';
 
@@ -10,7 +13,7 @@ type Axis = number | readonly number[] | undefined;
 
 function reduce(op: string, kernel: 'Sum' | 'Max' | 'Min', x: Tensor, axis: Axis, keepDims: boolean): Tensor {
   assertTensor(op, x);
-  const axes = normalizeAxes(op, axis, x.rank);
+  const axes = normalizeReduceAxes(op, axis, x.rank);
   if ((kernel === 'Max' || kernel === 'Min') && axes.some((a) => x.shape[a] === 0)) {
     throw new ValueError(`${op}: cannot reduce over an empty axis of ${fmtShape(x.shape)}`);
   }
@@ -29,7 +32,7 @@ export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 /** Mean over `axis` (all axes by default). */
 export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   assertTensor('mean', x);
-  const axes = normalizeAxes('mean', axis, x.rank);
+  const axes = normalizeReduceAxes('mean', axis, x.rank);
   let count = 1;
   for (const a of axes) count *= x.shape[a]!;
   return engine.tidy(() => {
@@ -52,7 +55,9 @@ export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 export function argmax(x: Tensor, axis: number): Tensor {
   assertTensor('argmax', x);
   if (axis === undefined) throw new ValueError('argmax: an axis is required');
-  const a = normalizeAxis('argmax', axis, x.rank);
+  const a = normalizeReduceAxis('argmax', axis, x.rank);
+  // A 0-d tensor is one value along one axis: kernels only ever see axes the tensor has.
+  if (a === null) return engine.tidy(() => engine.runKernel('ArgMax', { x: reshape(x, [1]) }, { axis: 0 }));
   if (x.shape[a] === 0) throw new ValueError(`argmax: axis ${axis} of ${fmtShape(x.shape)} is empty`);
   return engine.runKernel('ArgMax', { x }, { axis: a });
 }

@@ -2,14 +2,15 @@
 import { engine } from '../engine';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import type { Tensor } from '../tensor';
-import { normalizeAxis, shapesEqual } from '../util/shape';
+import { normalizeReduceAxis, shapesEqual } from '../util/shape';
 import { assertTensor, div, exp, log, sub } from './elementwise';
 import { max, sum } from './reduce';
 
 function stableShift(op: string, x: Tensor, axis: number): Tensor {
   assertTensor(op, x);
   if (x.dtype === 'int32') throw new DTypeError(`${op}: needs a float tensor, got int32 ${fmtShape(x.shape)}`);
-  const a = normalizeAxis(op, axis, x.rank);
+  // On a 0-d tensor axis 0 or -1 is one axis of size 1 (PyTorch: softmax of a scalar is 1); max and sum agree.
+  const a = normalizeReduceAxis(op, axis, x.rank) ?? axis;
   // Softmax does not change when a constant is subtracted, so the max is a constant for autograd.
   const m = engine.withoutRecording(() => max(x, a, true));
   const shifted = sub(x, m);

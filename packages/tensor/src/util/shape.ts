@@ -76,6 +76,32 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   return unique;
 }
 
+/**
+ * `normalizeAxis` for an op that reduces along one axis (argmax, softmax). A 0-d tensor counts as one axis of
+ * size 1, as in PyTorch (`torch.tensor(3.).argmax(-1)` is `tensor(0)`): axis 0 or -1 is accepted, and the
+ * result is `null`, "no axis of the tensor's own".
+ */
+export function normalizeReduceAxis(op: string, axis: number, rank: number): number | null {
+  if (rank > 0) return normalizeAxis(op, axis, rank);
+  if (axis !== 0 && axis !== -1) {
+    throw new ValueError(`${op}: axis ${axis} is out of range for a tensor of rank 0 (it takes 0 or -1)`);
+  }
+  return null;
+}
+
+/**
+ * `normalizeAxes` for reductions (sum, mean, max, min). On a 0-d tensor axis 0 or -1 (or a list holding one
+ * of them) is accepted and reduces over nothing, as PyTorch does: `torch.tensor(3.).sum(-1)` is `tensor(3.)`,
+ * also with keepdim, and `sum(x, [0, -1])` is a repeated axis there too.
+ */
+export function normalizeReduceAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
+  if (rank > 0 || axis === undefined) return normalizeAxes(op, axis, rank);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  for (const a of list) normalizeReduceAxis(op, a, 0);
+  if (list.length > 1) throw new ValueError(`${op}: repeated axis in [${list.join(',')}]`);
+  return [];
+}
+
 /** Checks that every entry of `shape` is a non-negative integer. */
 export function assertValidShape(op: string, shape: readonly number[]): void {
   if (!Array.isArray(shape)) throw new ValueError(`${op}: shape must be an array of integers, got ${String(shape)}`);
