@@ -11,7 +11,7 @@ export interface BrowserResult {
   error?: string;
   pageErrors?: string[];
 }
-export const CHROMIUM: string;
+export { browserAvailable, CHROMIUM } from '../../../../tooling/browser/harness.mjs';
+
 export function runInBrowser(modes: readonly string[]): Promise<BrowserResult[]>;
 export function runWebGpuChecksInBrowser(): Promise<WebGpuChecks>;
-export function browserAvailable(): boolean;

@@ -1,12 +1,11 @@
 // Serves the bundle from 127.0.0.1 and runs the conformance suite in Debian's Chromium (playwright-core),
 // once per gpu.js mode. Usage: node test/browser/run.mjs [webgl2 webgl webgpu ...]; prints one JSON line per mode.
 // `node test/browser/run.mjs --webgpu-checks` runs the webgpu-only checks (test/browser/webgpu-checks.ts).
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { bundle } from './build.mjs';
+import { bundleForPage, withBrowser as withPage } from '../../../../tooling/browser/harness.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { browserAvailable, CHROMIUM } from '../../../../tooling/browser/harness.mjs';
 
 export async function runInBrowser(modes) {
   return withBrowser(async (open) => {
@@ -36,44 +35,11 @@ export async function runWebGpuChecksInBrowser() {
   });
 }
 
+/** Chromium (with WebGPU enabled) on a page running this package's bundle (entry.ts). */
 async function withBrowser(run) {
-  const script = await bundle();
-  const page = '<!doctype html><meta charset="utf-8"><title>gpu conformance</title><script src="/bundle.js"></script>';
-  const server = createServer((req, res) => {
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-    if (req.url === '/bundle.js') res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(script);
-    else res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end(page);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-    ],
-  });
-  const open = async () => {
-    const tab = await browser.newPage();
-    const errors = [];
-    tab.on('pageerror', (e) => errors.push(String(e)));
-    await tab.goto(`http://127.0.0.1:${port}/`);
-    return { tab, errors };
-  };
-  try {
-    return await run(open);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  const script = await bundleForPage(build, new URL('./entry.ts', import.meta.url));
+  return withPage({ chromium, script, title: 'gpu conformance', args: ['--enable-unsafe-webgpu'] }, run);
 }
-
-export const browserAvailable = () => existsSync(CHROMIUM);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const modes = process.argv.slice(2);
