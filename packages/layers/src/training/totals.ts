@@ -19,10 +19,10 @@ export const CHUNK_BATCHES = 128;
 export class RunningTotals {
   /** Samples added so far. */
   samples = 0;
-  /** Sums of the current chunk, one entry per name (undefined until a batch is added). */
-  private open: Tensor | undefined;
+  /** Sums of the current chunk, one scalar per name (empty until a batch is added). */
+  private open: Tensor[] = [];
   private openBatches = 0;
-  /** Full chunks not read yet. */
+  /** Full chunks not read yet, each a vector of one sum per name. */
   private sealed: Tensor[] = [];
   /** Sums of the chunks already read, in float64. */
   private readonly readSums: Float64Array;
@@ -37,7 +37,7 @@ export class RunningTotals {
 
   /**
    * Adds one batch of `samples` samples: `sums[i]` is the batch's sum for `names[i]` (a one-element tensor; not
-   * consumed, the caller still disposes it).
+   * consumed, the caller still disposes it). One add per name: no stacking per batch, reads stack once.
    */
   add(sums: readonly Tensor[], samples: number): void {
     if (this.disposed) throw new ValueError('RunningTotals.add: already disposed');
@@ -51,19 +51,22 @@ export class RunningTotals {
     });
     const previous = this.open;
     // float64 only when something is float64 already (the CPU backend); everything else sums in float32.
-    const dtype = sums.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-    this.open = keep(
-      tidy(() => {
-        const batch = stack(sums.map((t) => (t.dtype === dtype ? t : t.cast(dtype)).reshape([])));
-        return previous === undefined ? batch : previous.add(batch);
+    const dtype = [...sums, ...previous].some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+    this.open = tidy(() =>
+      sums.map((t, i) => {
+        const value = t.dtype === dtype ? t : t.cast(dtype);
+        const sum = previous[i];
+        return sum === undefined ? value.reshape([]).clone() : sum.add(value.reshape([]));
       }),
-    );
-    previous?.dispose();
+    ).map((t) => keep(t));
+    for (const t of previous) t.dispose();
     this.samples += samples;
     this.openBatches++;
     if (this.openBatches >= this.chunkBatches) {
-      this.sealed.push(this.open);
-      this.open = undefined;
+      const open = this.open;
+      this.sealed.push(keep(tidy(() => stack(open))));
+      for (const t of open) t.dispose();
+      this.open = [];
       this.openBatches = 0;
     }
   }
@@ -95,8 +98,8 @@ export class RunningTotals {
   /** Frees the device sums. Safe to call twice. */
   dispose(): void {
     this.disposed = true;
-    this.open?.dispose();
-    this.open = undefined;
+    for (const t of this.open) t.dispose();
+    this.open = [];
     for (const t of this.sealed) t.dispose();
     this.sealed = [];
   }
@@ -108,10 +111,10 @@ export class RunningTotals {
   private collect(): { pending: Tensor | undefined; sealedCount: number; samples: number } {
     const sealed = this.sealed;
     this.sealed = [];
-    const rows = this.open === undefined ? sealed : [...sealed, this.open];
+    const open = this.open;
     const samples = this.samples;
-    if (rows.length === 0) return { pending: undefined, sealedCount: 0, samples };
-    const pending = tidy(() => stack(rows));
+    if (sealed.length === 0 && open.length === 0) return { pending: undefined, sealedCount: 0, samples };
+    const pending = tidy(() => stack(open.length === 0 ? sealed : [...sealed, stack(open)]));
     for (const t of sealed) t.dispose();
     return { pending, sealedCount: sealed.length, samples };
   }
