@@ -5,6 +5,7 @@ import { Adam } from '@nn/optim';
 import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
 import { setWasmThreads, wasmKernels } from '../src/index';
 import { parallelThresholds } from '../src/kernels/parallel';
+import { threadSettings } from '../src/threads/pool';
 
 interface Options {
   model: 'lenet' | 'mlp';
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
   // For experiments: NN_WASM_SPLIT_ELEMENTS / NN_WASM_SPLIT_MACS override when kernels split over threads.
   parallelThresholds.elements = Number(process.env.NN_WASM_SPLIT_ELEMENTS ?? parallelThresholds.elements);
   parallelThresholds.gemmMacs = Number(process.env.NN_WASM_SPLIT_MACS ?? parallelThresholds.gemmMacs);
+  // NN_WASM_SPIN_US: how long idle workers poll before sleeping.
+  threadSettings.spinMicroseconds = Number(process.env.NN_WASM_SPIN_US ?? threadSettings.spinMicroseconds);
   await setBackend(options.backend);
   if (options.backend === 'wasm') setWasmThreads(options.threads);
   const { net, inputShape } = build(options.model);

@@ -24,6 +24,7 @@ import {
   MAX_LANES,
   NEXT,
   READY,
+  SPIN_MICROS,
   STOP,
   THREAD_FUNCTIONS,
   type ThreadFunction,
@@ -61,6 +62,13 @@ export interface ThreadCall {
 }
 
 const SPIN_BEFORE_SLEEP = 2000;
+
+/**
+ * How long an idle worker keeps polling for the next kernel before it sleeps (µs). Waking a sleeping worker
+ * costs tens of microseconds, which a training step with ~20 parallel kernels pays each time; polling costs
+ * an otherwise idle core. Mutable (benchmarks, tests); the pool passes the current value at every run.
+ */
+export const threadSettings = { spinMicroseconds: 200 };
 
 function nodeWorkerThreads(): NodeWorkerThreads | null {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
@@ -156,6 +164,7 @@ export class ThreadPool {
     });
     words[FINISHED] = 0;
     words[FAILED] = 0;
+    words[SPIN_MICROS] = threadSettings.spinMicroseconds;
     // Publish the table, then wake: a worker that sees the new WAKE also sees NEXT.
     Atomics.store(words, NEXT, calls.length << 16);
     if (!this.disposed && this.liveWorkers > 0) {

@@ -18,6 +18,8 @@ export const FINISHED = 3;
 export const FAILED = 4;
 /** Workers that have instantiated the module and wait for calls. */
 export const READY = 5;
+/** How long (µs) an idle worker polls for the next table before it sleeps in Atomics.wait. */
+export const SPIN_MICROS = 6;
 
 /** Per lane (0 = calling thread, 1 + i = worker i): its GEMM scratch and work buffer, as float64. */
 export const LANES_WORD = 64;

@@ -70,9 +70,8 @@ if (
 const body = `
 'use strict';
 const WAKE = ${protocol.WAKE}, STOP = ${protocol.STOP}, READY = ${protocol.READY};
+const SPIN_MICROS = ${protocol.SPIN_MICROS};
 const NAMES = ${JSON.stringify(protocol.THREAD_FUNCTIONS)};
-// Polls before sleeping: the next kernel of a training step usually comes within microseconds.
-const SPIN = 2000;
 const claimCalls = ${claimCalls.toString()};
 function start(data) {
   const abort = () => { throw new Error('backend-wasm: a kernel aborted in a worker'); };
@@ -85,8 +84,15 @@ function start(data) {
   for (;;) {
     if (Atomics.load(words, STOP) === 1) return;
     claimCalls(words, floats, fns, data.lane);
+    // Polls before sleeping: in a training step the next parallel kernel usually comes within tens of
+    // microseconds, and waking from Atomics.wait costs about as much again.
     let wake = Atomics.load(words, WAKE);
-    for (let i = 0; wake === seen && i < SPIN; i++) wake = Atomics.load(words, WAKE);
+    if (wake === seen) {
+      const until = performance.now() + Atomics.load(words, SPIN_MICROS) / 1000;
+      do {
+        for (let i = 0; wake === seen && i < 256; i++) wake = Atomics.load(words, WAKE);
+      } while (wake === seen && performance.now() < until);
+    }
     if (wake === seen) Atomics.wait(words, WAKE, seen);
     seen = Atomics.load(words, WAKE);
   }
