@@ -187,10 +187,16 @@ export function nnLibrary(backend: NnBackend): Library {
         },
         predict: async (images, start, count) => {
           await useNn(backend);
-          const x = tensor(images.subarray(start * SAMPLE_SIZE, (start + count) * SAMPLE_SIZE), [count, ...shape]);
-          const logits = noGrad(() => model.forward(x));
+          // Inside tidy, like the tfjs adapter (and @nn/layers' predict): intermediates are freed at once, so
+          // the next batch reuses their memory instead of waiting for the garbage collector.
+          const logits = tidy(() =>
+            noGrad(() =>
+              model.forward(
+                tensor(images.subarray(start * SAMPLE_SIZE, (start + count) * SAMPLE_SIZE), [count, ...shape]),
+              ),
+            ),
+          );
           const values = Float32Array.from(await logits.data());
-          x.dispose();
           logits.dispose();
           return values;
         },
