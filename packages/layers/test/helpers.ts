@@ -1,7 +1,26 @@
-/** Shared test helpers: reading the PyTorch fixtures and comparing tensors with a tolerance. */
+/** Shared test helpers: reading the PyTorch fixtures, comparing tensors with a tolerance, a toy dataset. */
 import { readFileSync } from 'node:fs';
-import { type DType, type Tensor, tensor } from '@nn/tensor';
+import { type DType, randn, type Tensor, tensor } from '@nn/tensor';
 import { expect } from 'vitest';
+import { Linear, ReLU, Sequential } from '../src/layers';
+
+/** Two Gaussian blobs in 2-D: class 0 around (-1, -1), class 1 around (1, 1), labels alternating 0/1. */
+export function blobs(n: number, seed: number, spread = 0.5): { x: Tensor; y: Tensor } {
+  const noise = randn([n, 2], { seed }).mul(spread).dataSync();
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = i % 2;
+    xs.push((label ? 1 : -1) + noise[2 * i]!, (label ? 1 : -1) + noise[2 * i + 1]!);
+    ys.push(label);
+  }
+  return { x: tensor(xs, [n, 2]), y: tensor(ys, [n], 'int32') };
+}
+
+/** A 2-8-2 MLP for the blobs. */
+export function mlp(): Sequential {
+  return new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+}
 
 export interface TensorJson {
   shape: number[];

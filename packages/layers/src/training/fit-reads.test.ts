@@ -4,29 +4,12 @@
  */
 import { TensorDataset } from '@nn/data';
 import { Adam, SGD } from '@nn/optim';
-import { manualSeed, memory, oneHot, randn, type Tensor, tensor } from '@nn/tensor';
+import { manualSeed, memory, oneHot, type Tensor, tensor } from '@nn/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Linear, ReLU, Sequential } from '../layers';
+import { blobs, mlp } from '../../test/helpers';
 import { crossEntropy } from '../losses';
 import type { Logs } from './callbacks';
 import { evaluate, evaluateAsync, fit } from './fit';
-
-/** Two Gaussian blobs in 2-D, labels alternating 0/1. */
-function blobs(n: number, seed: number): { x: Tensor; y: Tensor } {
-  const noise = randn([n, 2], { seed }).mul(0.7).dataSync();
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    xs.push((label ? 1 : -1) + noise[2 * i]!, (label ? 1 : -1) + noise[2 * i + 1]!);
-    ys.push(label);
-  }
-  return { x: tensor(xs, [n, 2]), y: tensor(ys, [n], 'int32') };
-}
-
-function mlp(): Sequential {
-  return new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
-}
 
 /** Counts every synchronous read (`dataSync`, `item`, `toArray`) and every `data()` while installed. */
 function spyReads() {
@@ -55,8 +38,8 @@ describe('fit reads the device only when a number is needed', () => {
   it('no synchronous read at all with probability targets: one data() per epoch and per validation', async () => {
     manualSeed(3);
     const model = mlp();
-    const { x, y } = blobs(samples, 1);
-    const val = blobs(64, 2);
+    const { x, y } = blobs(samples, 1, 0.7);
+    const val = blobs(64, 2, 0.7);
     // One-hot float targets: crossEntropy has no class indices to validate on the host.
     const train = new TensorDataset(x, oneHot(y, 2));
     const validation = new TensorDataset(val.x, oneHot(val.y, 2));
@@ -79,7 +62,7 @@ describe('fit reads the device only when a number is needed', () => {
   it('with int32 labels the only synchronous reads are crossEntropy validating the host-made labels', async () => {
     manualSeed(3);
     const model = mlp();
-    const { x, y } = blobs(samples, 1);
+    const { x, y } = blobs(samples, 1, 0.7);
     const train = new TensorDataset(x, y);
     const reads = spyReads();
     await fit(model, train, {
@@ -102,7 +85,7 @@ describe('fit reads the device only when a number is needed', () => {
   it('a live progress bar reads the running values at most every 200 ms, not every batch', async () => {
     manualSeed(3);
     const model = mlp();
-    const { x, y } = blobs(samples, 1);
+    const { x, y } = blobs(samples, 1, 0.7);
     const train = new TensorDataset(x, oneHot(y, 2));
     const lines: string[] = [];
     const reads = spyReads();
@@ -126,7 +109,7 @@ describe('fit reads the device only when a number is needed', () => {
   it('an onBatchEnd callback gets the running means after every batch (read only because it is there)', async () => {
     manualSeed(3);
     const model = mlp();
-    const { x, y } = blobs(32, 1);
+    const { x, y } = blobs(32, 1, 0.7);
     const seen: Logs[] = [];
     const history = await fit(model, new TensorDataset(x, oneHot(y, 2)), {
       epochs: 1,
@@ -147,8 +130,8 @@ describe('fit reads the device only when a number is needed', () => {
 
 describe('fit History equals a hand-written loop', () => {
   it('loss, accuracy, valLoss and valAccuracy per epoch, with a partial last batch', async () => {
-    const train = blobs(100, 4); // batches of 16: six full ones and one of 4
-    const val = blobs(40, 5);
+    const train = blobs(100, 4, 0.7); // batches of 16: six full ones and one of 4
+    const val = blobs(40, 5, 0.7);
     const epochs = 3;
     const batchSize = 16;
 
@@ -215,7 +198,7 @@ describe('fit History equals a hand-written loop', () => {
   it('evaluate and evaluateAsync agree with a direct computation', async () => {
     manualSeed(2);
     const model = mlp();
-    const data = blobs(50, 6);
+    const data = blobs(50, 6, 0.7);
     const dataset = new TensorDataset(data.x, data.y);
     const options = { loss: 'crossEntropy' as const, metrics: ['accuracy' as const, 'error' as const], batchSize: 7 };
     const sync = evaluate(model, dataset, options);
@@ -239,8 +222,8 @@ describe('fit memory', () => {
   it('stays flat over several epochs, with validation, metrics, callbacks and a live bar', async () => {
     manualSeed(5);
     const model = mlp();
-    const train = blobs(96, 7);
-    const val = blobs(24, 8);
+    const train = blobs(96, 7, 0.7);
+    const val = blobs(24, 8, 0.7);
     const options = {
       batchSize: 8,
       optimizer: new Adam(model.parameters(), { lr: 0.01 }),
@@ -262,7 +245,7 @@ describe('fit memory', () => {
 
   it('frees its device sums when a batch throws', async () => {
     const model = mlp();
-    const train = blobs(32, 9);
+    const train = blobs(32, 9, 0.7);
     let calls = 0;
     const failing = (p: Tensor, t: Tensor) => {
       if (++calls === 3) throw new Error('boom');

@@ -1,28 +1,11 @@
 import type { HostTransform } from '@nn/data';
 import { Adam, SGD } from '@nn/optim';
-import { manualSeed, memory, randn, type Tensor, tensor } from '@nn/tensor';
+import { manualSeed, memory } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { Linear, ReLU, Sequential } from '../layers';
+import { blobs, mlp } from '../../test/helpers';
 import { EarlyStopping, type Logs } from './callbacks';
 import { evaluate, fit, predict } from './fit';
 import { ProgressBar } from './progress';
-
-/** Two Gaussian blobs in 2-D: class 0 around (-1, -1), class 1 around (1, 1). */
-function blobs(n: number, seed: number): { x: Tensor; y: Tensor } {
-  const noise = randn([n, 2], { seed }).mul(0.5).dataSync();
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    xs.push((label ? 1 : -1) + noise[2 * i]!, (label ? 1 : -1) + noise[2 * i + 1]!);
-    ys.push(label);
-  }
-  return { x: tensor(xs, [n, 2]), y: tensor(ys, [n], 'int32') };
-}
-
-function mlp(): Sequential {
-  return new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
-}
 
 describe('fit', () => {
   it('reduces the loss on a tiny dataset and returns the requested metrics', async () => {
