@@ -1,6 +1,8 @@
 // Types of harness.mjs, for the TypeScript that imports the packages' run.mjs scripts built on it.
 export const CHROMIUM: string;
 export function browserAvailable(): boolean;
+/** Flags for a headless Chromium that works as root, offline, without background traffic. */
+export const CHROMIUM_ARGS: readonly string[];
 
 /** esbuild's `build`, as far as bundleForPage uses it. */
 export type BuildFunction = (options: object) => Promise<{ outputFiles: { text: string }[] }>;

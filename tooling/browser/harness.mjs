@@ -11,6 +11,16 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const browserAvailable = () => existsSync(CHROMIUM);
 
+/** Flags for a headless Chromium that works as root, offline, without background traffic. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
 
 /** Pages under this path are served without COOP/COEP, so they are not cross-origin isolated. */
@@ -62,18 +72,7 @@ export async function withBrowser({ chromium, script, title = 'nn browser test',
   const { port } = server.address();
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        ...args,
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...args] });
     const open = async ({ isolated = true } = {}) => {
       const tab = await browser.newPage();
       const errors = [];

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../tooling/browser/harness.mjs';
 import { serve } from '../src/server';
 import { digitPng, trainedModelDir } from './model-fixture';
 
 const appDir = join(__dirname, '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function stroke(page: Page, points: [number, number][]): Promise<void> {
   const box = (await page.locator('#pad').boundingBox())!;
@@ -43,23 +43,13 @@ describe('digit recognizer page in Chromium', () => {
   let server: Awaited<ReturnType<typeof serve>>;
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install chromium`);
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
     execFileSync(join(appDir, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
       cwd: appDir,
       stdio: 'inherit',
     });
     server = await serve({ webRoot: join(appDir, 'dist-web'), modelDir: await trainedModelDir(), port: 0 });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
     page = await browser.newPage({ viewport: { width: 900, height: 700 } });
     page.on('pageerror', (error) => console.error('page error:', error));
     await page.goto(server.url);
