@@ -373,32 +373,9 @@ function forwardPair(
       }
       const cols = min(16, oW - ow);
       const dst = yRow + ((<usize>ow) << 2);
-      if (cols == 16) {
-        v128.store(dst, a0);
-        v128.store(dst, b0, 16);
-        v128.store(dst, c0, 32);
-        v128.store(dst, d0, 48);
-        if (count > 1) {
-          v128.store(dst + planeOut, a1);
-          v128.store(dst + planeOut, b1, 16);
-          v128.store(dst + planeOut, c1, 32);
-          v128.store(dst + planeOut, d1, 48);
-        }
-        continue;
-      }
-      v128.store(tile, a0);
-      v128.store(tile, b0, 16);
-      v128.store(tile, c0, 32);
-      v128.store(tile, d0, 48);
-      v128.store(tile, a1, 64);
-      v128.store(tile, b1, 80);
-      v128.store(tile, c1, 96);
-      v128.store(tile, d1, 112);
-      for (let r = 0; r < count; r++) {
-        const out = dst + <usize>r * planeOut;
-        const src = tile + ((<usize>(r * 16)) << 2);
-        for (let j = 0; j < cols; j++) store<f32>(out + ((<usize>j) << 2), load<f32>(src + ((<usize>j) << 2)));
-      }
+      const z = f32x4.splat(0);
+      storeRows8(dst, planeOut, count, min(8, cols), a0, b0, a1, b1, z, z, z, z, tile);
+      if (cols > 8) storeRows8(dst + 32, planeOut, count, cols - 8, c0, d0, c1, d1, z, z, z, z, tile);
     }
   }
 }
