@@ -1,26 +1,9 @@
-/** The network of the demo: LeNet-5 exactly as ../shared/API.md writes it (ReLU and max-pooling). */
+/** Recognising a digit with the demo's network (`lenet5()` of @nn/layers: ReLU and max-pooling). */
 
 import { noGrad } from '@nn/autograd';
 import { preprocessDigit } from '@nn/data';
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
+import type { Sequential } from '@nn/layers';
 import { type Tensor, tidy } from '@nn/tensor';
-
-export function createLeNet5(): Sequential {
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
-}
 
 export interface DigitPrediction {
   digit: number;

@@ -7,10 +7,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noGrad } from '@nn/autograd';
 import { loadMnist, randomAffine, TensorDataset } from '@nn/data';
-import { crossEntropy, evaluate, fit, saveModel } from '@nn/layers';
+import { crossEntropy, evaluate, fit, lenet5, saveModel } from '@nn/layers';
 import { Adam, StepLR } from '@nn/optim';
 import { getBackend, manualSeed, type Tensor, tidy } from '@nn/tensor';
-import { createLeNet5 } from './model';
 import { confusionSvg, curvesSvg, type Misclassified, misclassifiedSvg, reportHtml } from './report';
 
 export interface TrainSettings {
@@ -93,7 +92,7 @@ export async function train(
     );
   }
 
-  const model = createLeNet5();
+  const model = lenet5();
   const optimizer = new Adam(model.parameters(), { lr: settings.learningRate });
   const schedule = new StepLR(optimizer, { stepSize: 1, gamma: settings.lrDecay });
   const history = await fit(model, new TensorDataset(trainX, trainY), {
@@ -145,7 +144,7 @@ interface HistoryLike {
 
 async function writeReport(
   dir: string,
-  model: ReturnType<typeof createLeNet5>,
+  model: ReturnType<typeof lenet5>,
   testX: Tensor,
   testY: Tensor,
   history: HistoryLike,

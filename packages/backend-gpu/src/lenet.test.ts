@@ -4,7 +4,7 @@
  * kernel by kernel (the conformance suite) but over a whole training run, where small differences compound.
  */
 import { loadMnist } from '@nn/data';
-import { Conv2d, crossEntropy, evaluate, Flatten, fit, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
+import { crossEntropy, evaluate, fit, lenet5 } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { engine, getBackend, manualSeed, registerBackend, setBackend } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,20 +25,7 @@ async function trainLeNet(backend: string): Promise<{ accuracy: number; losses: 
   manualSeed(0);
   const train = await loadMnist('train');
   const test = await loadMnist('test');
-  const model = new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
+  const model = lenet5();
   const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
   const history = await fit(
     model,

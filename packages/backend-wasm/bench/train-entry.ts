@@ -1,6 +1,6 @@
 // Training throughput of LeNet-5 and an MLP on the wasm backend (bundled by bench/train.mjs).
 
-import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
+import { crossEntropy, Linear, lenet5, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
 import { setWasmThreads, wasmKernels } from '../src/index';
@@ -33,20 +33,7 @@ function build(model: Options['model']): { net: Sequential; inputShape: number[]
   if (model === 'mlp') {
     return { net: new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10)), inputShape: [784] };
   }
-  const net = new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
+  const net = lenet5();
   return { net, inputShape: [1, 28, 28] };
 }
 

@@ -10,6 +10,7 @@ export type { InitOptions } from './init';
 export * from './io';
 export * from './layers';
 export * from './losses';
+export { lenet5 } from './models';
 export { type LoadResult, type LoadStateDictOptions, Module } from './module';
 export {
   deserializeModule,

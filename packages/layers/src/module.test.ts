@@ -9,31 +9,13 @@ import {
   GRU,
   Linear,
   LSTM,
-  MaxPool2d,
   Module,
   ReLU,
   RNN,
   Sequential,
   Tanh,
 } from './index';
-
-// The LeNet-5 of API.md.
-function lenet(): Sequential {
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
-}
+import { lenet5 } from './models';
 
 // PyTorch's nn.ModuleList is a plain array here; the names come out the same.
 class Mlp extends Module {
@@ -90,7 +72,7 @@ const LSTM2_KEYS = [
 
 describe('Module: names and order', () => {
   it('LeNet-5 has PyTorch state dict keys and shapes', () => {
-    const model = lenet();
+    const model = lenet5();
     const sd = model.stateDict();
     expect(Object.keys(sd)).toEqual(LENET_KEYS);
     expect(model.namedParameters().map(([n]) => n)).toEqual(LENET_KEYS);

@@ -1,6 +1,6 @@
 /** The @nn side of the benchmark: which backends are present here, and switching between them. */
 import { noGrad } from '@nn/autograd';
-import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
+import { crossEntropy, Linear, lenet5, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { type Backend, getBackend, registerBackend, registeredBackends, setBackend, tensor, tidy } from '@nn/tensor';
 import { MODEL_PARAMS, type ModelKind, SAMPLE_SHAPE, SAMPLE_SIZE, weight } from '../models';
@@ -134,20 +134,7 @@ export function nnFallbackProbe(): FallbackProbe {
 
 function buildModel(kind: ModelKind): Sequential {
   if (kind === 'mlp') return new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
+  return lenet5();
 }
 
 /** An @nn backend as a model library: Sequential + Adam, the plain `opt.step` loop inside `tidy`. */
