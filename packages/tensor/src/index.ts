@@ -27,5 +27,6 @@ export * from './runtime';
 export { Tensor, type TensorLike } from './tensor';
 export type { DataId, DType, NestedArray, Shape, TensorInfo, TypedArray } from './types';
 export { bytesPerElement, dtypeOfArray, typedArrayFor } from './types';
+export { checkOptions, closestName, describeValue, type OptionKeys } from './util/options';
 export { defaultGenerator, Generator, manualSeed } from './util/random';
 export * as shapeUtil from './util/shape';

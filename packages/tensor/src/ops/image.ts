@@ -4,6 +4,7 @@ import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Conv2DAttrs, Padding4, Pair, Pool2DAttrs } from '../kernels/names';
 import type { Tensor } from '../tensor';
 import type { Shape } from '../types';
+import { describeValue } from '../util/options';
 import { windowOutputSize } from '../util/shape';
 import { assertTensor } from './elementwise';
 
@@ -25,7 +26,7 @@ export interface Pool2dOptions {
 function pair(op: string, name: string, value: number | readonly [number, number], min: number): Pair {
   const p = typeof value === 'number' ? ([value, value] as const) : value;
   if (!Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < min)) {
-    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(value)}`);
+    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${describeValue(value)}`);
   }
   return [p[0]!, p[1]!];
 }
