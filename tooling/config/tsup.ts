@@ -14,6 +14,9 @@ export function packageBuild(entry: Record<string, string>, overrides: Options =
     target: 'es2022',
     splitting: true,
     treeshake: true,
+    // esbuild renames a class that refers to itself (`class _Sequential`) when bundling; without this its
+    // `constructor.name`, which error messages and `toString()` print, would be the internal name.
+    keepNames: true,
     external: [/^@nn\//],
     ...overrides,
   };
