@@ -1,8 +1,11 @@
 /** Activation layers: thin modules over the @nn/tensor ops, so they can sit in a Sequential. */
 import {
+  checkOptions,
   defaultGenerator,
+  describeValue,
   type Generator,
   leakyRelu,
+  type OptionKeys,
   rand,
   relu,
   sigmoid,
@@ -16,8 +19,17 @@ import {
 import { Module } from '../module';
 import { configNumber } from './config';
 
+/** The options of a layer that has none: any key is an unknown option (`new ReLU({ inplace: true })`). */
+export type NoOptions = Record<string, never>;
+const NO_OPTIONS: OptionKeys<NoOptions> = {};
+
 /** max(x, 0) */
 export class ReLU extends Module {
+  constructor(options?: NoOptions) {
+    super();
+    checkOptions('ReLU', options, NO_OPTIONS);
+  }
+
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -27,7 +39,9 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly alpha = 0.01) {
     super();
-    if (!Number.isFinite(alpha)) throw new ValueError(`LeakyReLU: alpha must be a finite number, got ${alpha}`);
+    if (!Number.isFinite(alpha)) {
+      throw new ValueError(`LeakyReLU: alpha must be a finite number, got ${describeValue(alpha)}`);
+    }
   }
 
   forward(x: Tensor): Tensor {
@@ -50,6 +64,8 @@ export interface RReLUOptions {
   generator?: Generator;
 }
 
+const RRELU_OPTIONS: OptionKeys<RReLUOptions> = { lower: true, upper: true, generator: true };
+
 /**
  * Randomized leaky ReLU: while training, each negative element gets its own slope drawn from
  * U(lower, upper); in eval mode the slope is the mean (lower + upper) / 2, as PyTorch.
@@ -61,6 +77,7 @@ export class RReLU extends Module {
 
   constructor(options: RReLUOptions = {}) {
     super();
+    checkOptions('RReLU', options, RRELU_OPTIONS);
     const { lower = 1 / 8, upper = 1 / 3 } = options;
     if (!Number.isFinite(lower) || !Number.isFinite(upper) || lower > upper) {
       throw new ValueError(`RReLU: need finite lower <= upper, got lower=${lower}, upper=${upper}`);
@@ -94,12 +111,22 @@ export class RReLU extends Module {
 
 /** 1 / (1 + exp(-x)) */
 export class Sigmoid extends Module {
+  constructor(options?: NoOptions) {
+    super();
+    checkOptions('Sigmoid', options, NO_OPTIONS);
+  }
+
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
+  constructor(options?: NoOptions) {
+    super();
+    checkOptions('Tanh', options, NO_OPTIONS);
+  }
+
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
@@ -109,6 +136,7 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   constructor(readonly axis = -1) {
     super();
+    if (!Number.isInteger(axis)) throw new ValueError(`Softmax: axis must be an integer, got ${describeValue(axis)}`);
   }
 
   forward(x: Tensor): Tensor {

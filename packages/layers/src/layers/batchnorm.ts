@@ -2,7 +2,18 @@
  * BatchNorm1d/2d: normalise each channel by the batch statistics while training (updating running
  * estimates), by the running estimates in eval mode. Same names, shapes and update rule as PyTorch.
  */
-import { engine, fmtShape, ones, ShapeError, type Tensor, tidy, ValueError, zeros } from '@nn/tensor';
+import {
+  checkOptions,
+  engine,
+  fmtShape,
+  type OptionKeys,
+  ones,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+  zeros,
+} from '@nn/tensor';
 import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
@@ -16,6 +27,13 @@ export interface BatchNormOptions {
   /** Keep running estimates for eval mode (default true); otherwise batch statistics are always used. */
   trackRunningStats?: boolean;
 }
+
+const BATCHNORM_OPTIONS: OptionKeys<BatchNormOptions> = {
+  eps: true,
+  momentum: true,
+  affine: true,
+  trackRunningStats: true,
+};
 
 abstract class BatchNorm extends Module {
   weight: Tensor | null = null;
@@ -34,6 +52,7 @@ abstract class BatchNorm extends Module {
   ) {
     super();
     const name = this.constructor.name;
+    checkOptions(name, options, BATCHNORM_OPTIONS);
     assertPositiveInt(name, 'numFeatures', numFeatures);
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
     if (!(eps > 0)) throw new ValueError(`${name}: eps must be positive, got ${eps}`);

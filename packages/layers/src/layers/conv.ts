@@ -1,5 +1,16 @@
 /** Conv2d: 2-D convolution over NCHW images, weight [outChannels, inChannels, kH, kW] as PyTorch. */
-import { conv2d, fmtShape, type PaddingSpec, ShapeError, type Tensor, tidy, ValueError } from '@nn/tensor';
+import {
+  checkOptions,
+  conv2d,
+  describeValue,
+  fmtShape,
+  type OptionKeys,
+  type PaddingSpec,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+} from '@nn/tensor';
 import { fanInBound, type InitOptions, uniformParameter } from '../init';
 import { Module } from '../module';
 import { configBoolean, configNumber, configPair, copyPair } from './config';
@@ -11,6 +22,16 @@ export interface Conv2dLayerOptions extends InitOptions {
   padding?: PaddingSpec;
   /** Learn one bias per output channel (default true). */
   bias?: boolean;
+}
+
+const CONV2D_OPTIONS: OptionKeys<Conv2dLayerOptions> = { stride: true, padding: true, bias: true, generator: true };
+
+/** A number or a pair of integers >= `min` (what conv2d will accept), checked now so a bad layer is never built. */
+function checkSize(name: string, value: unknown, min: number): void {
+  const values = Array.isArray(value) && value.length === 2 ? value : [value];
+  if (!values.every((v) => Number.isInteger(v) && (v as number) >= min)) {
+    throw new ValueError(`Conv2d: ${name} must be an integer >= ${min} or a pair of them, got ${describeValue(value)}`);
+  }
 }
 
 /**
@@ -31,15 +52,21 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv2d', options, CONV2D_OPTIONS);
     assertPositiveInt('Conv2d', 'inChannels', inChannels);
     assertPositiveInt('Conv2d', 'outChannels', outChannels);
     const [kH, kW] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
     assertPositiveInt('Conv2d', 'kernelSize', kH);
     assertPositiveInt('Conv2d', 'kernelSize', kW);
     const { stride = 1, padding = 0 } = options;
-    if (typeof padding === 'string' && padding !== 'same' && padding !== 'valid') {
-      throw new ValueError(`Conv2d: padding must be a number, a pair, 'same' or 'valid', got '${padding}'`);
+    if (typeof padding === 'string') {
+      if (padding !== 'same' && padding !== 'valid') {
+        throw new ValueError(`Conv2d: padding must be a number, a pair, 'same' or 'valid', got '${padding}'`);
+      }
+    } else {
+      checkSize('padding', padding, 0);
     }
+    checkSize('stride', stride, 1);
     this.kernelSize = copyPair(kernelSize);
     this.stride = copyPair(stride);
     this.padding = typeof padding === 'string' ? padding : copyPair(padding);

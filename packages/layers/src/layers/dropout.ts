@@ -1,5 +1,16 @@
 /** Dropout: inverted dropout while training (kept values scaled by 1 / (1 - p)), the identity in eval mode. */
-import { clone, defaultGenerator, type Generator, rand, type Tensor, tidy, ValueError } from '@nn/tensor';
+import {
+  checkOptions,
+  clone,
+  defaultGenerator,
+  describeValue,
+  type Generator,
+  type OptionKeys,
+  rand,
+  type Tensor,
+  tidy,
+  ValueError,
+} from '@nn/tensor';
 import { Module } from '../module';
 import { configNumber } from './config';
 
@@ -7,6 +18,8 @@ export interface DropoutOptions {
   /** Draw the masks from this generator instead of the default one (`manualSeed` makes runs repeatable). */
   generator?: Generator;
 }
+
+const DROPOUT_OPTIONS: OptionKeys<DropoutOptions> = { generator: true };
 
 export class Dropout extends Module {
   readonly #generator: Generator;
@@ -16,7 +29,10 @@ export class Dropout extends Module {
     options: DropoutOptions = {},
   ) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);
+    checkOptions('Dropout', options, DROPOUT_OPTIONS);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      throw new ValueError(`Dropout: p must be a number in [0, 1], got ${describeValue(p)}`);
+    }
     this.#generator = options.generator ?? defaultGenerator;
   }
 

@@ -1,11 +1,14 @@
 /** Flatten: merges the axes from `startAxis` on, [N, C, H, W] -> [N, C*H*W] by default. */
-import { flatten, type Tensor } from '@nn/tensor';
+import { describeValue, flatten, type Tensor, ValueError } from '@nn/tensor';
 import { Module } from '../module';
 import { configNumber } from './config';
 
 export class Flatten extends Module {
   constructor(readonly startAxis = 1) {
     super();
+    if (!Number.isInteger(startAxis)) {
+      throw new ValueError(`Flatten: startAxis must be an integer, got ${describeValue(startAxis)}`);
+    }
   }
 
   forward(x: Tensor): Tensor {

@@ -1,4 +1,4 @@
-export { LeakyReLU, ReLU, RReLU, type RReLUOptions, Sigmoid, Softmax, Tanh } from './activations';
+export { LeakyReLU, type NoOptions, ReLU, RReLU, type RReLUOptions, Sigmoid, Softmax, Tanh } from './activations';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm';
 export { Conv2d, type Conv2dLayerOptions } from './conv';
 export { Dropout, type DropoutOptions } from './dropout';

@@ -1,5 +1,5 @@
 /** Linear: y = x @ W^T + b, with PyTorch's weight layout [outFeatures, inFeatures]. */
-import { fmtShape, matmul, ShapeError, type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, fmtShape, matmul, type OptionKeys, ShapeError, type Tensor, ValueError } from '@nn/tensor';
 import { fanInBound, type InitOptions, uniformParameter } from '../init';
 import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
@@ -8,6 +8,8 @@ export interface LinearOptions extends InitOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
 }
+
+const LINEAR_OPTIONS: OptionKeys<LinearOptions> = { bias: true, generator: true };
 
 /**
  * A fully connected layer: [..., inFeatures] -> [..., outFeatures].
@@ -23,6 +25,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptions('Linear', options, LINEAR_OPTIONS);
     assertPositiveInt('Linear', 'inFeatures', inFeatures);
     assertPositiveInt('Linear', 'outFeatures', outFeatures);
     const bound = fanInBound(inFeatures);

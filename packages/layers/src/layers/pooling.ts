@@ -1,5 +1,13 @@
 /** MaxPool2d and AvgPool2d over NCHW images; the stride defaults to the kernel size, as PyTorch. */
-import { avgPool2d, maxPool2d, type Pool2dOptions, type Tensor, ValueError } from '@nn/tensor';
+import {
+  avgPool2d,
+  checkOptions,
+  maxPool2d,
+  type OptionKeys,
+  type Pool2dOptions,
+  type Tensor,
+  ValueError,
+} from '@nn/tensor';
 import { Module } from '../module';
 import { configPair, copyPair } from './config';
 
@@ -12,6 +20,9 @@ export interface PoolLayerOptions {
   padding?: Size;
 }
 
+const POOL_OPTIONS: OptionKeys<PoolLayerOptions> = { stride: true, padding: true };
+const POOL_OBJECT_OPTIONS: OptionKeys<Pool2dOptions> = { kernelSize: true, stride: true, padding: true };
+
 abstract class Pool2d extends Module {
   readonly kernelSize: number | [number, number];
   readonly stride: number | [number, number];
@@ -20,11 +31,14 @@ abstract class Pool2d extends Module {
   /** `new MaxPool2d(2)`, `new MaxPool2d(3, { stride: 2 })` or `new MaxPool2d({ kernelSize: 3, stride: 2 })`. */
   constructor(kernelSize: Size | Pool2dOptions, options: PoolLayerOptions = {}) {
     super();
-    const opts: Pool2dOptions =
-      typeof kernelSize === 'object' && !Array.isArray(kernelSize)
-        ? (kernelSize as Pool2dOptions)
-        : { ...options, kernelSize: kernelSize as Size };
-    if (opts.kernelSize === undefined) throw new ValueError(`${this.constructor.name}: kernelSize is required`);
+    const name = this.constructor.name;
+    const objectForm = typeof kernelSize === 'object' && kernelSize !== null && !Array.isArray(kernelSize);
+    if (objectForm) checkOptions(name, kernelSize as Pool2dOptions, POOL_OBJECT_OPTIONS);
+    else checkOptions(name, options, POOL_OPTIONS);
+    const opts: Pool2dOptions = objectForm
+      ? (kernelSize as Pool2dOptions)
+      : { ...options, kernelSize: kernelSize as Size };
+    if (opts.kernelSize === undefined) throw new ValueError(`${name}: kernelSize is required`);
     this.kernelSize = copyPair(opts.kernelSize);
     this.stride = copyPair(opts.stride ?? opts.kernelSize);
     this.padding = copyPair(opts.padding ?? 0);

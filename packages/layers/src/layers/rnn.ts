@@ -4,8 +4,10 @@
  * PyTorch weights load unchanged. Built from public ops, so autograd differentiates through time.
  */
 import {
+  checkOptions,
   fmtShape,
   matmul,
+  type OptionKeys,
   relu,
   ShapeError,
   sigmoid,
@@ -29,6 +31,8 @@ export interface RnnOptions extends InitOptions {
   /** Learn the bias_ih and bias_hh vectors (default true). */
   bias?: boolean;
 }
+
+const RNN_OPTIONS: OptionKeys<RnnOptions> = { numLayers: true, batchFirst: true, bias: true, generator: true };
 
 /** What a recurrent layer returns: every step's top-layer output and the final hidden state. */
 export interface RnnResult<H> {
@@ -59,9 +63,11 @@ abstract class RecurrentBase extends Module {
     options: RnnOptions,
     /** Gate blocks stacked in the weights: 1 (RNN), 3 (GRU), 4 (LSTM). */
     private readonly gates: number,
+    knownOptions: OptionKeys<RnnOptions> = RNN_OPTIONS,
   ) {
     super();
     const name = this.constructor.name;
+    checkOptions(name, options, knownOptions);
     assertPositiveInt(name, 'inputSize', inputSize);
     assertPositiveInt(name, 'hiddenSize', hiddenSize);
     const { numLayers = 1, batchFirst = true, bias = true } = options;
@@ -197,13 +203,15 @@ export interface ElmanRnnOptions extends RnnOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
+const ELMAN_OPTIONS: OptionKeys<ElmanRnnOptions> = { ...RNN_OPTIONS, nonlinearity: true };
+
 /** The Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh). */
 export class RNN extends RecurrentBase {
   protected readonly stateCount = 1;
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, options: ElmanRnnOptions = {}) {
-    super(inputSize, hiddenSize, options, 1);
+    super(inputSize, hiddenSize, options, 1, ELMAN_OPTIONS);
     const { nonlinearity = 'tanh' } = options;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new ValueError(`RNN: nonlinearity must be 'tanh' or 'relu', got '${String(nonlinearity)}'`);
