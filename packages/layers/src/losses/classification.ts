@@ -3,6 +3,7 @@ import {
   DTypeError,
   engine,
   fmtShape,
+  type OptionKeys,
   oneHot,
   relu,
   ShapeError,
@@ -13,6 +14,7 @@ import {
   where,
 } from '@nn/tensor';
 import { checkPair, type LossOptions, reduce, reductionOf } from './reduction';
+import { reportValueCheck } from './value-checks';
 
 /**
  * Cross-entropy of `logits` [N, C] against int32 class indices [N] or class probabilities [N, C]
@@ -27,6 +29,13 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
   if (logits.rank !== 2) throw new ShapeError(`${loss}: logits must be [N, C], got ${fmtShape(logits.shape)}`);
   if (logits.dtype === 'int32') throw new DTypeError(`${loss}: logits must be a float tensor, got int32`);
   const [n, classes] = logits.shape as [number, number];
+  if (classes === 1) {
+    // The softmax of one logit is always 1: the loss would be 0 and the gradient 0 whatever the target.
+    throw new ShapeError(
+      `${loss}: logits ${fmtShape(logits.shape)} have one class, so the loss is always 0 (target ${fmtShape(target.shape)}); ` +
+        'for one output per sample use binaryCrossEntropy(logits, target, { fromLogits: true })',
+    );
+  }
   return tidy(() => {
     let probabilities: Tensor;
     if (target.dtype === 'int32') {
@@ -68,6 +77,8 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
  * -(t * log(p) + (1 - t) * log(1 - p)) of probabilities `p` against targets `t` in [0, 1]; each log is
  * clamped at -100 like PyTorch, so p = 0 or 1 gives a large finite loss instead of Infinity.
  * With `{ fromLogits: true }` it takes logits x and computes softplus(x) - x * t stably (no sigmoid needed).
+ * A probability or a target outside [0, 1] (or NaN) is a ValueError: read at once in a direct call, at fit's or
+ * evaluate's next read inside them (see value-checks.ts); where it cannot be read (webgpu) the loss is NaN.
  */
 export function binaryCrossEntropy(
   prediction: Tensor,
@@ -76,24 +87,65 @@ export function binaryCrossEntropy(
 ): Tensor {
   const loss = 'binaryCrossEntropy';
   checkPair(loss, prediction, target);
-  const reduction = reductionOf(loss, options);
-  if (options.fromLogits) {
-    return tidy(() => {
+  const reduction = reductionOf(loss, options, BCE_OPTIONS);
+  const fromLogits = options.fromLogits === true;
+  return tidy(() => {
+    const valid = checkProbabilities(prediction, target, fromLogits);
+    let perElement: Tensor;
+    if (fromLogits) {
       const x = prediction;
       // softplus(x) = m + log(exp(-m) + exp(x - m)) with m = max(x, 0), which never overflows. m is held
       // constant for autograd (the result does not depend on it), so the gradient is exactly sigmoid(x) - t,
       // also at x = 0 where max(x, 0) + log(1 + exp(-|x|)) would give autograd only a subgradient.
       const m = engine.withoutRecording(() => relu(x));
       const softplus = m.add(m.neg().exp().add(x.sub(m).exp()).log());
-      return reduce(softplus.sub(x.mul(target)), reduction);
-    });
-  }
-  return tidy(() => {
-    const logP = clampedLog(prediction);
-    const logNotP = clampedLog(prediction.neg().add(1));
-    const perElement = target.mul(logP).add(target.neg().add(1).mul(logNotP)).neg();
+      perElement = softplus.sub(x.mul(target));
+    } else {
+      const logP = clampedLog(prediction);
+      const logNotP = clampedLog(prediction.neg().add(1));
+      perElement = target.mul(logP).add(target.neg().add(1).mul(logNotP)).neg();
+    }
+    // Not checkable now (no synchronous read): NaN where the inputs are bad, never a plausible number.
+    if (valid !== null) perElement = where(valid, perElement, Number.NaN);
     return reduce(perElement, reduction);
   });
+}
+
+const BCE_OPTIONS: OptionKeys<BinaryCrossEntropyOptions> = { reduction: true, fromLogits: true };
+
+/**
+ * Counts, on the device, the probabilities (unless `fromLogits`) and targets outside [0, 1] or NaN, and reports
+ * the count (value-checks.ts). Returns the 0/1 mask of valid elements when the count could not be checked, else null.
+ */
+function checkProbabilities(prediction: Tensor, target: Tensor, fromLogits: boolean): Tensor | null {
+  const inRange = (t: Tensor) => t.clip(0, 1).equal(t); // NaN is not equal to itself
+  const valid = engine.withoutRecording(() =>
+    fromLogits ? inRange(target) : inRange(prediction).mul(inRange(target)),
+  );
+  const count = engine.withoutRecording(() => valid.sum().neg().add(valid.size));
+  const what = fromLogits ? 'targets' : 'probabilities and targets';
+  const outcome = reportValueCheck(
+    { count, message: (n) => `binaryCrossEntropy: ${what} must be in [0, 1]; ${n} value(s) are outside it (or NaN)` },
+    (n) => firstOutOfRange(prediction, target, fromLogits) ?? `binaryCrossEntropy: ${n} ${what} outside [0, 1]`,
+  );
+  return outcome === 'unchecked' ? valid : null;
+}
+
+/** The error of a direct call: the first bad value and where it is (reads the inputs; only on failure). */
+function firstOutOfRange(prediction: Tensor, target: Tensor, fromLogits: boolean): string | undefined {
+  const bad = (v: number) => !(v >= 0 && v <= 1);
+  const hint = fromLogits ? '' : ' (for logits pass { fromLogits: true })';
+  if (!fromLogits) {
+    const p = prediction.dataSync();
+    const i = p.findIndex(bad);
+    if (i >= 0) {
+      return `binaryCrossEntropy: probabilities must be in [0, 1], got ${p[i]} at flat index ${i} of ${fmtShape(prediction.shape)}${hint}`;
+    }
+  }
+  const t = target.dataSync();
+  const i = t.findIndex(bad);
+  if (i < 0) return undefined;
+  return `binaryCrossEntropy: targets must be in [0, 1], got ${t[i]} at flat index ${i} of ${fmtShape(target.shape)}`;
 }
 
 /** exp(-100): below it, log(p) is clamped to -100 as PyTorch does. */

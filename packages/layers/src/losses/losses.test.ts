@@ -1,7 +1,8 @@
 import { grad } from '@nn/autograd';
-import { DTypeError, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
+import { DTypeError, memory, ShapeError, StateError, type Tensor, tensor, ValueError } from '@nn/tensor';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectClose, fixture, fromJson, type TensorJson } from '../../test/helpers';
+import { metricSum } from '../training/metrics';
 import { binaryCrossEntropy, crossEntropy } from './classification';
 import type { Reduction } from './reduction';
 import { l1Loss, meanBiasError, mseLoss } from './regression';
@@ -137,5 +138,95 @@ describe('binaryCrossEntropy at saturated probabilities', () => {
     );
     expect(Array.from(dp!.dataSync()).every(Number.isFinite)).toBe(true);
     expect(binaryCrossEntropy(tensor([0, 1]), tensor([1, 0]), { reduction: 'none' }).toArray()).toEqual([100, 100]);
+  });
+});
+
+describe('binaryCrossEntropy refuses values outside [0, 1], as PyTorch', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a probability or a target outside [0, 1] (or NaN) is a ValueError naming the value and where it is', () => {
+    expect(() => binaryCrossEntropy(tensor([0.5, 1.5]), tensor([1, 1]))).toThrow(
+      new ValueError(
+        'binaryCrossEntropy: probabilities must be in [0, 1], got 1.5 at flat index 1 of [2] (for logits pass { fromLogits: true })',
+      ),
+    );
+    expect(() => binaryCrossEntropy(tensor([[0.5], [0.2]]), tensor([[1], [2]]))).toThrow(
+      new ValueError('binaryCrossEntropy: targets must be in [0, 1], got 2 at flat index 1 of [2,1]'),
+    );
+    expect(() => binaryCrossEntropy(tensor([Number.NaN]), tensor([1]))).toThrow('got NaN at flat index 0');
+    expect(() => binaryCrossEntropy(tensor([-1e-30]), tensor([0]))).toThrow(ValueError);
+    // Logits may be anything; their targets may not.
+    expect(binaryCrossEntropy(tensor([-3, 7]), tensor([0, 1]), { fromLogits: true }).item()).toBeGreaterThan(0);
+    expect(() => binaryCrossEntropy(tensor([-3, 7]), tensor([0, -1]), { fromLogits: true })).toThrow(
+      'binaryCrossEntropy: targets must be in [0, 1], got -1 at flat index 1 of [2]',
+    );
+    // The edges are fine, and so is float64.
+    expect(binaryCrossEntropy(tensor([0, 1, -0], [3], 'float64'), tensor([0, 1, 0], [3], 'float64')).item()).toBe(0);
+  });
+
+  it('where no synchronous read exists (webgpu) a direct call cannot check: the loss is NaN, never plausible', async () => {
+    const proto = Object.getPrototypeOf(tensor([0])) as Tensor;
+    vi.spyOn(proto, 'dataSync').mockImplementation(() => {
+      throw new StateError('no synchronous reads here');
+    });
+    const bad = binaryCrossEntropy(tensor([0.5, 1.5]), tensor([1, 1]), { reduction: 'none' });
+    expect(Array.from(await bad.data())).toEqual([Math.fround(Math.log(2)), Number.NaN]);
+    const good = binaryCrossEntropy(tensor([0.5, 1]), tensor([1, 1]));
+    expect(await good.data()).toEqual(new Float32Array([Math.fround(Math.log(2) / 2)]));
+  });
+
+  it('leaves no tensor behind, whether it passes or throws', () => {
+    const p = tensor([0.5, 0.9]);
+    const t = tensor([1, 0]);
+    binaryCrossEntropy(p, t).dispose();
+    const before = memory().numTensors;
+    binaryCrossEntropy(p, t).dispose();
+    expect(() => binaryCrossEntropy(p, tensor([1, 3]))).toThrow(ValueError);
+    expect(memory().numTensors).toBeLessThanOrEqual(before + 1); // the target made above
+  });
+});
+
+describe('silent shape mismatches are errors', () => {
+  it('crossEntropy of one class (always 0) names both shapes', () => {
+    const call = () => crossEntropy(tensor([[0.3], [-2]]), tensor([[1], [0]]));
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow(
+      'crossEntropy: logits [2,1] have one class, so the loss is always 0 (target [2,1]); for one output per sample use binaryCrossEntropy(logits, target, { fromLogits: true })',
+    );
+    expect(() => crossEntropy(tensor([[0.3], [-2]]), tensor([0, 0], undefined, 'int32'))).toThrow(
+      'crossEntropy: logits [2,1] have one class',
+    );
+  });
+
+  it('crossEntropy with [N, C] logits and [N, 1] targets names both shapes', () => {
+    const logits = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(() => crossEntropy(logits, tensor([[1], [0]]))).toThrow(
+      'crossEntropy: target probabilities must match logits [2,3], got [2,1] (or pass int32 class indices [N])',
+    );
+    expect(() => crossEntropy(logits, tensor([[1], [0]], undefined, 'int32'))).toThrow(
+      'crossEntropy: class indices must be [N] = [2] for logits [2,3], got [2,1]',
+    );
+  });
+
+  it('the mae/mse metrics refuse targets that would broadcast', () => {
+    expect(() => metricSum('mae', tensor([[1, 2, 3]]), tensor([1, 2, 3, 4, 5, 6], [2, 3]))).toThrow(
+      new ShapeError('metric mae: prediction [1,3] and target [2,3] have different sizes'),
+    );
+    // Same number of values in another layout ([N, 1] against [N]) is compared element by element.
+    expect(metricSum('mse', tensor([[1], [2]]), tensor([1, 4])).item()).toBe(4);
+  });
+
+  it('an unknown loss option is a ValueError with a suggestion', () => {
+    expect(() => mseLoss(tensor([1]), tensor([1]), { reducton: 'sum' } as never)).toThrow(
+      "mseLoss: unknown option 'reducton'; did you mean 'reduction'? (known options: reduction)",
+    );
+    expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { from_logits: true } as never)).toThrow(
+      "binaryCrossEntropy: unknown option 'from_logits'; did you mean 'fromLogits'?",
+    );
   });
 });

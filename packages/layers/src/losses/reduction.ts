@@ -1,5 +1,5 @@
 /** Shared argument checks and the `reduction` option of every loss. */
-import { DTypeError, fmtShape, ShapeError, Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, DTypeError, fmtShape, type OptionKeys, ShapeError, Tensor, ValueError } from '@nn/tensor';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -8,8 +8,15 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-/** The reduction option, validated. */
-export function reductionOf(loss: string, options: LossOptions | undefined): Reduction {
+const LOSS_OPTIONS: OptionKeys<LossOptions> = { reduction: true };
+
+/** The reduction option, validated, after checking `options` has no key but those of `known`. */
+export function reductionOf<T extends LossOptions>(
+  loss: string,
+  options: T | undefined,
+  known: OptionKeys<T> = LOSS_OPTIONS as OptionKeys<T>,
+): Reduction {
+  checkOptions(loss, options, known);
   const reduction = options?.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new ValueError(`${loss}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);

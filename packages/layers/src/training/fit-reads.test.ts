@@ -7,9 +7,11 @@ import { Adam, SGD } from '@nn/optim';
 import { manualSeed, memory, oneHot, type Tensor, tensor } from '@nn/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { blobs, mlp } from '../../test/helpers';
+import { Linear, Sequential, Sigmoid } from '../layers';
 import { crossEntropy } from '../losses';
 import type { Logs } from './callbacks';
-import { evaluate, evaluateAsync, fit } from './fit';
+import { evaluate, evaluateAsync } from './evaluate';
+import { fit } from './fit';
 
 /** Counts every synchronous read (`dataSync`, `item`, `toArray`) and every `data()` while installed. */
 function spyReads() {
@@ -80,6 +82,52 @@ describe('fit reads the device only when a number is needed', () => {
     expect(dtypes.filter((d) => d !== 'int32')).toEqual([]);
     expect(reads.syncReads()).toBe(dtypes.length); // no item()/toArray()
     expect(reads.asyncReads()).toBe(epochs);
+  });
+
+  it('binaryCrossEntropy range checks and the non-finite loss watch add no read', async () => {
+    manualSeed(3);
+    const model = new Sequential(new Linear(2, 1), new Sigmoid());
+    const { x, y } = blobs(samples, 1, 0.7);
+    const targets = y.cast('float32').reshape([samples, 1]);
+    const val = blobs(64, 2, 0.7);
+    const train = new TensorDataset(x, targets); // copies to the host: made before counting reads
+    const validation = new TensorDataset(val.x, val.y.cast('float32').reshape([64, 1]));
+    const reads = spyReads();
+    const history = await fit(model, train, {
+      epochs,
+      batchSize,
+      optimizer: new SGD(model.parameters(), { lr: 0.5 }),
+      loss: 'binaryCrossEntropy',
+      metrics: ['accuracy'],
+      validationData: validation,
+      verbose: false,
+    });
+    expect(reads.syncReads()).toBe(0);
+    expect(reads.asyncReads()).toBe(2 * epochs);
+    expect(history.accuracy!.at(-1)!).toBeGreaterThan(0.9);
+
+    // A loss that turns NaN, with stopOnNonFinite: false: still one read per epoch, and the NaN is in History.
+    let calls = 0;
+    const nanFromBatch = (p: Tensor, t: Tensor) => {
+      const loss = crossEntropy(p, t);
+      return calls++ >= 40 ? loss.mul(Number.NaN) : loss;
+    };
+    const mlpModel = mlp();
+    const oneHotTrain = new TensorDataset(x, oneHot(y, 2));
+    vi.restoreAllMocks();
+    const before = spyReads();
+    const nan = await fit(mlpModel, oneHotTrain, {
+      epochs,
+      batchSize,
+      optimizer: new SGD(mlpModel.parameters(), { lr: 0.1 }),
+      loss: nanFromBatch,
+      stopOnNonFinite: false,
+      verbose: false,
+    });
+    expect(before.syncReads()).toBe(0);
+    expect(before.asyncReads()).toBe(epochs);
+    expect(nan.loss[0]).not.toBeNaN();
+    expect(nan.loss[1]).toBeNaN();
   });
 
   it('a live progress bar reads the running values at most every 200 ms, not every batch', async () => {
@@ -238,8 +286,9 @@ describe('fit memory', () => {
     await fit(model, train, { ...options, epochs: 5 });
     // At most: the GC may collect tensors that earlier tests dropped (a leak here would be ~60 per fit).
     expect(memory().numTensors).toBeLessThanOrEqual(before);
-    evaluate(model, val, options);
-    await evaluateAsync(model, val, options);
+    const evaluateOptions = { loss: options.loss, metrics: options.metrics, batchSize: options.batchSize };
+    evaluate(model, val, evaluateOptions);
+    await evaluateAsync(model, val, evaluateOptions);
     expect(memory().numTensors).toBeLessThanOrEqual(before);
   });
 

@@ -4,7 +4,8 @@ import { manualSeed, memory } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { blobs, mlp } from '../../test/helpers';
 import { EarlyStopping, type Logs } from './callbacks';
-import { evaluate, fit, predict } from './fit';
+import { evaluate, predict } from './evaluate';
+import { fit } from './fit';
 import { ProgressBar } from './progress';
 
 describe('fit', () => {

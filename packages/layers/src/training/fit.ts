@@ -1,10 +1,14 @@
-/** `fit`, `evaluate` and `predict`: the training loop, batched evaluation and batched inference. */
+/** `fit`: the training loop (progress, callbacks, validation, exact resume, non-finite loss detection). */
 import { noGrad } from '@nn/autograd';
-import { DataLoader, type Dataset, type Sample, TensorDataset, type Transform } from '@nn/data';
+import { DataLoader, type Dataset, type Sample, type Transform } from '@nn/data';
 import type { LRScheduler, Optimizer } from '@nn/optim';
-import { concat, keep, StateError, Tensor, tidy, ValueError } from '@nn/tensor';
+import { checkOptions, keep, type OptionKeys, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { deferValueChecks, type ValueCheck } from '../losses/value-checks';
 import type { Module } from '../module';
 import type { Callback, History, Logs, TrainingContext } from './callbacks';
+import { evaluateDataset } from './evaluate';
+import { type GuardedReading, GuardedTotals } from './guarded-totals';
+import { asPrediction, checkPositiveInt, type Data, splitValidation, toDataset } from './inputs';
 import {
   checkMetrics,
   type LossFn,
@@ -15,10 +19,6 @@ import {
   validationKey,
 } from './metrics';
 import { ProgressBar, type ProgressOutput } from './progress';
-import { RunningTotals } from './totals';
-
-/** Training or validation data: a Dataset of `{ x, y }` samples, or whole tensors `{ x, y }`. */
-export type Data = Dataset<Sample> | { x: Tensor; y: Tensor };
 
 export interface FitOptions {
   /** Total epochs; with `initialEpoch` the run covers epochs initialEpoch..epochs-1 (like Keras). */
@@ -28,6 +28,11 @@ export interface FitOptions {
   loss: LossFn | LossName;
   metrics?: readonly MetricName[];
   validationData?: Data;
+  /**
+   * Hold out the last fraction of `trainData` (taken before shuffling, as Keras) for validation, e.g. 0.2;
+   * not together with `validationData`.
+   */
+  validationSplit?: number;
   /** Seeds the shuffle: the order of epoch e depends only on (seed, e), which makes resuming exact. */
   seed?: number;
   shuffle?: boolean;
@@ -41,31 +46,45 @@ export interface FitOptions {
   transform?: Transform;
   /** Where progress is written (default process.stdout, or console.log without Node). */
   progressOutput?: ProgressOutput;
+  /**
+   * Stop with a ValueError naming the epoch and the first batch when the loss becomes NaN or Infinity (default
+   * true, like Keras' TerminateOnNaN); false keeps training (the History and progress line then show NaN).
+   */
+  stopOnNonFinite?: boolean;
 }
 
-function toDataset(data: Data, owner: string, name: string): Dataset<Sample> {
-  if (data !== null && typeof data === 'object' && 'x' in data && data.x instanceof Tensor) {
-    if (!(data.y instanceof Tensor)) throw new ValueError(`${owner}: ${name}.y must be a Tensor`);
-    return new TensorDataset(data.x, data.y);
+const FIT_OPTIONS: OptionKeys<FitOptions> = {
+  epochs: true,
+  batchSize: true,
+  optimizer: true,
+  loss: true,
+  metrics: true,
+  validationData: true,
+  validationSplit: true,
+  seed: true,
+  shuffle: true,
+  verbose: true,
+  callbacks: true,
+  initialEpoch: true,
+  scheduler: true,
+  transform: true,
+  progressOutput: true,
+  stopOnNonFinite: true,
+};
+
+/** The training and validation datasets: `validationData`, or the last `validationSplit` of the training data. */
+function datasets(trainData: Data, options: FitOptions, owner: string) {
+  const { validationData, validationSplit } = options;
+  const all = toDataset(trainData, owner, 'trainData');
+  if (validationSplit !== undefined && validationData !== undefined) {
+    throw new ValueError(`${owner}: pass validationData or validationSplit, not both`);
   }
-  if (data === null || typeof data !== 'object' || typeof (data as Dataset).get !== 'function') {
-    throw new ValueError(`${owner}: ${name} must be a Dataset or { x, y } tensors`);
+  if (validationSplit !== undefined) {
+    const { train, validation } = splitValidation(all, validationSplit, owner);
+    return { dataset: train, validation };
   }
-  return data as Dataset<Sample>;
-}
-
-/** The prediction tensor of a forward result (RNNs return `{ output, hidden }`). */
-function asPrediction(out: unknown, owner: string): Tensor {
-  if (out instanceof Tensor) return out;
-  const output = (out as { output?: unknown } | null)?.output;
-  if (output instanceof Tensor) return output;
-  throw new ValueError(`${owner}: model.forward must return a Tensor (or { output })`);
-}
-
-function checkPositiveInt(owner: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new ValueError(`${owner}: ${name} must be a positive integer, got ${value}`);
-  return value;
+  const validation = validationData === undefined ? undefined : toDataset(validationData, owner, 'validationData');
+  return { dataset: all, validation };
 }
 
 /**
@@ -74,7 +93,12 @@ function checkPositiveInt(owner: string, name: string, value: number): number {
  */
 export async function fit(model: Module, trainData: Data, options: FitOptions): Promise<History> {
   const owner = 'fit';
-  const { optimizer, scheduler, validationData, callbacks = [], seed = 0, shuffle = true, verbose = true } = options;
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`${owner}: options { epochs, optimizer, loss, ... } are required`);
+  }
+  checkOptions(owner, options, FIT_OPTIONS);
+  const { optimizer, scheduler, callbacks = [], seed = 0, shuffle = true, verbose = true } = options;
+  const stopOnNonFinite = options.stopOnNonFinite ?? true;
   const epochs = checkPositiveInt(owner, 'epochs', options.epochs);
   const batchSize = checkPositiveInt(owner, 'batchSize', options.batchSize ?? 32);
   const initialEpoch = options.initialEpoch ?? 0;
@@ -83,8 +107,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
     throw new ValueError(`${owner}: options.optimizer is required`);
   const lossFn = resolveLoss(options.loss, owner);
   const metrics = checkMetrics(options.metrics ?? [], owner);
-  const dataset = toDataset(trainData, owner, 'trainData');
-  const validation = validationData === undefined ? undefined : toDataset(validationData, owner, 'validationData');
+  const { dataset, validation } = datasets(trainData, options, owner);
   const loader = new DataLoader(dataset, { batchSize, shuffle, seed, transform: options.transform });
   const history: History = { epoch: [], loss: [] };
   const context: TrainingContext = { model, optimizer, scheduler, history, epochs, stopTraining: false };
@@ -97,9 +120,22 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
     model.train();
     progress.epochBegin(epoch);
     loader.setEpoch(epoch);
+    const where = `${owner}: epoch ${epoch + 1}/${epochs}`;
+    const describeBatch = (batch: number | undefined) =>
+      batch === undefined ? where : `${where}, batch ${batch + 1}/${loader.length}`;
     // Loss and metric sums stay on the device; they are read when a number is needed: at the end of the
     // epoch, for the live progress line (at most every 200 ms), and every batch only if a callback has onBatchEnd.
-    const totals = new RunningTotals(['loss', ...metrics]);
+    // A non-finite loss and failed input checks are found at those reads (guarded-totals.ts).
+    const totals = new GuardedTotals(['loss', ...metrics], { watchLoss: true, describeBatch });
+    /** Stops on a non-finite loss (after showing it on the progress line) unless told to keep going. */
+    const stopIfNonFinite = (reading: GuardedReading): void => {
+      if (reading.nonFinite === undefined || !stopOnNonFinite) return;
+      progress.epochEnd(reading.logs);
+      throw new ValueError(
+        `${describeBatch(reading.nonFinite.batch)}: the loss became non-finite (running mean ${reading.logs.loss}); ` +
+          'training stopped. Lower the learning rate or check the data; stopOnNonFinite: false keeps training',
+      );
+    };
     let logs: Logs;
     try {
       let running: Logs = {};
@@ -109,32 +145,43 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
         let stats: Tensor[] = [];
         let loss: Tensor | undefined;
         let lossSum: Tensor | undefined;
+        const checks: ValueCheck[] = [];
         try {
-          loss = optimizer.step(() => {
-            const prediction = asPrediction(model.forward(x), owner);
-            const value = lossFn(prediction, y);
-            // Kept past the optimizer's tidy (which frees everything but the loss); disposed below.
-            for (const t of stats) t.dispose();
-            stats = noGrad(() => tidy(() => metrics.map((m) => metricSum(m, prediction, y)))).map((t) => keep(t));
-            return value;
-          });
+          loss = deferValueChecks(
+            (check) => checks.push(check),
+            () =>
+              optimizer.step(() => {
+                const prediction = asPrediction(model.forward(x), owner);
+                const value = lossFn(prediction, y);
+                // Kept past the optimizer's tidy (which frees everything but the loss); disposed below.
+                for (const t of stats) t.dispose();
+                stats = noGrad(() => tidy(() => metrics.map((m) => metricSum(m, prediction, y)))).map((t) => keep(t));
+                return value;
+              }),
+          );
           const batchLoss = loss;
           lossSum = noGrad(() => tidy(() => batchLoss.mul(n))); // tidy frees the constant n
-          totals.add([lossSum, ...stats], n);
+          totals.add([lossSum, ...stats], n, checks.splice(0));
         } finally {
-          for (const t of [loss, lossSum, ...stats, x, y]) t?.dispose();
+          for (const t of [loss, lossSum, ...stats, x, y, ...checks.map((c) => c.count)]) t?.dispose();
         }
-        if (progress.logsDue() || batchCallbacks.length > 0) running = await totals.means();
+        if (progress.logsDue() || batchCallbacks.length > 0) {
+          const reading = await totals.read();
+          stopIfNonFinite(reading);
+          running = reading.logs;
+        }
         progress.batchEnd(totals.samples, running);
         for (const cb of batchCallbacks) await cb.onBatchEnd?.(batchIndex, running, context);
         batchIndex++;
       }
-      logs = await totals.means();
+      const reading = await totals.read();
+      stopIfNonFinite(reading);
+      logs = reading.logs;
     } finally {
       totals.dispose();
     }
     if (validation) {
-      const valLogs = await evaluateDataset(model, validation, lossFn, metrics, batchSize);
+      const valLogs = await validate(model, validation, lossFn, metrics, batchSize, where);
       for (const [k, v] of Object.entries(valLogs)) logs[validationKey(k)] = v;
     }
     history.epoch.push(epoch);
@@ -150,126 +197,16 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
   return history;
 }
 
-/** Runs `data` through the model in eval mode without gradients; the sums stay on the device (caller disposes). */
-function accumulate(
+/** The validation pass after an epoch; errors name it (`fit: epoch 2/5, validation batch 1/3`). */
+function validate(
   model: Module,
   data: Dataset<Sample>,
   lossFn: LossFn,
   metrics: MetricName[],
   batchSize: number,
-  owner: string,
-): RunningTotals {
-  const wasTraining = model.training;
-  model.eval();
-  const totals = new RunningTotals(['loss', ...metrics]);
-  try {
-    for (const { x, y } of new DataLoader(data, { batchSize })) {
-      const n = x.shape[0] ?? 1;
-      try {
-        noGrad(() =>
-          tidy(() => {
-            const prediction = asPrediction(model.forward(x), owner);
-            const sums = [lossFn(prediction, y).mul(n), ...metrics.map((m) => metricSum(m, prediction, y))];
-            totals.add(sums, n);
-          }),
-        );
-      } finally {
-        x.dispose();
-        y.dispose();
-      }
-    }
-  } catch (error) {
-    totals.dispose();
-    throw error;
-  } finally {
-    model.train(wasTraining);
-  }
-  return totals;
-}
-
-/** Mean loss and metrics over `data`, read once with `await data()`. */
-async function evaluateDataset(
-  model: Module,
-  data: Dataset<Sample>,
-  lossFn: LossFn,
-  metrics: MetricName[],
-  batchSize: number,
-  owner = 'evaluate',
+  where: string,
 ): Promise<Logs> {
-  const totals = accumulate(model, data, lossFn, metrics, batchSize, owner);
-  try {
-    return await totals.means();
-  } finally {
-    totals.dispose();
-  }
-}
-
-export interface EvaluateOptions {
-  loss: LossFn | LossName;
-  metrics?: readonly MetricName[];
-  batchSize?: number;
-}
-
-function evaluateArguments(owner: string, data: Data, options: EvaluateOptions) {
-  const lossFn = resolveLoss(options.loss, owner);
-  const metrics = checkMetrics(options.metrics ?? [], owner);
-  const batchSize = checkPositiveInt(owner, 'batchSize', options.batchSize ?? 32);
-  return { dataset: toDataset(data, owner, 'data'), lossFn, metrics, batchSize };
-}
-
-/**
- * Mean loss and metrics over `data`, in eval mode without gradients. Synchronous: the sums are accumulated on
- * the device and read once at the end; on backends without synchronous reads (webgpu) use `evaluateAsync`.
- * @example const { loss, accuracy } = evaluate(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
- */
-export function evaluate(model: Module, data: Data, options: EvaluateOptions): Logs {
-  const { dataset, lossFn, metrics, batchSize } = evaluateArguments('evaluate', data, options);
-  const totals = accumulate(model, dataset, lossFn, metrics, batchSize, 'evaluate');
-  try {
-    return totals.meansSync();
-  } catch (error) {
-    if (error instanceof StateError) {
-      throw new StateError(`evaluate: ${error.message} (await evaluateAsync(...) reads the result asynchronously)`);
-    }
-    throw error;
-  } finally {
-    totals.dispose();
-  }
-}
-
-/**
- * `evaluate` that reads its one result with `await data()`, so it works on every backend (webgpu included).
- * @example const { loss, accuracy } = await evaluateAsync(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
- */
-export async function evaluateAsync(model: Module, data: Data, options: EvaluateOptions): Promise<Logs> {
-  const { dataset, lossFn, metrics, batchSize } = evaluateArguments('evaluate', data, options);
-  return evaluateDataset(model, dataset, lossFn, metrics, batchSize, 'evaluate');
-}
-
-/**
- * The model's outputs for `x` (first axis = samples), computed in batches in eval mode without gradients.
- * @example const logits = predict(model, images, { batchSize: 256 });
- */
-export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
-  if (!(x instanceof Tensor) || x.rank === 0) throw new ValueError('predict: x must be a Tensor with a batch axis');
-  const batchSize = checkPositiveInt('predict', 'batchSize', options.batchSize ?? 32);
-  const n = x.shape[0]!;
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return noGrad(() =>
-      tidy(() => {
-        const parts: Tensor[] = [];
-        for (let start = 0; start < Math.max(n, 1); start += batchSize) {
-          const size = Math.min(batchSize, n - start);
-          const batch =
-            n <= batchSize ? x : x.slice([start, ...x.shape.slice(1).map(() => 0)], [size, ...x.shape.slice(1)]);
-          parts.push(asPrediction(model.forward(batch), 'predict'));
-        }
-        return parts.length === 1 ? parts[0]!.clone() : concat(parts, 0);
-      }),
-    );
-  } finally {
-    model.train(wasTraining);
-  }
+  return evaluateDataset(model, data, lossFn, metrics, batchSize, 'fit', (batch, batches) =>
+    batch === undefined ? `${where}, validation` : `${where}, validation batch ${batch + 1}/${batches}`,
+  );
 }

@@ -12,6 +12,8 @@ export {
   type ModelCheckpointOptions,
   type TrainingContext,
 } from './callbacks';
-export { type Data, type EvaluateOptions, evaluate, evaluateAsync, type FitOptions, fit, predict } from './fit';
+export { type EvaluateOptions, evaluate, evaluateAsync, type PredictOptions, predict } from './evaluate';
+export { type FitOptions, fit } from './fit';
+export type { Data } from './inputs';
 export { type LossFn, type LossName, METRIC_NAMES, type MetricName } from './metrics';
 export { ProgressBar, type ProgressOutput } from './progress';

@@ -1,5 +1,5 @@
 /** Metrics by name, and loss functions by name, as `fit` and `evaluate` accept them. */
-import { oneHot, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { fmtShape, oneHot, ShapeError, type Tensor, tidy, ValueError } from '@nn/tensor';
 import { binaryCrossEntropy, crossEntropy } from '../losses/classification';
 import { l1Loss, meanBiasError, mseLoss } from '../losses/regression';
 
@@ -80,8 +80,14 @@ export function metricSum(name: MetricName, prediction: Tensor, target: Tensor):
     if (t.dtype === 'int32' && t.rank === 1 && prediction.rank === 2 && prediction.shape[1]! > 1) {
       t = oneHot(t, prediction.shape[1]!);
     }
+    if (t.size !== prediction.size) {
+      // Broadcasting would quietly average over the wrong pairs ([N, 1] against [N] gives N x N differences).
+      throw new ShapeError(
+        `metric ${name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} have different sizes`,
+      );
+    }
     if (t.dtype !== prediction.dtype) t = t.cast(prediction.dtype);
-    const diff = prediction.sub(t.size === prediction.size ? t.reshape(prediction.shape) : t);
+    const diff = prediction.sub(t.reshape(prediction.shape));
     const perElement = name === 'mae' ? diff.abs() : diff.square();
     // Mean over each sample's elements, summed over samples.
     const n = prediction.shape[0] ?? 1;

@@ -79,4 +79,50 @@ describe('RunningTotals', () => {
     for (const t of [a, b, wide]) t.dispose();
     totals.dispose();
   });
+
+  it('names the first non-finite (or non-zero) batch of a watched column, across chunks, without extra reads', async () => {
+    const before = memory().numTensors;
+    const totals = new RunningTotals(['loss', 'invalid'], 4, { loss: 'finite', invalid: 'zero' });
+    const add = (loss: number, invalid: number) => {
+      const sums = [tensor(loss), tensor(invalid)];
+      totals.add(sums, 2);
+      for (const t of sums) t.dispose();
+    };
+    for (let b = 0; b < 6; b++) add(1, 0);
+    let reading = await totals.read();
+    expect(reading.firstBad).toEqual({});
+    expect(reading.sums).toEqual({ loss: 6, invalid: 0 });
+    add(Number.POSITIVE_INFINITY, 0); // batch 6 (the third of the second chunk)
+    add(1, 3); // batch 7
+    add(Number.NaN, 0);
+    add(1, 1);
+    reading = await totals.read();
+    expect(reading.firstBad).toEqual({ loss: 6, invalid: 7 });
+    expect(reading.sums.loss).toBeNaN();
+    expect(reading.sums.invalid).toBe(4);
+    // Still named after the chunk was sealed and read, and unchanged by later bad batches.
+    for (let b = 0; b < 9; b++) add(Number.NaN, 1);
+    expect(totals.readSync().firstBad).toEqual({ loss: 6, invalid: 7 });
+    expect(totals.batches).toBe(19);
+    totals.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('finds a bad first batch, and one in a chunk that was sealed before any read', async () => {
+    const totals = new RunningTotals(['loss'], 2, { loss: 'finite' });
+    for (const value of [1, 1, 1, Number.NEGATIVE_INFINITY, 1]) {
+      const t = tensor(value);
+      totals.add([t], 1);
+      t.dispose();
+    }
+    expect((await totals.read()).firstBad).toEqual({ loss: 3 });
+    totals.dispose();
+    const first = new RunningTotals(['loss'], 2, { loss: 'finite' });
+    const nan = tensor(Number.NaN);
+    first.add([nan], 1);
+    expect(first.readSync().firstBad).toEqual({ loss: 0 });
+    nan.dispose();
+    first.dispose();
+    expect(() => new RunningTotals(['loss'], 2, { lost: 'finite' })).toThrow("watched 'lost' is not one of loss");
+  });
 });

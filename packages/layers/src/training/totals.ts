@@ -9,6 +9,12 @@
  * relative, ~1e-7 in practice) however long the epoch; one float32 running sum over an MNIST epoch (1875
  * batches of 32) measured ~1e-6 with a bound of ~1e-4. Counts (accuracy, error) are integers below 2^24 per
  * chunk, hence exact. Before, each batch's loss was read into a float64 sum; results agree to float32 rounding.
+ *
+ * Watched columns (`watch`): a non-finite loss or a count of invalid inputs must be found, and the first batch
+ * it happened in named, without a read per batch. A chunk's running sum, once non-finite (or, for a count, once
+ * non-zero), stays so; so each watched column also counts, on the device, the batches of the chunk during which
+ * its running sum was still clean (two tiny ops per batch). When read, the first unclean chunk's count is the
+ * position of the first bad batch in it.
  */
 import { keep, stack, type Tensor, tidy, ValueError } from '@nn/tensor';
 import type { Logs } from './callbacks';
@@ -16,23 +22,52 @@ import type { Logs } from './callbacks';
 /** Batches summed in float32 on the device before the chunk is sealed (see the precision note above). */
 export const CHUNK_BATCHES = 128;
 
+/** What a watched column's running sum must stay: finite (a loss), or zero (a count of invalid values). */
+export type Watch = 'finite' | 'zero';
+
+/** One read of the totals. */
+export interface TotalsReading {
+  /** Sample-weighted means per name (`{}` before any batch). */
+  means: Logs;
+  /** Plain sums per name. */
+  sums: Logs;
+  /** Per watched name: the 0-based batch (since the totals began) where its sum first became non-finite/non-zero. */
+  firstBad: Partial<Record<string, number>>;
+}
+
+/** Largest finite float32: |x| below it is finite, and NaN compares false. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 export class RunningTotals {
   /** Samples added so far. */
   samples = 0;
-  /** Sums of the current chunk, one scalar per name (empty until a batch is added). */
+  /** Batches added so far. */
+  batches = 0;
+  /** Sums of the current chunk, one scalar per name, then one clean-batch count per watched name. */
   private open: Tensor[] = [];
   private openBatches = 0;
-  /** Full chunks not read yet, each a vector of one sum per name. */
+  /** Full chunks not read yet, each a vector like `open`. */
   private sealed: Tensor[] = [];
   /** Sums of the chunks already read, in float64. */
   private readonly readSums: Float64Array;
+  /** Batches in the chunks already read. */
+  private readBatches = 0;
+  /** Per watched name, the first bad batch once a read has found it. */
+  private readonly found: Partial<Record<string, number>> = {};
+  private readonly watched: { name: string; column: number; watch: Watch }[];
   private disposed = false;
 
   constructor(
     readonly names: readonly string[],
     private readonly chunkBatches = CHUNK_BATCHES,
+    watch: Readonly<Partial<Record<string, Watch>>> = {},
   ) {
     this.readSums = new Float64Array(names.length);
+    this.watched = Object.entries(watch).map(([name, w]) => {
+      const column = names.indexOf(name);
+      if (column < 0) throw new ValueError(`RunningTotals: watched '${name}' is not one of ${names.join(', ')}`);
+      return { name, column, watch: w as Watch };
+    });
   }
 
   /**
@@ -52,15 +87,25 @@ export class RunningTotals {
     const previous = this.open;
     // float64 only when something is float64 already (the CPU backend); everything else sums in float32.
     const dtype = [...sums, ...previous].some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-    this.open = tidy(() =>
-      sums.map((t, i) => {
+    this.open = tidy(() => {
+      const next = sums.map((t, i) => {
         const value = t.dtype === dtype ? t : t.cast(dtype);
         const sum = previous[i];
         return sum === undefined ? value.reshape([]).clone() : sum.add(value.reshape([]));
-      }),
-    ).map((t) => keep(t));
+      });
+      const counts = this.watched.map(({ column, watch }, j) => {
+        const sum = next[column]!;
+        const largest = dtype === 'float64' ? Number.MAX_VALUE : FLOAT32_MAX;
+        const clean = watch === 'finite' ? sum.abs().less(largest) : sum.equal(0);
+        const count = previous[sums.length + j];
+        const value = clean.dtype === dtype ? clean : clean.cast(dtype);
+        return count === undefined ? value : count.add(value);
+      });
+      return [...next, ...counts];
+    }).map((t) => keep(t));
     for (const t of previous) t.dispose();
     this.samples += samples;
+    this.batches++;
     this.openBatches++;
     if (this.openBatches >= this.chunkBatches) {
       const open = this.open;
@@ -73,25 +118,35 @@ export class RunningTotals {
 
   /** The sample-weighted means so far, with one `await data()`: usable on every backend. `{}` before any batch. */
   async means(): Promise<Logs> {
-    const { pending, sealedCount, samples } = this.collect();
-    if (pending === undefined) return this.toLogs(undefined, 0, samples);
-    let values: ArrayLike<number>;
-    try {
-      values = await pending.data();
-    } finally {
-      pending.dispose();
-    }
-    return this.toLogs(values, sealedCount, samples);
+    return (await this.read()).means;
   }
 
   /** Like `means()`, with one synchronous read (for the synchronous `evaluate`). */
   meansSync(): Logs {
-    const { pending, sealedCount, samples } = this.collect();
-    if (pending === undefined) return this.toLogs(undefined, 0, samples);
+    return this.readSync().means;
+  }
+
+  /** Means, sums and the first bad batch of each watched name, with one `await data()`. */
+  async read(): Promise<TotalsReading> {
+    const collected = this.collect();
+    if (collected.pending === undefined) return this.toReading(undefined, collected);
+    let values: ArrayLike<number>;
     try {
-      return this.toLogs(pending.dataSync(), sealedCount, samples);
+      values = await collected.pending.data();
     } finally {
-      pending.dispose();
+      collected.pending.dispose();
+    }
+    return this.toReading(values, collected);
+  }
+
+  /** Like `read()`, with one synchronous read. */
+  readSync(): TotalsReading {
+    const collected = this.collect();
+    if (collected.pending === undefined) return this.toReading(undefined, collected);
+    try {
+      return this.toReading(collected.pending.dataSync(), collected);
+    } finally {
+      collected.pending.dispose();
     }
   }
 
@@ -105,33 +160,53 @@ export class RunningTotals {
   }
 
   /**
-   * One tensor with every unread chunk and then the open one as rows, `[chunks, names]`; the sealed chunks it
+   * One tensor with every unread chunk and then the open one as rows, `[chunks, columns]`; the sealed chunks it
    * holds are handed over (freed here), so each is read exactly once.
    */
-  private collect(): { pending: Tensor | undefined; sealedCount: number; samples: number } {
+  private collect(): Collected {
     const sealed = this.sealed;
     this.sealed = [];
     const open = this.open;
-    const samples = this.samples;
-    if (sealed.length === 0 && open.length === 0) return { pending: undefined, sealedCount: 0, samples };
+    const base = { sealedCount: sealed.length, samples: this.samples, openBatches: this.openBatches };
+    if (sealed.length === 0 && open.length === 0) return { pending: undefined, ...base };
     const pending = tidy(() => stack(open.length === 0 ? sealed : [...sealed, stack(open)]));
     for (const t of sealed) t.dispose();
-    return { pending, sealedCount: sealed.length, samples };
+    return { pending, ...base };
   }
 
-  /** Folds the sealed rows of `values` into the float64 sums and returns the means including the open row. */
-  private toLogs(values: ArrayLike<number> | undefined, sealedCount: number, samples: number): Logs {
+  /** Folds the sealed rows of `values` into the float64 sums and returns the reading including the open row. */
+  private toReading(values: ArrayLike<number> | undefined, collected: Collected): TotalsReading {
+    const { sealedCount, samples, openBatches } = collected;
     const k = this.names.length;
-    const rows = values === undefined ? 0 : values.length / Math.max(k, 1);
-    for (let r = 0; r < sealedCount; r++) {
-      for (let i = 0; i < k; i++) this.readSums[i] = this.readSums[i]! + values![r * k + i]!;
+    const width = k + this.watched.length;
+    const rows = values === undefined ? 0 : values.length / Math.max(width, 1);
+    for (let r = 0; r < rows; r++) {
+      const sealedRow = r < sealedCount;
+      const batchesInRow = sealedRow ? this.chunkBatches : openBatches;
+      this.watched.forEach(({ name }, j) => {
+        const clean = values![r * width + k + j]!;
+        if (this.found[name] === undefined && clean < batchesInRow) this.found[name] = this.readBatches + clean;
+      });
+      if (!sealedRow) continue;
+      for (let i = 0; i < k; i++) this.readSums[i] = this.readSums[i]! + values![r * width + i]!;
+      this.readBatches += this.chunkBatches;
     }
-    if (samples === 0) return {};
-    const logs: Logs = {};
+    const firstBad = { ...this.found };
+    if (samples === 0) return { means: {}, sums: {}, firstBad };
+    const means: Logs = {};
+    const sums: Logs = {};
     this.names.forEach((name, i) => {
-      const open = rows > sealedCount ? values![sealedCount * k + i]! : 0;
-      logs[name] = (this.readSums[i]! + open) / samples;
+      const open = rows > sealedCount ? values![sealedCount * width + i]! : 0;
+      sums[name] = this.readSums[i]! + open;
+      means[name] = sums[name] / samples;
     });
-    return logs;
+    return { means, sums, firstBad };
   }
+}
+
+interface Collected {
+  pending: Tensor | undefined;
+  sealedCount: number;
+  samples: number;
+  openBatches: number;
 }
