@@ -11,7 +11,7 @@ export * from './io';
 export * from './layers';
 export * from './losses';
 export { lenet5 } from './models';
-export { type LoadResult, type LoadStateDictOptions, Module } from './module';
+export { type LoadResult, type LoadStateDictOptions, Module, type NumParametersOptions } from './module';
 export {
   deserializeModule,
   type ModuleClass,
@@ -21,4 +21,5 @@ export {
   registerModule,
   serializeModule,
 } from './registry';
+export { type SummaryOptions, summary } from './summary';
 export * from './training';

@@ -6,7 +6,7 @@
  * parameter unless it was registered with `registerBuffer`; arrays and plain objects of modules or
  * tensors are walked too and named by index/key (`blocks.0.weight`), like PyTorch's ModuleList/ModuleDict.
  */
-import { DTypeError, FormatError, fmtShape, keep, Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, DTypeError, FormatError, fmtShape, keep, type OptionKeys, Tensor, ValueError } from '@nn/tensor';
 
 /** What `loadStateDict` reports, like PyTorch's `_IncompatibleKeys`. */
 export interface LoadResult {
@@ -18,6 +18,13 @@ export interface LoadStateDictOptions {
   /** When true (the default), missing or unexpected keys are an error. */
   strict?: boolean;
 }
+
+export interface NumParametersOptions {
+  /** Count `parameters()` only, not buffers such as BatchNorm's running statistics (default false). */
+  trainableOnly?: boolean;
+}
+
+const NUM_PARAMETERS_OPTIONS: OptionKeys<NumParametersOptions> = { trainableOnly: true };
 
 type MemberKind = 'parameter' | 'buffer' | 'module';
 interface Member {
@@ -154,6 +161,18 @@ export abstract class Module {
   /** Every trainable tensor, for an optimizer: `new Adam(model.parameters())`. */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, t]) => t);
+  }
+
+  /**
+   * How many values the model holds: every parameter and buffer, i.e. what `stateDict()` saves (Keras counts
+   * BatchNorm's running statistics the same way), or with `{ trainableOnly: true }` the parameters alone (PyTorch's
+   * `sum(p.numel() for p in model.parameters())`). A tensor shared by two layers counts once.
+   * @example lenet5().numParameters() // 61706
+   */
+  numParameters(options: NumParametersOptions = {}): number {
+    checkOptions('numParameters', options, NUM_PARAMETERS_OPTIONS);
+    const tensors = options.trainableOnly ? this.parameters() : [...this.parameters(), ...this.buffers()];
+    return [...new Set(tensors)].reduce((total, t) => total + t.size, 0);
   }
 
   /** `[name, buffer]` pairs (e.g. `bn.running_mean`). */
