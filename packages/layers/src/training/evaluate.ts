@@ -25,19 +25,22 @@ const PREDICT_OPTIONS: OptionKeys<PredictOptions> = { batchSize: true };
 /** Where a batch is in an evaluation pass, for error messages: `evaluate: batch 3/4`. */
 export type BatchLocator = (batch: number | undefined, batches: number) => string;
 
+/** One evaluation pass: the model, the data and how to score it; `owner` and `locate` name it in errors. */
+export interface EvaluationPass {
+  model: Module;
+  data: Dataset<Sample>;
+  lossFn: LossFn;
+  metrics: MetricName[];
+  batchSize: number;
+  owner: string;
+  locate: BatchLocator;
+}
+
 /**
- * Runs `data` through the model in eval mode without gradients; the sums stay on the device (caller disposes).
+ * Runs the data through the model in eval mode without gradients; the sums stay on the device (caller disposes).
  * Value checks of the loss inputs ride on the totals (read when the caller reads them).
  */
-function accumulate(
-  model: Module,
-  data: Dataset<Sample>,
-  lossFn: LossFn,
-  metrics: MetricName[],
-  batchSize: number,
-  owner: string,
-  locate: BatchLocator,
-): GuardedTotals {
+function accumulate({ model, data, lossFn, metrics, batchSize, owner, locate }: EvaluationPass): GuardedTotals {
   const wasTraining = model.training;
   model.eval();
   const loader = new DataLoader(data, { batchSize });
@@ -75,17 +78,9 @@ function accumulate(
   return totals;
 }
 
-/** Mean loss and metrics over `data`, read once with `await data()`. */
-export async function evaluateDataset(
-  model: Module,
-  data: Dataset<Sample>,
-  lossFn: LossFn,
-  metrics: MetricName[],
-  batchSize: number,
-  owner: string,
-  locate: BatchLocator,
-): Promise<Logs> {
-  const totals = accumulate(model, data, lossFn, metrics, batchSize, owner, locate);
+/** Mean loss and metrics of a pass, read once with `await data()`. */
+export async function evaluateDataset(pass: EvaluationPass): Promise<Logs> {
+  const totals = accumulate(pass);
   try {
     return (await totals.read()).logs;
   } finally {
@@ -96,7 +91,8 @@ export async function evaluateDataset(
 const evaluateLocator: BatchLocator = (batch, batches) =>
   batch === undefined ? 'evaluate' : `evaluate: batch ${batch + 1}/${batches}`;
 
-function evaluateArguments(owner: string, data: Data, options: EvaluateOptions) {
+function evaluatePass(model: Module, data: Data, options: EvaluateOptions): EvaluationPass {
+  const owner = 'evaluate';
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`${owner}: options { loss, metrics, batchSize } are required`);
   }
@@ -104,7 +100,7 @@ function evaluateArguments(owner: string, data: Data, options: EvaluateOptions) 
   const lossFn = resolveLoss(options.loss, owner);
   const metrics = checkMetrics(options.metrics ?? [], owner);
   const batchSize = checkPositiveInt(owner, 'batchSize', options.batchSize ?? 32);
-  return { dataset: toDataset(data, owner, 'data'), lossFn, metrics, batchSize };
+  return { model, data: toDataset(data, owner, 'data'), lossFn, metrics, batchSize, owner, locate: evaluateLocator };
 }
 
 /**
@@ -113,8 +109,7 @@ function evaluateArguments(owner: string, data: Data, options: EvaluateOptions) 
  * @example const { loss, accuracy } = evaluate(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
  */
 export function evaluate(model: Module, data: Data, options: EvaluateOptions): Logs {
-  const { dataset, lossFn, metrics, batchSize } = evaluateArguments('evaluate', data, options);
-  const totals = accumulate(model, dataset, lossFn, metrics, batchSize, 'evaluate', evaluateLocator);
+  const totals = accumulate(evaluatePass(model, data, options));
   try {
     return totals.readSync().logs;
   } catch (error) {
@@ -132,8 +127,7 @@ export function evaluate(model: Module, data: Data, options: EvaluateOptions): L
  * @example const { loss, accuracy } = await evaluateAsync(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
  */
 export async function evaluateAsync(model: Module, data: Data, options: EvaluateOptions): Promise<Logs> {
-  const { dataset, lossFn, metrics, batchSize } = evaluateArguments('evaluate', data, options);
-  return evaluateDataset(model, dataset, lossFn, metrics, batchSize, 'evaluate', evaluateLocator);
+  return evaluateDataset(evaluatePass(model, data, options));
 }
 
 /**

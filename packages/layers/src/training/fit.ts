@@ -6,7 +6,7 @@ import { checkOptions, keep, type OptionKeys, type Tensor, tidy, ValueError } fr
 import { deferValueChecks, type ValueCheck } from '../losses/value-checks';
 import type { Module } from '../module';
 import type { Callback, History, Logs, TrainingContext } from './callbacks';
-import { evaluateDataset } from './evaluate';
+import { type BatchLocator, evaluateDataset } from './evaluate';
 import { type GuardedReading, GuardedTotals } from './guarded-totals';
 import { asPrediction, checkPositiveInt, type Data, splitValidation, toDataset } from './inputs';
 import {
@@ -206,7 +206,7 @@ function validate(
   batchSize: number,
   where: string,
 ): Promise<Logs> {
-  return evaluateDataset(model, data, lossFn, metrics, batchSize, 'fit', (batch, batches) =>
-    batch === undefined ? `${where}, validation` : `${where}, validation batch ${batch + 1}/${batches}`,
-  );
+  const locate: BatchLocator = (batch, batches) =>
+    batch === undefined ? `${where}, validation` : `${where}, validation batch ${batch + 1}/${batches}`;
+  return evaluateDataset({ model, data, lossFn, metrics, batchSize, owner: 'fit', locate });
 }
