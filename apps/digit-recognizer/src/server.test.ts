@@ -61,6 +61,13 @@ describe('server', () => {
       '/model/%2E%2E%2Fsecret.txt',
       '/..%5csecret.txt',
       '/%00',
+      '/index.html%00.png',
+      '/..%2f..%2fsecret.txt',
+      '/model/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/%c0%ae%c0%ae/secret.txt', // overlong UTF-8 for '..': invalid, refused
+      '/%', // malformed escape: refused, not thrown
+      `/${root}/secret.txt`, // an absolute path stays under the root
+      'http://127.0.0.1/../secret.txt', // absolute-form request target
     ]) {
       const res = await get(server.url, path);
       expect([403, 404], path).toContain(res.status);

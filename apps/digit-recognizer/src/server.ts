@@ -3,11 +3,12 @@
  * sends the cross-origin isolation headers WebAssembly threads need (COOP/COEP), and never serves a file
  * outside its two roots, whatever the URL says.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 export interface ServeOptions {
   /** The built page (index.html and assets). */
@@ -67,6 +68,35 @@ function send(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+/** The answer for a file-system error: a missing or unreadable file is the client's 404/403, anything else 500. */
+function statusFor(error: unknown): [number, string] {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG' || code === 'ELOOP') {
+    return [404, 'not found'];
+  }
+  if (code === 'EACCES' || code === 'EPERM') return [403, 'forbidden'];
+  return [500, 'internal error'];
+}
+
+/**
+ * Opens `file` (or `file/index.html` for a directory) as a regular file. The size and the bytes sent both come
+ * from the open handle, so a file replaced or removed after the lookup cannot make the stream fail later.
+ * O_NONBLOCK keeps a FIFO from blocking the open; it is refused as not a regular file.
+ */
+async function openRegularFile(file: string): Promise<{ handle: FileHandle; file: string; size: number } | null> {
+  for (const candidate of [file, join(file, 'index.html')]) {
+    const handle = await open(candidate, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    if (info.isFile()) return { handle, file: candidate, size: info.size };
+    await handle.close();
+    if (!info.isDirectory()) return null;
+  }
+  return null;
+}
+
 async function handle(options: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
   const path = (req.url ?? '/').split('?')[0]!.split('#')[0]!;
@@ -74,29 +104,37 @@ async function handle(options: ServeOptions, req: IncomingMessage, res: ServerRe
   if (path.startsWith('/model/')) file = resolveUnder(options.modelDir, path.slice('/model/'.length));
   else file = resolveUnder(options.webRoot, path === '/' ? 'index.html' : path);
   if (file === null) return send(res, 403, 'forbidden');
-  let info: Awaited<ReturnType<typeof stat>>;
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
   try {
-    info = await stat(file);
-    if (info.isDirectory()) {
-      file = join(file, 'index.html');
-      info = await stat(file);
-    }
-  } catch {
-    return send(res, 404, 'not found');
+    opened = await openRegularFile(file);
+  } catch (error) {
+    return send(res, ...statusFor(error));
   }
+  if (opened === null) return send(res, 404, 'not found');
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': info.size,
+    'Content-Type': CONTENT_TYPES[extname(opened.file)] ?? 'application/octet-stream',
+    'Content-Length': opened.size,
   });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+  if (req.method === 'HEAD' || opened.size === 0) {
+    await opened.handle.close();
+    return void res.end();
+  }
+  // Never more than the Content-Length promised, even if the file grows meanwhile. pipeline closes the file
+  // when the client goes away and rejects on a read error (answered by fail() below).
+  await pipeline(opened.handle.createReadStream({ end: opened.size - 1 }), res);
+}
+
+/** Last resort for an unexpected failure: a 500 while nothing was sent, else cut the response short. */
+function fail(res: ServerResponse): void {
+  if (!res.headersSent) send(res, 500, 'internal error');
+  else res.destroy();
 }
 
 /** Starts the server; resolves once it listens, with its URL. */
 export async function serve(options: ServeOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    handle(options, req, res).catch(() => send(res, 500, 'internal error'));
+    handle(options, req, res).catch(() => fail(res));
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
