@@ -2,29 +2,33 @@ import { FormatError, NNError, type Tensor } from '@nn/tensor';
 import { asBytes } from './bytes';
 import { type HostTensor, toTensor } from './host';
 import { decodeJpeg, isJpeg } from './jpeg';
+import { decodeLimits } from './limits';
 import { importNode } from './node';
 import { decodePng, isPng } from './png';
 
-/** Options for image decoding. `name` is used in error messages; `maxPixels` guards against absurd headers. */
+/** Options for image decoding. `name` is used in error messages; the limits guard against hostile files. */
 export interface ImageOptions {
   name?: string;
   /** Largest width * height accepted (default 50 million). */
   maxPixels?: number;
+  /**
+   * Most working memory one decode may use, in bytes (default: 32 bytes per input byte, at least 32 MiB), so that
+   * a small file claiming a huge image is refused before anything is allocated. Raise it for trusted large images.
+   */
+  maxDecodeBytes?: number;
 }
-
-const DEFAULT_MAX_PIXELS = 50_000_000;
 
 /** Decodes PNG or JPEG bytes into host memory as [1, C, H, W] float32 in [0, 1]. */
 export function decodeImageHost(input: Uint8Array | ArrayBuffer, options: ImageOptions = {}): HostTensor {
   const what = `imageToTensor(${options.name ?? 'bytes'})`;
   const bytes = asBytes(input, what);
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const limits = decodeLimits(bytes.length, options);
   const format = isPng(bytes) ? 'PNG' : isJpeg(bytes) ? 'JPEG' : undefined;
   if (format === undefined) {
     throw new FormatError(`${what}: not a PNG or JPEG file (starts with ${describeStart(bytes)})`);
   }
   try {
-    return format === 'PNG' ? decodePng(bytes, what, maxPixels) : decodeJpeg(bytes, what, maxPixels);
+    return format === 'PNG' ? decodePng(bytes, what, limits) : decodeJpeg(bytes, what, limits);
   } catch (error) {
     if (error instanceof FormatError && error.message.startsWith(what)) throw error;
     // Decoder libraries throw plain Errors/RangeErrors (or strings) on corrupt data: wrap them.

@@ -1,6 +1,14 @@
 import { FormatError } from '@nn/tensor';
 import { decode as decodePngLib } from 'fast-png';
 import type { HostTensor } from './host';
+import { checkDecodeBytes, checkPixels, type DecodeLimits } from './limits';
+import {
+  checkInflatesWithin,
+  inflatedSize,
+  type PngStructure,
+  readPngStructure,
+  withUsedChunksOnly,
+} from './png-structure';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -9,39 +17,46 @@ export function isPng(bytes: Uint8Array): boolean {
   return PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
+// Deflate codes at most 258 bytes per 2 bits (a 1-bit length code and a 1-bit distance code): 1032:1.
+const MAX_DEFLATE_RATIO = 1032;
+
+/** The decoder's peak working memory (fast-png holds the inflated chunks, their concatenation and the rows). */
+function pngDecodeBytes(png: PngStructure, inputBytes: number, outChannels: number): number {
+  const pixels = png.width * png.height;
+  const inflated = inflatedSize(png);
+  const copy = png.extraChunks > 0 ? inputBytes : 0;
+  const rows = png.interlaced ? 2 * inflated : inflated;
+  const unpacked = png.depth < 8 ? pixels * png.channels : 0;
+  return copy + 2 * inflated + rows + unpacked + pixels * outChannels * 4 + 2 ** 16;
+}
+
 /**
- * Walks the chunk list before decoding so that truncated files, bad structure and absurd dimensions fail fast
- * with a clear message, before the decoder allocates anything.
+ * Refuses, before inflating anything, a PNG whose compressed data is too small to hold the image its header
+ * claims, or whose decoding would cost more than the limits allow; then checks that the data does not inflate
+ * to more than the image needs. Returns the bytes to hand to the decoder (only the chunks it needs).
  */
-function checkPngStructure(bytes: Uint8Array, what: string, maxPixels: number): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 8;
-  let chunks = 0;
-  let sawData = false;
-  while (true) {
-    if (at + 12 > bytes.length) throw new FormatError(`${what}: truncated PNG: no IEND chunk after ${chunks} chunks`);
-    const length = view.getUint32(at, false);
-    const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
-    if (at + 12 + length > bytes.length) {
-      throw new FormatError(
-        `${what}: truncated PNG: chunk ${type} claims ${length} bytes, ${bytes.length - at - 12} left`,
-      );
-    }
-    if (chunks === 0) {
-      if (type !== 'IHDR' || length !== 13) throw new FormatError(`${what}: corrupt PNG: first chunk is not IHDR`);
-      const width = view.getUint32(at + 8, false);
-      const height = view.getUint32(at + 12, false);
-      if (width === 0 || height === 0) throw new FormatError(`${what}: corrupt PNG: image is ${width}x${height}`);
-      if (width * height > maxPixels) {
-        throw new FormatError(`${what}: PNG of ${width}x${height} pixels exceeds maxPixels=${maxPixels}`);
-      }
-    }
-    if (type === 'IDAT') sawData = true;
-    chunks++;
-    at += 12 + length;
-    if (type === 'IEND') break;
+function checkPngCost(bytes: Uint8Array, what: string, limits: DecodeLimits): Uint8Array {
+  const png = readPngStructure(bytes, what);
+  checkPixels(what, 'PNG', png.width, png.height, limits);
+  const inflated = inflatedSize(png);
+  const size = `${png.width}x${png.height}`;
+  if (inflated > png.idatBytes * MAX_DEFLATE_RATIO + MAX_DEFLATE_RATIO) {
+    throw new FormatError(
+      `${what}: corrupt PNG: ${size} needs ${inflated} bytes of image data, more than its ${png.idatBytes} ` +
+        'compressed bytes can hold',
+    );
   }
-  if (!sawData) throw new FormatError(`${what}: corrupt PNG: no IDAT chunk`);
+  const outChannels = png.palette ? 4 : png.channels + (png.transparency && png.channels % 2 === 1 ? 1 : 0);
+  const decodeBytes = pngDecodeBytes(png, bytes.length, outChannels);
+  checkDecodeBytes(
+    what,
+    'PNG',
+    { width: png.width, height: png.height, inputBytes: bytes.length, decodeBytes },
+    limits,
+  );
+  const used = png.extraChunks > 0 ? withUsedChunksOnly(bytes) : bytes;
+  checkInflatesWithin(used, inflated, what);
+  return used;
 }
 
 /** Unpacks the decoder's rows (1/2/4-bit samples are packed per row) into one integer sample per entry. */
@@ -67,9 +82,8 @@ function unpackSamples(data: ArrayLike<number>, width: number, height: number, c
 }
 
 /** Decodes PNG bytes (grey/grey+alpha/RGB/RGBA/palette, 1-16 bit) to [1, C, H, W] float32 in [0, 1]. */
-export function decodePng(bytes: Uint8Array, what: string, maxPixels: number): HostTensor {
-  checkPngStructure(bytes, what, maxPixels);
-  const png = decodePngLib(bytes, { checkCrc: true });
+export function decodePng(bytes: Uint8Array, what: string, limits: DecodeLimits): HostTensor {
+  const png = decodePngLib(checkPngCost(bytes, what, limits), { checkCrc: true });
   const { width, height, depth } = png;
   const samples = unpackSamples(png.data, width, height, png.channels, depth);
   const pixels = width * height;

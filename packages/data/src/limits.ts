@@ -1,0 +1,53 @@
+import { FormatError } from '@nn/tensor';
+
+/** What decoding one image may cost: its pixel count and the working memory of its decoder. */
+export interface DecodeLimits {
+  maxPixels: number;
+  maxBytes: number;
+}
+
+/** Default largest width * height. */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+
+// A compressed image can claim a size out of all proportion to its bytes (a flat 7000x7000 JPEG fits in 600 kB);
+// by default a decode may use this much memory per input byte, and always at least MIN_DECODE_BYTES (enough for
+// images up to about 0.5-1 megapixel, depending on the format). Chosen so that any input of 1 MB or less decodes
+// in about 0.2 s and 128 MB at most with the pure-JavaScript decoders (see jpeg-fuzz.test.ts, png-limits.test.ts).
+export const DECODE_BYTES_PER_INPUT_BYTE = 32;
+export const MIN_DECODE_BYTES = 32 * 2 ** 20;
+
+/** The limits for one input: `maxPixels` as given, `maxDecodeBytes` as given or scaled by the input's size. */
+export function decodeLimits(
+  inputBytes: number,
+  options: { maxPixels?: number; maxDecodeBytes?: number },
+): DecodeLimits {
+  return {
+    maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    maxBytes: options.maxDecodeBytes ?? Math.max(MIN_DECODE_BYTES, DECODE_BYTES_PER_INPUT_BYTE * inputBytes),
+  };
+}
+
+/** Refuses an image over `maxPixels`: the first check on any header, before anything else is trusted. */
+export function checkPixels(what: string, format: string, width: number, height: number, limits: DecodeLimits) {
+  if (width * height > limits.maxPixels) {
+    throw new FormatError(`${what}: ${format} of ${width}x${height} pixels exceeds maxPixels=${limits.maxPixels}`);
+  }
+}
+
+/** Refuses, before anything is allocated, an image whose decoder would need more than `maxBytes`. */
+export function checkDecodeBytes(
+  what: string,
+  format: string,
+  size: { width: number; height: number; inputBytes: number; decodeBytes: number },
+  limits: DecodeLimits,
+): void {
+  const { width, height, inputBytes, decodeBytes } = size;
+  if (decodeBytes > limits.maxBytes) {
+    const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+    throw new FormatError(
+      `${what}: ${format} of ${width}x${height} from ${inputBytes} bytes would need about ${mb(decodeBytes)} to ` +
+        `decode, over maxDecodeBytes=${limits.maxBytes} (${mb(limits.maxBytes)}); pass a larger maxDecodeBytes ` +
+        'if the file is trusted',
+    );
+  }
+}

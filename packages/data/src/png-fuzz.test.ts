@@ -1,0 +1,128 @@
+// Mutated PNGs: every one must decode or throw FormatError, within the decoder's memory limit. Bounds are
+// measured, not timed: the typed-array memory each decode allocates (counted by test/alloc-spy.ts; fflate's own
+// buffers are not counted, the peak RSS check covers them) must stay within the limit it was given, and the whole
+// run's peak resident memory may grow by less than 128 MB.
+// NN_FUZZ_RUNS=10000 runs the full campaign (the default suite runs 1,500 cases in a few seconds).
+import { FormatError } from '@nn/tensor';
+import { encode as encodePng } from 'fast-png';
+import { zlibSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { countAllocations } from '../test/alloc-spy';
+import { concat } from '../test/concat';
+import { chunk, fixCrc, pngChunks } from '../test/png-bytes';
+import { decodeImageHost } from './image';
+import { decodeLimits } from './limits';
+import { Rng } from './random';
+
+const RUNS = Number(process.env.NN_FUZZ_RUNS ?? 1500);
+const MB = 2 ** 20;
+
+const pixels = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37) & 255);
+const seeds = [
+  encodePng({ width: 8, height: 8, data: pixels(64), channels: 1, depth: 8 }),
+  encodePng({ width: 5, height: 3, data: new Uint16Array(45).fill(40000), channels: 3, depth: 16 }),
+  encodePng({ width: 7, height: 5, data: pixels(140), channels: 4, depth: 8 }, { interlace: 'Adam7' }),
+  encodePng({ width: 6, height: 2, data: pixels(24), channels: 2, depth: 8 }),
+  encodePng({
+    width: 9,
+    height: 2,
+    data: new Uint8Array([0b10100000, 0, 0b01100000, 0]),
+    channels: 1,
+    depth: 1,
+    palette: [
+      [255, 0, 0],
+      [0, 0, 255],
+    ],
+  }),
+];
+// Image data that inflates far past what a small header needs (1032:1 at best).
+const bombs = [64 * 1024, MB, 4 * MB].map((n) => chunk('IDAT', zlibSync(new Uint8Array(n), { level: 9 })));
+
+function mutate(seed: Uint8Array, rng: Rng): { bytes: Uint8Array; kind: string } {
+  const bytes = seed.slice();
+  const chunks = pngChunks(bytes);
+  const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)]!;
+  const ihdr = chunks[0]!;
+  const view = new DataView(bytes.buffer);
+  switch (rng.int(7)) {
+    case 0: {
+      // Width and height, CRC fixed: huge, zero, a little larger than the data.
+      const size = () => pick([0, 1, 9, 100, 1000, 7000, 65535, 2 ** 31 - 1, rng.int(2 ** 16)]);
+      view.setUint32(ihdr.at + 8, size());
+      view.setUint32(ihdr.at + 12, size());
+      fixCrc(bytes, ihdr.at);
+      return { bytes, kind: 'dimensions' };
+    }
+    case 1: {
+      // Bit depth, colour type, compression, filter or interlace method, CRC fixed.
+      bytes[ihdr.at + 16 + rng.int(5)] = pick([0, 1, 2, 3, 4, 6, 8, 16, rng.int(256)]);
+      fixCrc(bytes, ihdr.at);
+      return { bytes, kind: 'header field' };
+    }
+    case 2:
+      return { bytes: bytes.subarray(0, rng.int(bytes.length)), kind: 'truncation' };
+    case 3: {
+      // Bytes inside a chunk's data, CRC fixed half the time, so the damage reaches the inflater and unfilter.
+      const target = pick(chunks);
+      for (let i = 1 + rng.int(4); i > 0; i--)
+        bytes[target.at + 8 + rng.int(Math.max(1, target.length))] = rng.int(256);
+      if (rng.int(2) === 0) fixCrc(bytes, target.at);
+      return { bytes, kind: 'chunk data' };
+    }
+    case 4: {
+      // A chunk length or type.
+      const target = pick(chunks);
+      bytes[target.at + rng.int(8)] = rng.int(256);
+      return { bytes, kind: 'chunk header' };
+    }
+    case 5: {
+      // An inflation bomb in place of, or after, the image data.
+      const idat = chunks.find((c) => c.type === 'IDAT')!;
+      const end = idat.at + 12 + idat.length;
+      const tail = rng.int(2) === 0 ? seed.subarray(end) : seed.subarray(idat.at);
+      return { bytes: concat(seed.subarray(0, idat.at), pick(bombs), tail), kind: 'inflation bomb' };
+    }
+    default: {
+      // A chunk repeated (many IHDRs, PLTEs, IDATs, IENDs).
+      const target = pick(chunks);
+      const copies: Uint8Array[] = Array(1 + rng.int(20)).fill(
+        seed.subarray(target.at, target.at + 12 + target.length),
+      );
+      return {
+        bytes: concat(seed.subarray(0, target.at), ...copies, seed.subarray(target.at)),
+        kind: 'repeated chunk',
+      };
+    }
+  }
+}
+
+describe('PNG fuzz', () => {
+  it(`${RUNS} mutated PNGs decode or throw FormatError, each within its memory limit`, () => {
+    const rng = new Rng(20_241_123);
+    const baseline = process.memoryUsage();
+    const outcomes = new Map<string, number>();
+    let decoded = 0;
+    let largest = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const { bytes, kind } = mutate(seeds[run % seeds.length]!, rng);
+      const options = run % 2 === 0 ? {} : { maxDecodeBytes: 2000 * bytes.length };
+      const limit = decodeLimits(bytes.length, options).maxBytes;
+      const { error, bytes: allocated } = countAllocations(() => decodeImageHost(bytes, options));
+      if (error !== undefined && !(error instanceof FormatError)) {
+        throw new Error(`run ${run} (${kind}): ${String(error)}`, { cause: error });
+      }
+      expect(allocated, `run ${run} (${kind})`).toBeLessThanOrEqual(limit);
+      largest = Math.max(largest, allocated);
+      if (error === undefined) decoded++;
+      const key = `${kind}: ${error === undefined ? 'decoded' : 'FormatError'}`;
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    }
+    const grown = (process.resourceUsage().maxRSS * 1024 - baseline.rss) / MB;
+    console.log(
+      `[png fuzz] ${RUNS} cases, ${decoded} decoded, largest allocation ${(largest / MB).toFixed(1)} MB, ` +
+        `peak RSS ${grown.toFixed(0)} MB above the start; ${[...outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    );
+    expect(grown).toBeLessThan(128);
+    expect(decoded).toBeGreaterThan(0);
+  });
+});
