@@ -3,11 +3,11 @@
 // vanishing between the lookup and the read is produced the same way, deterministically.
 import { execFileSync } from 'node:child_process';
 import { constants, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { get } from '../test/http-get';
 import { serve } from './server';
 
 const VANISHING = 'vanishing.js';
@@ -47,22 +47,6 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, createReadStream, default: { ...fs, createReadStream } };
 });
 
-function get(url: string, rawPath: string): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((done, fail) => {
-    const req = request({ hostname, port, path: rawPath }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => {
-        body += chunk;
-      });
-      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
-
 describe('server file-system errors', () => {
   const root = mkdtempSync(join(tmpdir(), 'nn-serve-errors-'));
   const webRoot = join(root, 'web');
@@ -91,7 +75,7 @@ describe('server file-system errors', () => {
 
   async function expectStillServing(): Promise<void> {
     const page = await get(server.url, '/');
-    expect(page).toEqual({ status: 200, body: '<h1>page</h1>' });
+    expect([page.status, page.body]).toEqual([200, '<h1>page</h1>']);
   }
 
   it('answers 404 for a directory where a file is expected (EISDIR) and keeps serving', async () => {

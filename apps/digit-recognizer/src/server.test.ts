@@ -1,29 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { get } from '../test/http-get';
 import { resolveUnder, serve } from './server';
-
-function get(
-  url: string,
-  rawPath: string,
-  method = 'GET',
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((done, fail) => {
-    // A raw path, so that `..` reaches the server unnormalised (as a hostile client would send it).
-    const req = request({ hostname, port, path: rawPath, method }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => {
-        body += chunk;
-      });
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
 
 describe('server', () => {
   const root = mkdtempSync(join(tmpdir(), 'nn-serve-'));

@@ -1,18 +1,10 @@
-// Mutated JPEGs: every one must decode or throw FormatError, within the decoder's memory limit. Bounds are
-// measured, not timed: the typed-array memory each decode allocates (counted by test/alloc-spy.ts) must stay
-// within the limit it was given, and the whole run's peak resident memory may grow by less than 128 MB.
-// NN_FUZZ_RUNS=10000 runs the full campaign (the default suite runs 1,500 cases in a few seconds).
-import { FormatError } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
-import { countAllocations } from '../test/alloc-spy';
+// Mutated JPEGs: every one must decode or throw FormatError within its memory limit (see test/fuzz.ts).
+// NN_FUZZ_RUNS=10000 runs the full campaign; the default suite runs 1,500 cases in a few seconds.
+import { describe, it } from 'vitest';
 import { concat } from '../test/concat';
+import { FUZZ_RUNS, fuzzDecode } from '../test/fuzz';
 import { encodedJpeg, JPEG_SEEDS, segments } from '../test/jpeg-bytes';
-import { decodeImageHost } from './image';
-import { decodeLimits } from './limits';
-import { Rng } from './random';
-
-const RUNS = Number(process.env.NN_FUZZ_RUNS ?? 1500);
-const MB = 2 ** 20;
+import type { Rng } from './random';
 
 const seeds = [...JPEG_SEEDS.map((s) => s.bytes), encodedJpeg(16, 16), encodedJpeg(24, 8, 90, 40)];
 
@@ -66,33 +58,11 @@ function mutate(seed: Uint8Array, rng: Rng): { bytes: Uint8Array; kind: string }
 }
 
 describe('JPEG fuzz', () => {
-  it(`${RUNS} mutated JPEGs decode or throw FormatError, each within its memory limit`, () => {
-    const rng = new Rng(20_241_122);
-    const baseline = process.memoryUsage();
-    const outcomes = new Map<string, number>();
-    let decoded = 0;
-    let largest = 0;
-    for (let run = 0; run < RUNS; run++) {
-      const { bytes, kind } = mutate(seeds[run % seeds.length]!, rng);
-      // Half the cases with the default limit, half with a tight one: memory proportional to the input.
-      const options = run % 2 === 0 ? {} : { maxDecodeBytes: 2000 * bytes.length };
-      const limit = decodeLimits(bytes.length, options).maxBytes;
-      const { error, bytes: allocated } = countAllocations(() => decodeImageHost(bytes, options));
-      if (error !== undefined && !(error instanceof FormatError)) {
-        throw new Error(`run ${run} (${kind}): ${String(error)}`, { cause: error });
-      }
-      expect(allocated, `run ${run} (${kind})`).toBeLessThanOrEqual(limit);
-      largest = Math.max(largest, allocated);
-      if (error === undefined) decoded++;
-      const key = `${kind}: ${error === undefined ? 'decoded' : 'FormatError'}`;
-      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    }
-    const grown = (process.resourceUsage().maxRSS * 1024 - baseline.rss) / MB;
-    console.log(
-      `[jpeg fuzz] ${RUNS} cases, ${decoded} decoded, largest allocation ${(largest / MB).toFixed(1)} MB, ` +
-        `peak RSS ${grown.toFixed(0)} MB above the start; ${[...outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}`,
-    );
-    expect(grown).toBeLessThan(128);
-    expect(decoded).toBeGreaterThan(0);
+  it(`${FUZZ_RUNS} mutated JPEGs decode or throw FormatError, each within its memory limit`, () => {
+    fuzzDecode('jpeg fuzz', {
+      runs: FUZZ_RUNS,
+      seed: 20_241_122,
+      mutate: (run, rng) => mutate(seeds[run % seeds.length]!, rng),
+    });
   });
 });

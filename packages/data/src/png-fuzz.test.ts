@@ -1,20 +1,13 @@
-// Mutated PNGs: every one must decode or throw FormatError, within the decoder's memory limit. Bounds are
-// measured, not timed: the typed-array memory each decode allocates (counted by test/alloc-spy.ts; fflate's own
-// buffers are not counted, the peak RSS check covers them) must stay within the limit it was given, and the whole
-// run's peak resident memory may grow by less than 128 MB.
-// NN_FUZZ_RUNS=10000 runs the full campaign (the default suite runs 1,500 cases in a few seconds).
-import { FormatError } from '@nn/tensor';
+// Mutated PNGs: every one must decode or throw FormatError within its memory limit (see test/fuzz.ts).
+// NN_FUZZ_RUNS=10000 runs the full campaign; the default suite runs 1,500 cases in a few seconds.
 import { encode as encodePng } from 'fast-png';
 import { zlibSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
-import { countAllocations } from '../test/alloc-spy';
+import { describe, it } from 'vitest';
 import { concat } from '../test/concat';
+import { FUZZ_RUNS, fuzzDecode } from '../test/fuzz';
 import { chunk, fixCrc, pngChunks } from '../test/png-bytes';
-import { decodeImageHost } from './image';
-import { decodeLimits } from './limits';
-import { Rng } from './random';
+import type { Rng } from './random';
 
-const RUNS = Number(process.env.NN_FUZZ_RUNS ?? 1500);
 const MB = 2 ** 20;
 
 const pixels = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37) & 255);
@@ -97,32 +90,11 @@ function mutate(seed: Uint8Array, rng: Rng): { bytes: Uint8Array; kind: string }
 }
 
 describe('PNG fuzz', () => {
-  it(`${RUNS} mutated PNGs decode or throw FormatError, each within its memory limit`, () => {
-    const rng = new Rng(20_241_123);
-    const baseline = process.memoryUsage();
-    const outcomes = new Map<string, number>();
-    let decoded = 0;
-    let largest = 0;
-    for (let run = 0; run < RUNS; run++) {
-      const { bytes, kind } = mutate(seeds[run % seeds.length]!, rng);
-      const options = run % 2 === 0 ? {} : { maxDecodeBytes: 2000 * bytes.length };
-      const limit = decodeLimits(bytes.length, options).maxBytes;
-      const { error, bytes: allocated } = countAllocations(() => decodeImageHost(bytes, options));
-      if (error !== undefined && !(error instanceof FormatError)) {
-        throw new Error(`run ${run} (${kind}): ${String(error)}`, { cause: error });
-      }
-      expect(allocated, `run ${run} (${kind})`).toBeLessThanOrEqual(limit);
-      largest = Math.max(largest, allocated);
-      if (error === undefined) decoded++;
-      const key = `${kind}: ${error === undefined ? 'decoded' : 'FormatError'}`;
-      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    }
-    const grown = (process.resourceUsage().maxRSS * 1024 - baseline.rss) / MB;
-    console.log(
-      `[png fuzz] ${RUNS} cases, ${decoded} decoded, largest allocation ${(largest / MB).toFixed(1)} MB, ` +
-        `peak RSS ${grown.toFixed(0)} MB above the start; ${[...outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}`,
-    );
-    expect(grown).toBeLessThan(128);
-    expect(decoded).toBeGreaterThan(0);
+  it(`${FUZZ_RUNS} mutated PNGs decode or throw FormatError, each within its memory limit`, () => {
+    fuzzDecode('png fuzz', {
+      runs: FUZZ_RUNS,
+      seed: 20_241_123,
+      mutate: (run, rng) => mutate(seeds[run % seeds.length]!, rng),
+    });
   });
 });
