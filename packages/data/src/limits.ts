@@ -1,4 +1,4 @@
-import { FormatError } from '@nn/tensor';
+import { FormatError, ValueError } from '@nn/tensor';
 
 /** What decoding one image may cost: its pixel count and the working memory of its decoder. */
 export interface DecodeLimits {
@@ -21,6 +21,12 @@ export function decodeLimits(
   inputBytes: number,
   options: { maxPixels?: number; maxDecodeBytes?: number },
 ): DecodeLimits {
+  for (const name of ['maxPixels', 'maxDecodeBytes'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+      throw new ValueError(`imageToTensor: ${name} must be a positive number, got ${String(value)}`);
+    }
+  }
   return {
     maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
     maxBytes: options.maxDecodeBytes ?? Math.max(MIN_DECODE_BYTES, DECODE_BYTES_PER_INPUT_BYTE * inputBytes),
