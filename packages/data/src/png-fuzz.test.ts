@@ -5,7 +5,7 @@ import { zlibSync } from 'fflate';
 import { describe, it } from 'vitest';
 import { concat } from '../test/concat';
 import { FUZZ_RUNS, fuzzDecode } from '../test/fuzz';
-import { chunk, fixCrc, pngChunks } from '../test/png-bytes';
+import { chunk, fixCrc, ihdr, pngChunks } from '../test/png-bytes';
 import type { Rng } from './random';
 
 const MB = 2 ** 20;
@@ -35,21 +35,21 @@ function mutate(seed: Uint8Array, rng: Rng): { bytes: Uint8Array; kind: string }
   const bytes = seed.slice();
   const chunks = pngChunks(bytes);
   const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)]!;
-  const ihdr = chunks[0]!;
+  const header = chunks[0]!;
   const view = new DataView(bytes.buffer);
-  switch (rng.int(7)) {
+  switch (rng.int(8)) {
     case 0: {
       // Width and height, CRC fixed: huge, zero, a little larger than the data.
       const size = () => pick([0, 1, 9, 100, 1000, 7000, 65535, 2 ** 31 - 1, rng.int(2 ** 16)]);
-      view.setUint32(ihdr.at + 8, size());
-      view.setUint32(ihdr.at + 12, size());
-      fixCrc(bytes, ihdr.at);
+      view.setUint32(header.at + 8, size());
+      view.setUint32(header.at + 12, size());
+      fixCrc(bytes, header.at);
       return { bytes, kind: 'dimensions' };
     }
     case 1: {
       // Bit depth, colour type, compression, filter or interlace method, CRC fixed.
-      bytes[ihdr.at + 16 + rng.int(5)] = pick([0, 1, 2, 3, 4, 6, 8, 16, rng.int(256)]);
-      fixCrc(bytes, ihdr.at);
+      bytes[header.at + 16 + rng.int(5)] = pick([0, 1, 2, 3, 4, 6, 8, 16, rng.int(256)]);
+      fixCrc(bytes, header.at);
       return { bytes, kind: 'header field' };
     }
     case 2:
@@ -74,6 +74,13 @@ function mutate(seed: Uint8Array, rng: Rng): { bytes: Uint8Array; kind: string }
       const end = idat.at + 12 + idat.length;
       const tail = rng.int(2) === 0 ? seed.subarray(end) : seed.subarray(idat.at);
       return { bytes: concat(seed.subarray(0, idat.at), pick(bombs), tail), kind: 'inflation bomb' };
+    }
+    case 6: {
+      // A second header with another size, anywhere after the first.
+      const after = pick(chunks);
+      const second = ihdr(pick([1, 100, 7000]), pick([1, 100, 7000]), pick([8, 16]), pick([0, 2, 6]));
+      const at = after.at + 12 + after.length;
+      return { bytes: concat(seed.subarray(0, at), second, seed.subarray(at)), kind: 'second header' };
     }
     default: {
       // A chunk repeated (many IHDRs, PLTEs, IDATs, IENDs).

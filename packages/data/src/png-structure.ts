@@ -63,6 +63,9 @@ export function readPngStructure(bytes: Uint8Array, what: string): PngStructure 
     if (chunks === 0) {
       if (type !== 'IHDR' || length !== 13) throw new FormatError(`${what}: corrupt PNG: first chunk is not IHDR`);
       header = readHeader(view, at + 8, what);
+    } else if (type === 'IHDR') {
+      // The decoder would take the last header's size, not the one checked here.
+      throw new FormatError(`${what}: corrupt PNG: a second IHDR chunk (chunk ${chunks + 1})`);
     }
     if (type === 'IDAT') idatBytes += length;
     if (type === 'tRNS') transparency = true;

@@ -56,6 +56,14 @@ describe('PNG decompression bombs', () => {
     }
   });
 
+  it('refuses a second IHDR, whose size the decoder would use instead of the checked one', () => {
+    const file = pngFile(ihdr(1, 1, 8, 0), zeroIdat(2), ihdr(7000, 7000, 16, 6));
+    const { error, bytes } = decodeCounted(file);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(/a second IHDR chunk/);
+    expect(bytes).toBeLessThan(64 * file.length); // was a 392 MB allocation
+  });
+
   it('refuses colour types and bit depths PNG does not define', () => {
     for (const [depth, type] of [
       [8, 1],
