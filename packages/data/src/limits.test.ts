@@ -5,7 +5,9 @@ import { decodeLimits, MIN_DECODE_BYTES } from './limits';
 describe('decodeLimits', () => {
   it('scales the default memory limit with the input, from a floor', () => {
     expect(decodeLimits(1000, {}).maxBytes).toBe(MIN_DECODE_BYTES);
-    expect(decodeLimits(4 * 2 ** 20, {}).maxBytes).toBe(128 * 2 ** 20);
+    expect(decodeLimits(2 ** 20, {}).maxBytes).toBe(32 * 2 ** 20);
+    // Past the first MiB each byte allows 128: a 3 MiB photo may use 32 + 256 MiB.
+    expect(decodeLimits(3 * 2 ** 20, {}).maxBytes).toBe((32 + 256) * 2 ** 20);
     expect(decodeLimits(1000, { maxDecodeBytes: 5 }).maxBytes).toBe(5);
     expect(decodeLimits(1000, { maxPixels: 9 }).maxPixels).toBe(9);
   });

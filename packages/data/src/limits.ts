@@ -15,6 +15,18 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
 // in about 0.2 s and 128 MB at most with the pure-JavaScript decoders (see jpeg-fuzz.test.ts, png-limits.test.ts).
 export const DECODE_BYTES_PER_INPUT_BYTE = 32;
 export const MIN_DECODE_BYTES = 32 * 2 ** 20;
+// Bytes past the first MiB earn more: a phone photo compresses to ~0.25 bytes per pixel and its decoder needs ~11
+// bytes per pixel (about 45 per input byte), so a 3 MB, 12-megapixel photo must decode by default. Memory stays in
+// proportion to the input; the 1 MB bound above is unchanged.
+export const LARGE_INPUT_BYTES = 2 ** 20;
+export const DECODE_BYTES_PER_LARGE_INPUT_BYTE = 128;
+
+/** The default memory a decode of `inputBytes` may use (see the constants above). */
+export function defaultDecodeBytes(inputBytes: number): number {
+  const small = Math.min(inputBytes, LARGE_INPUT_BYTES);
+  const large = Math.max(0, inputBytes - LARGE_INPUT_BYTES);
+  return Math.max(MIN_DECODE_BYTES, DECODE_BYTES_PER_INPUT_BYTE * small + DECODE_BYTES_PER_LARGE_INPUT_BYTE * large);
+}
 
 /** The limits for one input: `maxPixels` as given, `maxDecodeBytes` as given or scaled by the input's size. */
 export function decodeLimits(
@@ -29,7 +41,7 @@ export function decodeLimits(
   }
   return {
     maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
-    maxBytes: options.maxDecodeBytes ?? Math.max(MIN_DECODE_BYTES, DECODE_BYTES_PER_INPUT_BYTE * inputBytes),
+    maxBytes: options.maxDecodeBytes ?? defaultDecodeBytes(inputBytes),
   };
 }
 
