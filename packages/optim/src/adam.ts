@@ -1,7 +1,7 @@
 /** Adam and AdamW, exactly as `torch.optim.Adam` / `torch.optim.AdamW` (PyTorch 1.13 single-tensor path). */
 import { adamUpdate, maximum, type Tensor, ValueError } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
-import { checkBoolean, checkKnownOptions, checkNumber } from './validate';
+import { checkBoolean, checkNumber } from './validate';
 
 export interface AdamOptions {
   lr?: number;
@@ -10,6 +10,8 @@ export interface AdamOptions {
   /** Adam: L2 penalty added to the gradient. AdamW: decoupled decay `p *= 1 - lr * weightDecay` (default 1e-2). */
   weightDecay?: number;
   amsgrad?: boolean;
+  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
+  clipGradNorm?: number;
 }
 
 const KNOWN = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
@@ -35,9 +37,8 @@ export class Adam extends Optimizer {
   }
 
   constructor(params: readonly Tensor[], options: AdamOptions = {}) {
-    super(params, options?.lr ?? 1e-3);
-    checkKnownOptions(this.type, options, KNOWN);
-    this.setHyperparams({ ...options, lr: options.lr ?? 1e-3 });
+    super(params, options, KNOWN, 1e-3);
+    this.setHyperparams({ ...options, lr: this.lr });
   }
 
   protected update(param: Tensor, grad: Tensor, context: UpdateContext): Tensor {

@@ -4,6 +4,8 @@
  */
 import { gradsOf, noGrad } from '@nn/autograd';
 import { FormatError, fmtShape, keep, StateError, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
+import { clipGradNorm } from './clip';
+import { checkOptions } from './options';
 import { checkNumber, checkParams } from './validate';
 
 /** A state buffer as plain JSON-safe data (row-major values; `JSON.stringify` turns NaN into null, accepted on load). */
@@ -50,13 +52,29 @@ export abstract class Optimizer {
     return 'Optimizer';
   }
   protected lrValue: number;
+  private clipValue: number | undefined;
   private readonly steps: number[];
   private readonly buffers: Map<string, Tensor>[];
   private disposed = false;
 
-  protected constructor(params: readonly Tensor[], lr: unknown) {
-    this.params = Object.freeze(checkParams(this.type, params));
-    this.lrValue = checkNumber(this.type, 'lr', lr, { min: 0 });
+  /**
+   * Checks `options` against `known` (the subclass's option names; `clipGradNorm` is added here) before any
+   * value, so a misspelt option is reported as such. `lr` falls back to `defaultLr`; without one it is required.
+   */
+  protected constructor(
+    params: readonly Tensor[],
+    options: { lr?: number; clipGradNorm?: number } | undefined,
+    known: readonly string[],
+    defaultLr?: number,
+  ) {
+    const owner = this.type;
+    checkOptions(owner, options ?? {}, [...known, 'clipGradNorm']);
+    this.params = Object.freeze(checkParams(owner, params));
+    const lr = options?.lr ?? defaultLr;
+    if (lr === undefined)
+      throw new ValueError(`${owner}: option lr is required, e.g. new ${owner}(params, { lr: 0.01 })`);
+    this.lrValue = checkNumber(owner, 'lr', lr, { min: 0 });
+    this.clipValue = checkClip(owner, options?.clipGradNorm);
     this.steps = this.params.map(() => 0);
     this.buffers = this.params.map(() => new Map());
   }
@@ -68,6 +86,18 @@ export abstract class Optimizer {
 
   set lr(value: number) {
     this.lrValue = checkNumber(this.type, 'lr', value, { min: 0 });
+  }
+
+  /**
+   * The global gradient norm every update is clipped to (as `torch.nn.utils.clip_grad_norm_` before
+   * `optimizer.step()`), or undefined for no clipping.
+   */
+  get clipGradNorm(): number | undefined {
+    return this.clipValue;
+  }
+
+  set clipGradNorm(value: number | undefined) {
+    this.clipValue = checkClip(this.type, value);
   }
 
   /** True after `dispose()`. */
@@ -141,6 +171,7 @@ export abstract class Optimizer {
     // One tidy for the whole update: every intermediate is freed, buffers and params are updated by assign.
     noGrad(() =>
       tidy(() => {
+        const used = this.clipValue === undefined ? grads : clipGradNorm(grads, this.clipValue).grads;
         this.params.forEach((param, i) => {
           const step = ++this.steps[i]!;
           const buffers = this.buffers[i]!;
@@ -153,7 +184,7 @@ export abstract class Optimizer {
               else buffers.set(name, keep(value.clone()));
             },
           };
-          param.assign(this.update(param, grads[i]!, context));
+          param.assign(this.update(param, used[i]!, context));
         });
       }),
     );
@@ -180,7 +211,9 @@ export abstract class Optimizer {
         buffers[name] = { shape: [...t.shape], values: Array.from(t.dataSync()) };
       return { step: this.steps[i]!, buffers };
     });
-    return { type: this.type, hyperparams: structuredClone(this.getHyperparams()), state };
+    const hyperparams = structuredClone(this.getHyperparams());
+    if (this.clipValue !== undefined) hyperparams.clipGradNorm = this.clipValue;
+    return { type: this.type, hyperparams, state };
   }
 
   /** Restores a state from `stateDict()`. Everything is validated first: on a FormatError nothing changed. */
@@ -198,6 +231,13 @@ export abstract class Optimizer {
       throw new FormatError(`${where}: expected state for ${this.params.length} parameters, got ${got}`);
     }
     // Hyperparameters decide which buffers are expected: check them on a throwaway basis first.
+    // A state without clipGradNorm comes from an optimizer that did not clip (or from 0.1): loading it turns clipping off.
+    let clip: number | undefined;
+    try {
+      clip = checkClip(this.type, (hyperparams as Record<string, unknown>).clipGradNorm);
+    } catch (error) {
+      throw new FormatError(`${where}: ${(error as Error).message}`);
+    }
     const previous = this.getHyperparams();
     try {
       this.setHyperparams(hyperparams);
@@ -212,6 +252,7 @@ export abstract class Optimizer {
       this.setHyperparams(previous);
       throw error;
     }
+    this.clipValue = clip;
     // Tensors are made only once every buffer validated, so a bad state allocates nothing.
     state.forEach((s, i) => {
       const param = this.params[i]!;
@@ -265,4 +306,10 @@ export abstract class Optimizer {
     }
     return out;
   }
+}
+
+/** `clipGradNorm`: undefined (no clipping) or a finite max norm > 0. */
+function checkClip(owner: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  return checkNumber(owner, 'clipGradNorm', value, { min: 0, minExclusive: true });
 }

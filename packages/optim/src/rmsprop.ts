@@ -1,7 +1,7 @@
 /** RMSprop exactly as `torch.optim.RMSprop` (PyTorch 1.13 single-tensor path). */
 import type { Tensor } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
-import { checkBoolean, checkKnownOptions, checkNumber } from './validate';
+import { checkBoolean, checkNumber } from './validate';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -10,6 +10,8 @@ export interface RMSpropOptions {
   momentum?: number;
   weightDecay?: number;
   centered?: boolean;
+  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
+  clipGradNorm?: number;
 }
 
 const KNOWN = ['lr', 'alpha', 'eps', 'momentum', 'weightDecay', 'centered'] as const;
@@ -31,9 +33,8 @@ export class RMSprop extends Optimizer {
   }
 
   constructor(params: readonly Tensor[], options: RMSpropOptions = {}) {
-    super(params, options?.lr ?? 1e-2);
-    checkKnownOptions('RMSprop', options, KNOWN);
-    this.setHyperparams({ ...options, lr: options.lr ?? 1e-2 });
+    super(params, options, KNOWN, 1e-2);
+    this.setHyperparams({ ...options, lr: this.lr });
   }
 
   protected update(param: Tensor, grad: Tensor, context: UpdateContext): Tensor {

@@ -1,7 +1,7 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay (PyTorch's rule). */
 import { sgdUpdate, type Tensor, ValueError } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
-import { checkBoolean, checkKnownOptions, checkNumber } from './validate';
+import { checkBoolean, checkNumber } from './validate';
 
 export interface SGDOptions {
   lr: number;
@@ -9,6 +9,8 @@ export interface SGDOptions {
   dampening?: number;
   nesterov?: boolean;
   weightDecay?: number;
+  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
+  clipGradNorm?: number;
 }
 
 const KNOWN = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
@@ -29,8 +31,7 @@ export class SGD extends Optimizer {
   weightDecay = 0;
 
   constructor(params: readonly Tensor[], options: SGDOptions) {
-    super(params, options?.lr);
-    checkKnownOptions('SGD', options, KNOWN);
+    super(params, options, KNOWN);
     this.setHyperparams({ ...options });
   }
 

@@ -51,15 +51,3 @@ export function checkParams(owner: string, params: unknown): Tensor[] {
   });
   return [...(params as Tensor[])];
 }
-
-/** Rejects option names the optimizer does not know (a typo like `weight_decay` would otherwise be ignored). */
-export function checkKnownOptions(owner: string, options: object, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`${owner}: options must be an object, got ${String(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(`${owner}: unknown option '${key}' (known: ${known.join(', ')})`);
-    }
-  }
-}

@@ -1,9 +1,13 @@
 import { FormatError, memory, type Tensor, tensor, ValueError } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
-import { Adam, AdamW, type Optimizer, RMSprop, SGD } from '../src';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Adam, AdamW, clipGradNorm, type Optimizer, RMSprop, SGD } from '../src';
 import fixtures from './fixtures/optim.json';
 
-type Case = (typeof fixtures.optimizers)[number];
+type Case = (typeof fixtures.optimizers)[number] | (typeof fixtures.clippedOptimizers)[number];
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 function make(name: string, params: Tensor[], options: object): Optimizer {
   switch (name) {
@@ -48,6 +52,68 @@ describe('update rules match PyTorch 1.13 (fixtures from test/fixtures/generate.
     // PyTorch's vectorised `add_(x, alpha)` is a fused multiply-add (its scalar tail is not); ours rounds twice.
     // Measured: 0-4 ulps, 18 for centered RMSprop with momentum, where sqrt(v - mean^2) amplifies the difference.
     expect(worst).toBeLessThanOrEqual(c.optimizer === 'RMSprop' ? 32 : 8);
+  });
+});
+
+describe('clipGradNorm option: clip_grad_norm_ then step, as PyTorch 1.13 (fixtures)', () => {
+  it.each(fixtures.clippedOptimizers.map((c) => [label(c), c] as const))('%s', (_, c) => {
+    const params = c.initial.map((values, i) => tensor(values, c.shapes[i]));
+    const opt = make(c.optimizer, params, c.options);
+    let worst = 0;
+    for (const step of c.steps) {
+      opt.applyGradients(step.grads.map((values, i) => tensor(values, c.shapes[i])));
+      params.forEach((p, i) => {
+        const got = p.dataSync();
+        step.params[i]!.forEach((want, k) => {
+          worst = Math.max(worst, ulps(got[k]!, want));
+        });
+      });
+    }
+    // The clip coefficient is a few ulps off PyTorch's (another summation order), then the update as above.
+    expect(worst).toBeLessThanOrEqual(16);
+  });
+
+  it('clipping changes the update exactly as clipping the gradients by hand does', () => {
+    const grads = () => [tensor([3, -4]), tensor([12])];
+    const clipped = [tensor([1, 1]), tensor([1])];
+    const plain = [tensor([1, 1]), tensor([1])];
+    new SGD(clipped, { lr: 0.5, clipGradNorm: 1 }).applyGradients(grads());
+    new SGD(plain, { lr: 0.5 }).applyGradients(clipGradNorm(grads(), 1).grads);
+    clipped.forEach((p, i) => {
+      expect(Array.from(p.dataSync())).toEqual(Array.from(plain[i]!.dataSync()));
+    });
+    expect(clipped[1]!.item()).toBeCloseTo(1 - (0.5 * 12) / 13, 6); // norm sqrt(9 + 16 + 144) = 13
+  });
+
+  it('adds no device read to a step', () => {
+    const w = tensor([1, 2]);
+    const opt = new Adam([w], { lr: 0.1, clipGradNorm: 0.5 });
+    const proto = Object.getPrototypeOf(w) as Tensor;
+    const reads = [vi.spyOn(proto, 'dataSync'), vi.spyOn(proto, 'item'), vi.spyOn(proto, 'data')];
+    for (let i = 0; i < 3; i++) opt.step(() => w.square().sum()).dispose();
+    expect(reads.map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
+    vi.restoreAllMocks();
+  });
+
+  it('is a hyperparameter: settable, validated, saved and restored with the state', () => {
+    const opt = new RMSprop([tensor([1])], { clipGradNorm: 2 });
+    expect(opt.clipGradNorm).toBe(2);
+    expect(opt.stateDict().hyperparams.clipGradNorm).toBe(2);
+    opt.clipGradNorm = undefined;
+    expect('clipGradNorm' in opt.stateDict().hyperparams).toBe(false);
+    expect(() => {
+      opt.clipGradNorm = -1;
+    }).toThrow(/RMSprop: clipGradNorm must be > 0, got -1/);
+    const other = new RMSprop([tensor([1])]);
+    other.loadStateDict(new RMSprop([tensor([1])], { clipGradNorm: 3 }).stateDict());
+    expect(other.clipGradNorm).toBe(3);
+    // A state saved without clipping (or by 0.1) turns it off, as every other hyperparameter is restored.
+    const clipping = new SGD([tensor([1])], { lr: 0.1, clipGradNorm: 1 });
+    clipping.loadStateDict(new SGD([tensor([1])], { lr: 0.1 }).stateDict());
+    expect(clipping.clipGradNorm).toBeUndefined();
+    const bad = { ...other.stateDict(), hyperparams: { ...other.stateDict().hyperparams, clipGradNorm: 0 } };
+    expect(() => other.loadStateDict(bad)).toThrow(/RMSprop.loadStateDict: RMSprop: clipGradNorm must be > 0/);
+    expect(other.clipGradNorm).toBe(3);
   });
 });
 
@@ -148,6 +214,40 @@ describe('options are validated', () => {
     ['duplicate params', () => new Adam([...p(), ...p()].map((_t, _i, all) => all[0]!))],
   ])('%s -> ValueError', (_, make) => {
     expect(make).toThrow(ValueError);
+  });
+
+  it.each([
+    [
+      'SGD',
+      () => new SGD(p(), { learningRate: 0.1 } as never),
+      "SGD: unknown option 'learningRate'; did you mean 'lr'? (known options: lr, momentum, dampening, nesterov, weightDecay, clipGradNorm)",
+    ],
+    [
+      'Adam',
+      () => new Adam(p(), { weight_decay: 0.1 } as never),
+      "Adam: unknown option 'weight_decay'; did you mean 'weightDecay'?",
+    ],
+    ['AdamW', () => new AdamW(p(), { beta1: 0.8 } as never), "AdamW: unknown option 'beta1'; did you mean 'betas'?"],
+    [
+      'RMSprop',
+      () => new RMSprop(p(), { centred: true } as never),
+      "RMSprop: unknown option 'centred'; did you mean 'centered'?",
+    ],
+    ['RMSprop', () => new RMSprop(p(), { clipnorm: 1 } as never), "RMSprop: unknown option 'clipnorm' (known options:"],
+    [
+      'SGD',
+      () => new SGD(p(), { lr: 0.1, foo: 1, nesterow: true } as never),
+      "SGD: unknown options 'foo', 'nesterow'; did you mean 'nesterov'? (known",
+    ],
+  ])('%s: an unknown option is named, with the closest known one', (_, make, message) => {
+    expect(make).toThrow(ValueError);
+    expect(make).toThrow(message);
+  });
+
+  it('SGD without lr says that lr is required', () => {
+    expect(() => new SGD(p(), {} as never)).toThrow('SGD: option lr is required, e.g. new SGD(params, { lr: 0.01 })');
+    expect(() => new SGD(p(), undefined as never)).toThrow('SGD: option lr is required');
+    expect(() => new Adam(p(), { lr: undefined })).not.toThrow(); // undefined means the default
   });
 
   it('lr setter validates', () => {

@@ -1,0 +1,51 @@
+/** CosineAnnealingLR (`torch.optim.lr_scheduler.CosineAnnealingLR`), in PyTorch's recursive form. */
+import type { Optimizer } from '../optimizer';
+import { checkOptions } from '../options';
+import { checkNumber } from '../validate';
+import { LRScheduler, type SchedulerOptionValue } from './scheduler';
+
+export interface CosineAnnealingLROptions {
+  tMax: number;
+  etaMin?: number;
+}
+
+/** Python's modulo: the result has the sign of the divisor. */
+function pyMod(a: number, b: number): number {
+  return ((a % b) + b) % b;
+}
+
+/**
+ * Cosine annealing from the base learning rate down to `etaMin` over `tMax` epochs (then back up, as PyTorch).
+ * @example const sched = new CosineAnnealingLR(opt, { tMax: 50 });
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  override get type(): string {
+    return 'CosineAnnealingLR';
+  }
+
+  constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
+    super(optimizer);
+    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
+    this.tMax = checkNumber('CosineAnnealingLR', 'tMax', options.tMax, { min: 1, integer: true });
+    this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, { min: 0 });
+    this.initialStep();
+  }
+
+  protected computeLr(current: number, t: number): number {
+    const { tMax, etaMin, baseLr } = this;
+    if (t === 0) return current;
+    if (pyMod(t - 1 - tMax, 2 * tMax) === 0) {
+      return current + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+    }
+    return (
+      ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (current - etaMin) + etaMin
+    );
+  }
+
+  protected options(): Record<string, SchedulerOptionValue> {
+    return { tMax: this.tMax, etaMin: this.etaMin };
+  }
+}
