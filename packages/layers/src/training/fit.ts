@@ -1,7 +1,7 @@
 /** `fit`: the training loop (progress, callbacks, validation, exact resume, non-finite loss detection). */
 import { noGrad } from '@nn/autograd';
 import { DataLoader, type Dataset, type Sample, type Transform } from '@nn/data';
-import type { LRScheduler, Optimizer } from '@nn/optim';
+import type { Optimizer } from '@nn/optim';
 import { checkOptions, keep, type OptionKeys, type Tensor, tidy, ValueError } from '@nn/tensor';
 import { deferValueChecks, type ValueCheck } from '../losses/value-checks';
 import type { Module } from '../module';
@@ -19,6 +19,7 @@ import {
   validationKey,
 } from './metrics';
 import { ProgressBar, type ProgressOutput } from './progress';
+import { type FitScheduler, scheduleDriver } from './scheduling';
 
 export interface FitOptions {
   /** Total epochs; with `initialEpoch` the run covers epochs initialEpoch..epochs-1 (like Keras). */
@@ -40,8 +41,8 @@ export interface FitOptions {
   verbose?: boolean;
   callbacks?: readonly Callback[];
   initialEpoch?: number;
-  /** Stepped once after every epoch. */
-  scheduler?: LRScheduler;
+  /** Stepped after every epoch, or `{ scheduler, interval: 'batch' }` after every batch (see SchedulerConfig). */
+  scheduler?: FitScheduler;
   /** Applied to every training batch (augmentation, normalisation); validation data is left as it is. */
   transform?: Transform;
   /** Where progress is written (default process.stdout, or console.log without Node). */
@@ -97,7 +98,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
     throw new ValueError(`${owner}: options { epochs, optimizer, loss, ... } are required`);
   }
   checkOptions(owner, options, FIT_OPTIONS);
-  const { optimizer, scheduler, callbacks = [], seed = 0, shuffle = true, verbose = true } = options;
+  const { optimizer, callbacks = [], seed = 0, shuffle = true, verbose = true } = options;
   const stopOnNonFinite = options.stopOnNonFinite ?? true;
   const epochs = checkPositiveInt(owner, 'epochs', options.epochs);
   const batchSize = checkPositiveInt(owner, 'batchSize', options.batchSize ?? 32);
@@ -108,6 +109,8 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
   const lossFn = resolveLoss(options.loss, owner);
   const metrics = checkMetrics(options.metrics ?? [], owner);
   const { dataset, validation } = datasets(trainData, options, owner);
+  const schedule = scheduleDriver(options.scheduler, validation !== undefined, owner);
+  const scheduler = schedule?.scheduler;
   const loader = new DataLoader(dataset, { batchSize, shuffle, seed, transform: options.transform });
   const history: History = { epoch: [], loss: [] };
   const context: TrainingContext = { model, optimizer, scheduler, history, epochs, stopTraining: false };
@@ -162,6 +165,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
           const batchLoss = loss;
           lossSum = noGrad(() => tidy(() => batchLoss.mul(n))); // tidy frees the constant n
           totals.add([lossSum, ...stats], n, checks.splice(0));
+          schedule?.afterBatch();
         } finally {
           for (const t of [loss, lossSum, ...stats, x, y, ...checks.map((c) => c.count)]) t?.dispose();
         }
@@ -189,7 +193,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
       history[k] ??= [];
       history[k].push(v);
     }
-    scheduler?.step();
+    schedule?.afterEpoch(logs);
     progress.epochEnd(logs);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
   }

@@ -17,3 +17,4 @@ export { type FitOptions, fit } from './fit';
 export type { Data } from './inputs';
 export { type LossFn, type LossName, METRIC_NAMES, type MetricName } from './metrics';
 export { ProgressBar, type ProgressOutput } from './progress';
+export type { FitScheduler, SchedulerConfig } from './scheduling';
