@@ -3,6 +3,7 @@ import { adamUpdate, maximum, type Tensor, ValueError } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
 import { checkBoolean, checkNumber } from './validate';
 
+/** Options of `Adam` and `AdamW` (PyTorch's, camelCase). */
 export interface AdamOptions {
   lr?: number;
   betas?: readonly [number, number];

@@ -7,6 +7,7 @@ import { DTypeError, div, fmtShape, max, minimum, scalar, stack, Tensor, ValueEr
 import { checkOptions } from './options';
 import { checkNumber } from './validate';
 
+/** Options of `clipGradNorm`. */
 export interface ClipGradNormOptions {
   /** The order of the norm: 2 (default), any p > 0, or Infinity (the largest absolute value). */
   normType?: number;
@@ -14,6 +15,7 @@ export interface ClipGradNormOptions {
   errorIfNonfinite?: boolean;
 }
 
+/** What `clipGradNorm` returns. */
 export interface ClipGradNormResult {
   /** The clipped gradients, new tensors in the order given (the inputs are left as they are). */
   grads: Tensor[];

@@ -43,11 +43,14 @@ export interface UpdateContext {
   set(name: string, value: Tensor): void;
 }
 
+/**
+ * The base of every optimizer: parameters, per-parameter state, `step`, `applyGradients`, clipping and state dicts.
+ * @example const opt: Optimizer = new Adam(model.parameters()); opt.step(() => loss());
+ */
 export abstract class Optimizer {
   /** The parameters, updated in place by `step` / `applyGradients`. */
   readonly params: readonly Tensor[];
-  /** Class name, stored in the state dict so a state is never loaded into the wrong optimizer. */
-  /** The class name, overridden by every subclass. */
+  /** The class name (overridden by every subclass), stored in the state dict so a state never loads into another optimizer. */
   get type(): string {
     return 'Optimizer';
   }

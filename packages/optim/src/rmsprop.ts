@@ -3,6 +3,7 @@ import type { Tensor } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
 import { checkBoolean, checkNumber } from './validate';
 
+/** Options of `RMSprop` (PyTorch's, camelCase). */
 export interface RMSpropOptions {
   lr?: number;
   alpha?: number;

@@ -3,6 +3,7 @@ import { sgdUpdate, type Tensor, ValueError } from '@nn/tensor';
 import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
 import { checkBoolean, checkNumber } from './validate';
 
+/** Options of `SGD` (PyTorch's, camelCase); `lr` is required, as in PyTorch. */
 export interface SGDOptions {
   lr: number;
   momentum?: number;

@@ -4,6 +4,7 @@ import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
+/** Options of `CosineAnnealingLR` (PyTorch's `T_max`, `eta_min`). */
 export interface CosineAnnealingLROptions {
   tMax: number;
   etaMin?: number;

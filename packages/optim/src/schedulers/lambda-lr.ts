@@ -4,6 +4,7 @@ import type { Optimizer } from '../optimizer';
 import { checkOptions } from '../options';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
+/** Options of `LambdaLR` (PyTorch's `lr_lambda`). */
 export interface LambdaLROptions {
   /** The factor at step `epoch` (0 at construction); the learning rate is `baseLr * lrLambda(epoch)`. */
   lrLambda: (epoch: number) => number;

@@ -5,6 +5,7 @@ import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
+/** Options of `LinearLR` (PyTorch's `start_factor`, `end_factor`, `total_iters`). */
 export interface LinearLROptions {
   /** The factor at step 0, in (0, 1] (default 1/3). */
   startFactor?: number;

@@ -9,6 +9,7 @@ import { checkOptions } from '../options';
 import { checkBoolean, checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
+/** Options of `OneCycleLR`: PyTorch's arguments in camelCase (`max_lr` -> `maxLr`, ...). */
 export interface OneCycleLROptions {
   maxLr: number;
   /** The number of steps in the cycle; or give `epochs` and `stepsPerEpoch`. */

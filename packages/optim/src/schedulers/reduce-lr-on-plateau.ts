@@ -8,6 +8,7 @@ import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
+/** Options of `ReduceLROnPlateau`: PyTorch's arguments in camelCase (`threshold_mode` -> `thresholdMode`, ...). */
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): lower is better, as for a loss; 'max': higher is better, as for accuracy. */
   mode?: 'min' | 'max';

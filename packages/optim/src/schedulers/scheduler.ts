@@ -28,6 +28,10 @@ function checkOptimizer(owner: string, optimizer: unknown): Optimizer {
   return optimizer as Optimizer;
 }
 
+/**
+ * The base of every schedule: `step()`, `getLastLr()`, `lastEpoch`, `baseLr` and JSON-safe state dicts.
+ * @example const sched = new StepLR(opt, { stepSize: 10 }); for (...) { train(); sched.step(); }
+ */
 export abstract class LRScheduler {
   /** The class name, overridden by every subclass. */
   get type(): string {

@@ -1,5 +1,5 @@
 /** Every schedule against PyTorch 1.13 (test/fixtures/generate.py): the learning rate after each of 100 steps. */
-import { FormatError, tensor, ValueError } from '@nn/tensor';
+import { FormatError, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../../test/fixtures/optim.json';
 import { Adam } from '../adam';

@@ -4,6 +4,7 @@ import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
+/** Options of `StepLR` (PyTorch's `step_size`, `gamma`). */
 export interface StepLROptions {
   stepSize: number;
   gamma?: number;
