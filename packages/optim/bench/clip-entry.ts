@@ -5,7 +5,7 @@ import { getBackend, logSoftmax, randn, setBackend, type Tensor, tidy } from '@n
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const backend = arg('backend', 'cpu');
-const reps = Number(arg('reps', '30'));
+const reps = Number(arg('reps', '100'));
 
 if (backend === 'wasm') await import('@nn/backend-wasm');
 await setBackend(backend);
@@ -13,16 +13,23 @@ await setBackend(backend);
 /** LeNet-5's parameters (conv1, conv2, fc1, fc2, fc3: weights and biases). */
 const LENET = [[6, 1, 5, 5], [6], [16, 6, 5, 5], [16], [120, 400], [120], [84, 120], [84], [10, 84], [10]];
 
-/** Median milliseconds of `run` over `reps` calls, after 3 warm-up calls. */
-function time(run: () => void): number {
-  for (let i = 0; i < 3; i++) run();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const start = performance.now();
-    run();
-    ms.push(performance.now() - start);
+/** Median milliseconds of `a` and of `b` over `reps` calls each, alternating so that load and GC hit both alike. */
+function timePair(a: () => void, b: () => void): [number, number] {
+  for (let i = 0; i < 5; i++) {
+    a();
+    b();
   }
-  return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
+  const ms: [number[], number[]] = [[], []];
+  for (let i = 0; i < reps; i++) {
+    // Every other round b goes first: the garbage one call leaves is collected during the next.
+    for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      const start = performance.now();
+      (k === 0 ? a : b)();
+      ms[k]!.push(performance.now() - start);
+    }
+  }
+  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  return [median(ms[0]), median(ms[1])];
 }
 
 function updateOnly(clipGradNorm: number | undefined): () => void {
@@ -52,15 +59,7 @@ for (const [name, make] of [
   ['Adam update, LeNet-5 parameters', updateOnly],
   ['MLP 784-128-10 training step, batch 64', mlpStep],
 ] as const) {
-  const plain = make(undefined);
-  const clipped = make(1);
-  // Interleaved rounds so that load from other processes hits both alike.
-  let plainMs = 0;
-  let clippedMs = 0;
-  for (let round = 0; round < 3; round++) {
-    plainMs += time(plain) / 3;
-    clippedMs += time(clipped) / 3;
-  }
+  const [plainMs, clippedMs] = timePair(make(undefined), make(1));
   console.log(
     `${name}: ${plainMs.toFixed(3)} ms -> ${clippedMs.toFixed(3)} ms with clipGradNorm ` +
       `(x${(clippedMs / plainMs).toFixed(2)}, +${(clippedMs - plainMs).toFixed(3)} ms)`,

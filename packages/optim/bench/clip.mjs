@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // What clipGradNorm adds to an optimizer step: Adam on LeNet-5's parameter shapes (the update alone) and a whole
-// 784-128-10 MLP training step, with and without { clipGradNorm: 1 }, interleaved; prints ms per step and ratios.
+// 784-128-10 MLP training step, with and without { clipGradNorm: 1 }, alternating call by call; prints ms per step and ratios.
 // @nn/* resolve to packages/*/src (bundled with esbuild into the OS temp dir), so nothing needs a package build;
 // --backend=wasm needs the wasm kernels built once (node packages/backend-wasm/scripts/build-wasm.mjs).
-// Usage: node packages/optim/bench/clip.mjs [--backend=cpu|wasm] [--reps=30]
+// Usage: node packages/optim/bench/clip.mjs [--backend=cpu|wasm] [--reps=100]
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
