@@ -1,21 +1,26 @@
 /** Adam and AdamW, exactly as `torch.optim.Adam` / `torch.optim.AdamW` (PyTorch 1.13 single-tensor path). */
-import { adamUpdate, maximum, type Tensor, ValueError } from '@nn/tensor';
-import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
+import { adamUpdate, maximum, type OptionKeys, type Tensor, ValueError } from '@nn/tensor';
+import { type HyperparamValue, Optimizer, type OptimizerOptions, type UpdateContext } from './optimizer';
 import { checkBoolean, checkNumber } from './validate';
 
 /** Options of `Adam` and `AdamW` (PyTorch's, camelCase). */
-export interface AdamOptions {
+export interface AdamOptions extends OptimizerOptions {
   lr?: number;
   betas?: readonly [number, number];
   eps?: number;
   /** Adam: L2 penalty added to the gradient. AdamW: decoupled decay `p *= 1 - lr * weightDecay` (default 1e-2). */
   weightDecay?: number;
   amsgrad?: boolean;
-  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
-  clipGradNorm?: number;
 }
 
-const KNOWN = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
+const KNOWN: OptionKeys<AdamOptions> = {
+  lr: true,
+  betas: true,
+  eps: true,
+  weightDecay: true,
+  amsgrad: true,
+  clipGradNorm: true,
+};
 
 /**
  * Adam: `m = b1*m + (1-b1)*g`, `v = b2*v + (1-b2)*g*g`, `denom = sqrt(v) / sqrt(1 - b2^t) + eps`,

@@ -3,8 +3,18 @@
  * as one vector, `coef = min(maxNorm / (totalNorm + 1e-6), 1)`, every gradient multiplied by `coef`.
  * Everything stays on the device: the coefficient is a tensor, so clipping never waits for a read.
  */
-import { DTypeError, div, fmtShape, maximum, minimum, scalar, Tensor, ValueError } from '@nn/tensor';
-import { checkOptions } from './options';
+import {
+  checkOptions,
+  DTypeError,
+  div,
+  fmtShape,
+  maximum,
+  minimum,
+  type OptionKeys,
+  scalar,
+  Tensor,
+  ValueError,
+} from '@nn/tensor';
 import { checkNumber } from './validate';
 
 /** Options of `clipGradNorm`. */
@@ -23,7 +33,7 @@ export interface ClipGradNormResult {
   totalNorm: Tensor;
 }
 
-const OPTIONS = ['normType', 'errorIfNonfinite'] as const;
+const OPTIONS: OptionKeys<ClipGradNormOptions> = { normType: true, errorIfNonfinite: true };
 
 /** `sum(|g|^p)` of one gradient (`max(|g|)` for p = Infinity): its p-norm before the root. */
 function powerSum(g: Tensor, p: number): Tensor {

@@ -13,6 +13,7 @@ export {
   type BufferState,
   type HyperparamValue,
   Optimizer,
+  type OptimizerOptions,
   type OptimizerStateDict,
   type ParamState,
   type UpdateContext,

@@ -3,9 +3,19 @@
  * gradients with `gradsOf`, and applies each subclass's update rule in place with `param.assign`.
  */
 import { gradsOf, noGrad } from '@nn/autograd';
-import { FormatError, fmtShape, keep, StateError, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
+import {
+  checkOptions,
+  FormatError,
+  fmtShape,
+  keep,
+  type OptionKeys,
+  StateError,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from '@nn/tensor';
 import { clipGradNorm } from './clip';
-import { checkOptions } from './options';
 import { checkNumber, checkParams } from './validate';
 
 /** A state buffer as plain JSON-safe data (row-major values; `JSON.stringify` turns NaN into null, accepted on load). */
@@ -32,6 +42,22 @@ export interface OptimizerStateDict {
   hyperparams: Record<string, HyperparamValue>;
   state: ParamState[];
 }
+
+/** The options every optimizer takes. */
+export interface OptimizerOptions {
+  lr?: number;
+  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
+  clipGradNorm?: number;
+}
+
+/** Other libraries' names for our options, for the did-you-mean of an unknown option (Keras, PyTorch positional). */
+const OPTION_ALIASES: Readonly<Record<string, string>> = {
+  learningRate: 'lr',
+  learning_rate: 'lr',
+  beta1: 'betas',
+  beta2: 'betas',
+  rho: 'alpha',
+};
 
 /** The running state of one parameter during an update. */
 export interface UpdateContext {
@@ -61,17 +87,17 @@ export abstract class Optimizer {
   private disposed = false;
 
   /**
-   * Checks `options` against `known` (the subclass's option names; `clipGradNorm` is added here) before any
-   * value, so a misspelt option is reported as such. `lr` falls back to `defaultLr`; without one it is required.
+   * Checks `options` against `known` (every option of the subclass, `clipGradNorm` included) before any value, so a
+   * misspelt option is reported as such. `lr` falls back to `defaultLr`; without one it is required.
    */
   protected constructor(
     params: readonly Tensor[],
-    options: { lr?: number; clipGradNorm?: number } | undefined,
-    known: readonly string[],
+    options: OptimizerOptions | undefined,
+    known: OptionKeys<OptimizerOptions> & Readonly<Record<string, true>>,
     defaultLr?: number,
   ) {
     const owner = this.type;
-    checkOptions(owner, options ?? {}, [...known, 'clipGradNorm']);
+    checkOptions(owner, options, known, OPTION_ALIASES);
     this.params = Object.freeze(checkParams(owner, params));
     const lr = options?.lr ?? defaultLr;
     if (lr === undefined)

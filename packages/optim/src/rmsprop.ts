@@ -1,21 +1,27 @@
 /** RMSprop exactly as `torch.optim.RMSprop` (PyTorch 1.13 single-tensor path). */
-import type { Tensor } from '@nn/tensor';
-import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
+import type { OptionKeys, Tensor } from '@nn/tensor';
+import { type HyperparamValue, Optimizer, type OptimizerOptions, type UpdateContext } from './optimizer';
 import { checkBoolean, checkNumber } from './validate';
 
 /** Options of `RMSprop` (PyTorch's, camelCase). */
-export interface RMSpropOptions {
+export interface RMSpropOptions extends OptimizerOptions {
   lr?: number;
   alpha?: number;
   eps?: number;
   momentum?: number;
   weightDecay?: number;
   centered?: boolean;
-  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
-  clipGradNorm?: number;
 }
 
-const KNOWN = ['lr', 'alpha', 'eps', 'momentum', 'weightDecay', 'centered'] as const;
+const KNOWN: OptionKeys<RMSpropOptions> = {
+  lr: true,
+  alpha: true,
+  eps: true,
+  momentum: true,
+  weightDecay: true,
+  centered: true,
+  clipGradNorm: true,
+};
 
 /**
  * RMSprop: `v = alpha*v + (1-alpha)*g*g`; `avg = sqrt(v - gAvg^2 if centered else v) + eps`;

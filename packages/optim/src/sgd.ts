@@ -1,20 +1,25 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay (PyTorch's rule). */
-import { sgdUpdate, type Tensor, ValueError } from '@nn/tensor';
-import { type HyperparamValue, Optimizer, type UpdateContext } from './optimizer';
+import { type OptionKeys, sgdUpdate, type Tensor, ValueError } from '@nn/tensor';
+import { type HyperparamValue, Optimizer, type OptimizerOptions, type UpdateContext } from './optimizer';
 import { checkBoolean, checkNumber } from './validate';
 
 /** Options of `SGD` (PyTorch's, camelCase); `lr` is required, as in PyTorch. */
-export interface SGDOptions {
+export interface SGDOptions extends OptimizerOptions {
   lr: number;
   momentum?: number;
   dampening?: number;
   nesterov?: boolean;
   weightDecay?: number;
-  /** Clip the global L2 norm of the gradients to this before each update (see `clipGradNorm`). */
-  clipGradNorm?: number;
 }
 
-const KNOWN = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
+const KNOWN: OptionKeys<SGDOptions> = {
+  lr: true,
+  momentum: true,
+  dampening: true,
+  nesterov: true,
+  weightDecay: true,
+  clipGradNorm: true,
+};
 
 /**
  * SGD exactly as `torch.optim.SGD`: `g = grad + weightDecay * p`; with momentum `buf = g` on the first step,

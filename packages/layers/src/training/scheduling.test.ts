@@ -152,7 +152,7 @@ describe('fit steps a schedule', () => {
       [{ scheduler: plateau, interval: 'batch' }, /ReduceLROnPlateau steps once per epoch on a logged value/],
       [{ scheduler: step, monitor: 'loss' }, /scheduler monitor is for ReduceLROnPlateau; StepLR takes no value/],
       [{ scheduler: step, interval: 'step' }, /scheduler interval must be 'epoch' or 'batch', got step/],
-      [{ scheduler: step, intervall: 'batch' }, /unknown scheduler option 'intervall'/],
+      [{ scheduler: step, intervall: 'batch' }, /fit scheduler: unknown option 'intervall'; did you mean 'interval'\?/],
       [{ step: () => undefined }, /scheduler must be a schedule/],
     ];
     for (const [option, message] of cases) {

@@ -3,7 +3,7 @@
  * and for ReduceLROnPlateau with the logged value it watches. Stepping reads nothing from the device.
  */
 import { type LRScheduler, ReduceLROnPlateau } from '@nn/optim';
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import type { Logs } from './callbacks';
 
 /** A schedule with how `fit` should step it. */
@@ -28,7 +28,7 @@ export interface ScheduleDriver {
   afterEpoch(logs: Logs): void;
 }
 
-const CONFIG_KEYS = ['scheduler', 'interval', 'monitor'];
+const CONFIG_KEYS: OptionKeys<SchedulerConfig> = { scheduler: true, interval: true, monitor: true };
 
 function isScheduler(value: unknown): value is LRScheduler {
   return (
@@ -55,10 +55,7 @@ export function scheduleDriver(
       `${owner}: scheduler must be a schedule (new StepLR(...), ...) or { scheduler, interval, monitor }`,
     );
   }
-  const unknown = Object.keys(config).filter((key) => !CONFIG_KEYS.includes(key));
-  if (unknown.length > 0) {
-    throw new ValueError(`${owner}: unknown scheduler option '${unknown[0]}' (known: ${CONFIG_KEYS.join(', ')})`);
-  }
+  checkOptions(`${owner} scheduler`, config, CONFIG_KEYS);
   const { scheduler } = config;
   const interval = config.interval ?? 'epoch';
   if (interval !== 'epoch' && interval !== 'batch') {

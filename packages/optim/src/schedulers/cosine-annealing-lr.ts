@@ -1,6 +1,6 @@
 /** CosineAnnealingLR (`torch.optim.lr_scheduler.CosineAnnealingLR`), in PyTorch's recursive form. */
+import type { OptionKeys } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
-import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
@@ -9,6 +9,8 @@ export interface CosineAnnealingLROptions {
   tMax: number;
   etaMin?: number;
 }
+
+const OPTIONS: OptionKeys<CosineAnnealingLROptions> = { tMax: true, etaMin: true };
 
 /** Python's modulo: the result has the sign of the divisor. */
 function pyMod(a: number, b: number): number {
@@ -29,7 +31,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
     super(optimizer);
-    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
+    options = this.checkOptions(options, OPTIONS, true);
     this.tMax = checkNumber('CosineAnnealingLR', 'tMax', options.tMax, { min: 1, integer: true });
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, { min: 0 });
     this.initialStep();

@@ -1,7 +1,6 @@
 /** LambdaLR (`torch.optim.lr_scheduler.LambdaLR`): the base learning rate times a function of the step. */
-import { ValueError } from '@nn/tensor';
+import { type OptionKeys, ValueError } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
-import { checkOptions } from '../options';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
 /** Options of `LambdaLR` (PyTorch's `lr_lambda`). */
@@ -9,6 +8,8 @@ export interface LambdaLROptions {
   /** The factor at step `epoch` (0 at construction); the learning rate is `baseLr * lrLambda(epoch)`. */
   lrLambda: (epoch: number) => number;
 }
+
+const OPTIONS: OptionKeys<LambdaLROptions> = { lrLambda: true };
 
 /**
  * Sets the learning rate to `baseLr * lrLambda(epoch)`. The function is not part of the state dict (as in
@@ -24,7 +25,7 @@ export class LambdaLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     super(optimizer);
-    checkOptions('LambdaLR', options, ['lrLambda']);
+    options = this.checkOptions(options, OPTIONS, true);
     if (typeof options.lrLambda !== 'function') {
       throw new ValueError(`LambdaLR: lrLambda must be a function of the epoch, got ${typeof options.lrLambda}`);
     }

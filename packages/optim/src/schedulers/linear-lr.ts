@@ -1,7 +1,6 @@
 /** LinearLR (`torch.optim.lr_scheduler.LinearLR`): a linear ramp of the learning rate's factor, e.g. a warm-up. */
-import { ValueError } from '@nn/tensor';
+import { type OptionKeys, ValueError } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
-import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
@@ -15,7 +14,7 @@ export interface LinearLROptions {
   totalIters?: number;
 }
 
-const OPTIONS = ['startFactor', 'endFactor', 'totalIters'] as const;
+const OPTIONS: OptionKeys<LinearLROptions> = { startFactor: true, endFactor: true, totalIters: true };
 
 /**
  * Multiplies the base learning rate by a factor going linearly from `startFactor` to `endFactor` over
@@ -34,7 +33,7 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
     super(optimizer);
     const owner = 'LinearLR';
-    checkOptions(owner, options, OPTIONS);
+    options = this.checkOptions(options, OPTIONS, false);
     this.startFactor = checkNumber(owner, 'startFactor', options.startFactor ?? 1 / 3, { min: 0, minExclusive: true });
     this.endFactor = checkNumber(owner, 'endFactor', options.endFactor ?? 1, { min: 0 });
     this.totalIters = checkNumber(owner, 'totalIters', options.totalIters ?? 5, { min: 1, integer: true });

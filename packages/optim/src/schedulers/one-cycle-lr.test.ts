@@ -11,7 +11,7 @@ class Plain extends Optimizer {
     return 'Plain';
   }
   constructor() {
-    super([tensor([0])], { lr: 0.1 }, ['lr']);
+    super([tensor([0])], { lr: 0.1 }, { lr: true, clipGradNorm: true });
   }
   protected update(param: ReturnType<typeof tensor>, grad: ReturnType<typeof tensor>, _: UpdateContext) {
     return param.sub(grad.mul(this.lr));

@@ -3,9 +3,8 @@
  * learning rate rises from `maxLr / divFactor` to `maxLr` and falls to `initialLr / finalDivFactor`, while the
  * momentum (SGD/RMSprop `momentum`, Adam's `beta1`) moves the opposite way.
  */
-import { ValueError } from '@nn/tensor';
+import { type OptionKeys, ValueError } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
-import { checkOptions } from '../options';
 import { checkBoolean, checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
@@ -31,20 +30,20 @@ export interface OneCycleLROptions {
   threePhase?: boolean;
 }
 
-const OPTIONS = [
-  'maxLr',
-  'totalSteps',
-  'epochs',
-  'stepsPerEpoch',
-  'pctStart',
-  'annealStrategy',
-  'cycleMomentum',
-  'baseMomentum',
-  'maxMomentum',
-  'divFactor',
-  'finalDivFactor',
-  'threePhase',
-] as const;
+const OPTIONS: OptionKeys<OneCycleLROptions> = {
+  maxLr: true,
+  totalSteps: true,
+  epochs: true,
+  stepsPerEpoch: true,
+  pctStart: true,
+  annealStrategy: true,
+  cycleMomentum: true,
+  baseMomentum: true,
+  maxMomentum: true,
+  divFactor: true,
+  finalDivFactor: true,
+  threePhase: true,
+};
 
 type Level = 'initial' | 'max' | 'min';
 
@@ -95,7 +94,7 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: OneCycleLROptions) {
     super(optimizer);
     const owner = 'OneCycleLR';
-    checkOptions(owner, options, OPTIONS);
+    options = this.checkOptions(options, OPTIONS, true);
     const positiveInt = { min: 1, integer: true };
     if (options.totalSteps !== undefined) {
       this.totalSteps = checkNumber(owner, 'totalSteps', options.totalSteps, positiveInt);

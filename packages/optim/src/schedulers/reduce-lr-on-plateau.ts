@@ -2,9 +2,8 @@
  * ReduceLROnPlateau (`torch.optim.lr_scheduler.ReduceLROnPlateau`): divides the learning rate when a
  * monitored value (validation loss, accuracy) stops improving. Stepped once per epoch with that value.
  */
-import { FormatError, Tensor, ValueError } from '@nn/tensor';
+import { FormatError, type OptionKeys, Tensor, ValueError } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
-import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
@@ -28,7 +27,16 @@ export interface ReduceLROnPlateauOptions {
   eps?: number;
 }
 
-const OPTIONS = ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'] as const;
+const OPTIONS: OptionKeys<ReduceLROnPlateauOptions> = {
+  mode: true,
+  factor: true,
+  patience: true,
+  threshold: true,
+  thresholdMode: true,
+  cooldown: true,
+  minLr: true,
+  eps: true,
+};
 
 /** JSON has no Infinity: the initial best (+-Infinity) is stored as a string. */
 function encode(value: number): number | string {
@@ -69,7 +77,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
     super(optimizer);
     const owner = 'ReduceLROnPlateau';
-    checkOptions(owner, options, OPTIONS);
+    options = this.checkOptions(options, OPTIONS, false);
     const mode = options.mode ?? 'min';
     if (mode !== 'min' && mode !== 'max') throw new ValueError(`${owner}: mode must be 'min' or 'max', got ${mode}`);
     const thresholdMode = options.thresholdMode ?? 'rel';

@@ -2,7 +2,7 @@
  * The learning-rate schedule base: steps like `torch.optim.lr_scheduler` (construction is step 0 and may
  * already set the learning rate; each `step()` advances one epoch or batch), and saves a JSON-safe state.
  */
-import { FormatError, ValueError } from '@nn/tensor';
+import { checkOptions, FormatError, type OptionKeys, ValueError } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
 
 /** An option value as stored in a state dict. */
@@ -48,6 +48,16 @@ export abstract class LRScheduler {
     this.optimizer = checkOptimizer(this.type, optimizer);
     this.baseLr = optimizer.lr;
     this.lastLr = optimizer.lr;
+  }
+
+  /** Checks a subclass's options object (required when `required`) for unknown names; returns it. */
+  protected checkOptions<T extends object>(options: T | undefined, known: OptionKeys<T>, required: boolean): T {
+    if (required && (options === null || typeof options !== 'object')) {
+      const names = Object.keys(known).join(', ');
+      throw new ValueError(`${this.type}: options are required ({ ${names} }), got ${String(options)}`);
+    }
+    checkOptions(this.type, options, known);
+    return options ?? ({} as T);
   }
 
   /**

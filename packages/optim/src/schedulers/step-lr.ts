@@ -1,6 +1,6 @@
 /** StepLR: the learning rate times `gamma` every `stepSize` epochs (`torch.optim.lr_scheduler.StepLR`). */
+import type { OptionKeys } from '@nn/tensor';
 import type { Optimizer } from '../optimizer';
-import { checkOptions } from '../options';
 import { checkNumber } from '../validate';
 import { LRScheduler, type SchedulerOptionValue } from './scheduler';
 
@@ -9,6 +9,8 @@ export interface StepLROptions {
   stepSize: number;
   gamma?: number;
 }
+
+const OPTIONS: OptionKeys<StepLROptions> = { stepSize: true, gamma: true };
 
 /**
  * Multiplies the learning rate by `gamma` every `stepSize` epochs.
@@ -24,7 +26,7 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: StepLROptions) {
     super(optimizer);
-    checkOptions('StepLR', options, ['stepSize', 'gamma']);
+    options = this.checkOptions(options, OPTIONS, true);
     this.stepSize = checkNumber('StepLR', 'stepSize', options.stepSize, { min: 1, integer: true });
     this.gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1, { min: 0 });
     this.initialStep();
