@@ -49,7 +49,12 @@ export const smokeChecks = {
         m.ones([3]).mul(2);
       });
       assert.equal(m.memory().numTensors, before);
-      return 'tensor ops, matmul, tidy';
+      // The engine and the kernel machinery are for backends, from their own subpath, and the same instance.
+      for (const internal of ['engine', 'Engine', 'kernelHelpers', 'cpuKernels']) assert.equal(m[internal], undefined);
+      const b = await load('@nn/tensor/backend');
+      assert.equal(b.engine.backend(), m.getBackend().backend);
+      assert.ok(b.KERNEL_NAMES.includes('MatMul'));
+      return 'tensor ops, matmul, tidy; engine only in /backend';
     `,
   },
   '@nn/autograd': {

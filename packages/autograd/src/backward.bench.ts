@@ -2,7 +2,8 @@
  * What a backward pass costs next to the forward pass: an MLP step (kernel-bound) and a chain of tiny ops
  * (bound by per-node overhead). Not part of the test run; from the repository root:
  *   node_modules/.bin/esbuild --bundle --platform=node --format=esm --log-level=warning \
- *     --alias:@nn/tensor=./packages/tensor/src/index.ts packages/autograd/src/backward.bench.ts | node --input-type=module
+ *     --alias:@nn/tensor=./packages/tensor/src/index.ts --alias:@nn/tensor/backend=./packages/tensor/src/backend/index.ts \
+ *     packages/autograd/src/backward.bench.ts | node --input-type=module
  */
 import { matmul, randn, type Tensor, tidy } from '@nn/tensor';
 import { gradsOf, noGrad } from './grad';

@@ -1,5 +1,5 @@
 /** The backward pass: one reverse walk over a tape, accumulating gradients per tensor id. */
-import { add, engine, onesLike, type Tensor, zerosLike } from '@nn/tensor';
+import { add, onesLike, type Tensor, tidy, zerosLike } from '@nn/tensor';
 import { idOf, type Tape, type TapeNode } from './tape';
 
 /**
@@ -7,7 +7,7 @@ import { idOf, type Tape, type TapeNode } from './tape';
  * and each node's saved tensors are released as soon as the walk has passed them.
  */
 export function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {
-  return engine.tidy(() => {
+  return tidy(() => {
     const grads = new Map<number, Tensor>();
     grads.set(idOf(value), onesLike(value));
     const { nodes, watched } = tape;
@@ -27,12 +27,9 @@ export function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Ten
 
 /** Runs one node's rule for the inputs that need a gradient; returns whether `dy` itself was stored. */
 function applyRule(node: TapeNode, dy: Tensor, watched: Set<number>, grads: Map<number, Tensor>): boolean {
-  const thunks = node.rule.vjp({ dy, inputs: node.inputs, output: node.output, attrs: node.attrs } as never) as Record<
-    string,
-    (() => Tensor | readonly Tensor[]) | undefined
-  >;
+  const thunks = node.rule.vjp({ dy, inputs: node.inputs, output: node.output, attrs: node.attrs });
   // One tidy per node frees the rule's temporaries right away, not at the end of the whole pass.
-  const results = engine.tidy(() => {
+  const results = tidy(() => {
     const out: [number, Tensor][] = [];
     for (const name in node.inputIds) {
       const ids = node.inputIds[name]!;

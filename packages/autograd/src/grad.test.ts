@@ -2,7 +2,6 @@ import {
   argmax,
   conv2d,
   DTypeError,
-  engine,
   matmul,
   maxPool2d,
   memory,
@@ -15,6 +14,7 @@ import {
   ValueError,
   zeros,
 } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { describe, expect, it } from 'vitest';
 import { grad, gradDepth, gradsOf, noGrad, valueAndGrad } from './grad';
 

@@ -1,5 +1,6 @@
 /** The public autograd API: grad, valueAndGrad, gradsOf (for optimizers) and noGrad. */
-import { DTypeError, engine, fmtShape, Tensor, ValueError } from '@nn/tensor';
+import { DTypeError, fmtShape, Tensor, ValueError } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { backward } from './backward';
 import { Tape } from './tape';
 

@@ -3,9 +3,10 @@
  * what its gradient rule needs. Saved tensors are `engine.share` copies, so a `tidy` or `dispose` inside
  * the differentiated function cannot free data the backward pass still reads.
  */
-import { engine, type KernelName, type KernelRecord, type KernelRecorder, NNError, type Tensor } from '@nn/tensor';
+import { NNError, type Tensor } from '@nn/tensor';
+import { engine, type KernelName, type KernelRecord, type KernelRecorder } from '@nn/tensor/backend';
 import { gradRules } from './grads';
-import type { GradRule } from './grads/types';
+import type { RecordedRule } from './grads/types';
 
 /**
  * Kernels marked not differentiable whose gradient is not zero, only unimplemented: if a gradient ever
@@ -16,7 +17,7 @@ const UNSUPPORTED: Partial<Record<KernelName, string>> = {
   MaxPool2DBackward: 'second derivatives through maxPool2d are not supported',
 };
 
-function unsupportedRule(kernelName: KernelName, reason: string): GradRule<KernelName> {
+function unsupportedRule(kernelName: KernelName, reason: string): RecordedRule {
   return {
     vjp: () => {
       throw new NNError(`grad: kernel ${kernelName} has no gradient: ${reason}`);
@@ -27,7 +28,7 @@ function unsupportedRule(kernelName: KernelName, reason: string): GradRule<Kerne
 /** One recorded kernel. */
 export interface TapeNode {
   readonly kernelName: KernelName;
-  readonly rule: GradRule<KernelName>;
+  readonly rule: RecordedRule;
   /** The inputs as the rule reads them: saved copies, or the original tensors when only their shape is used. */
   readonly inputs: Record<string, Tensor | readonly Tensor[]>;
   /** The ids the gradients of the inputs are accumulated under (the original tensors' ids). */
@@ -78,16 +79,15 @@ export class Tape implements KernelRecorder {
       return;
     }
     if (output.dtype === 'int32') return;
-    let rule = gradRules[kernelName] as GradRule<KernelName> | string;
+    let rule: RecordedRule | string = gradRules[kernelName];
     if (typeof rule === 'string') {
       const reason = UNSUPPORTED[kernelName];
       if (reason === undefined) return;
       rule = unsupportedRule(kernelName, reason);
     }
     if (!this.dependsOnWatched(inputs)) return;
-    const anyRule = rule;
     const saved: Tensor[] = [];
-    const keep = anyRule.save as readonly string[] | undefined;
+    const keep = rule.save;
     const ruleInputs: Record<string, Tensor | readonly Tensor[]> = {};
     const inputIds: Record<string, number | readonly number[]> = {};
     for (const name in inputs) {
@@ -104,11 +104,11 @@ export class Tape implements KernelRecorder {
     const outputId = output.id;
     this.nodes.push({
       kernelName,
-      rule: anyRule,
+      rule,
       inputs: ruleInputs,
       inputIds,
       attrs,
-      output: anyRule.saveOutput ? save(output, saved) : output,
+      output: rule.saveOutput ? save(output, saved) : output,
       outputId,
       saved,
     });

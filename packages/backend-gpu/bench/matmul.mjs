@@ -1,7 +1,8 @@
 // MatMul GFLOP/s of the gpu backend in every gpu.js mode present, against the cpu backend (ratios printed).
 // Each timing includes the readback (dataSync), so device-resident speed is understated on real GPUs.
 // Usage: pnpm --filter @nn/backend-gpu run build && xvfb-run -a node bench/matmul.mjs [sizes...]
-import { engine, getBackend, randn, registerBackend, setBackend, tidy } from '@nn/tensor';
+import { getBackend, randn, registerBackend, setBackend, tidy } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { createGpuBackend, modeSupported } from '../dist/index.js';
 
 const sizes = process.argv

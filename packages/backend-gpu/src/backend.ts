@@ -8,13 +8,12 @@ import {
   type Backend,
   type DataId,
   type DType,
-  type KernelMap,
   type Shape,
   StateError,
-  shapeUtil,
   type TensorInfo,
   type TypedArray,
 } from '@nn/tensor';
+import { type KernelMap, sizeOf } from '@nn/tensor/backend';
 import { Device, type DeviceStats } from './device';
 import { toDType } from './dtype';
 import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
@@ -129,7 +128,7 @@ export class GpuBackend implements Backend {
    * that stays on the device.
    */
   compute(source: string, shape: Shape, dtype: DType, inputs: readonly TensorInfo[]): TensorInfo {
-    const size = shapeUtil.sizeOf(shape);
+    const size = sizeOf(shape);
     const data = this.track(new GpuData(size, dtype));
     if (size === 0) data.host = toDType(new Float32Array(0), dtype);
     else if (this.pipeline !== null) {
@@ -157,7 +156,7 @@ export class GpuBackend implements Backend {
     if (this.pipeline === null || records.every((r) => r.host !== null)) {
       return this.fromHost(run(inputs.map((t) => this.readSync(t.dataId))), shape, dtype);
     }
-    const data = this.track(new GpuData(shapeUtil.sizeOf(shape), dtype));
+    const data = this.track(new GpuData(sizeOf(shape), dtype));
     if (data.size === 0) data.host = toDType(new Float32Array(0), dtype);
     else this.pipeline.computeOnHost(data, records, run);
     return { dataId: data, shape, dtype };

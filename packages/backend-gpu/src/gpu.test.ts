@@ -6,26 +6,14 @@
  */
 import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
 import { SGD } from '@nn/optim';
-import {
-  engine,
-  getBackend,
-  type KernelName,
-  manualSeed,
-  memory,
-  randn,
-  registerBackend,
-  setBackend,
-  tensor,
-} from '@nn/tensor';
-import { runConformance } from '@nn/tensor/testing';
+import { getBackend, manualSeed, memory, randn, registerBackend, setBackend, tensor } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
+import { checkKernelMap, conformanceCases, runConformance, unsupportedCases } from '@nn/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Display, ensureDisplay } from '../test/xvfb';
 import { createGpuBackend, GpuBackend } from './backend';
 import { type GpuMode, modeSupported } from './gpujs';
-import { GPU_FALLBACK_KERNELS } from './kernels';
 
-/** Kernels this backend does not implement (the CPU fallback runs them): the typed skip list. */
-const SKIP: readonly KernelName[] = GPU_FALLBACK_KERNELS;
 const TOLERANCE = 1e-4;
 const requireHeadlessGl = process.env.NN_REQUIRE_HEADLESSGL === '1';
 
@@ -64,17 +52,30 @@ describe.each(MODES)('gpu backend in gpu.js %s mode', (mode) => {
       return;
     }
     const started = performance.now();
-    const report = await runConformance(name, { tolerance: TOLERANCE, skip: SKIP });
+    // A kernel that ran on the CPU fallback fails its case unless the backend declares it in `notImplemented`.
+    const report = await runConformance(name, { tolerance: TOLERANCE });
     const backend = engine.registeredBackends().includes(name) ? await gpuBackend(name) : null;
     console.log(
       `gpu/${mode}: ${report.passed.length} passed, ${report.failed.length} failed, ${report.skipped.length} skipped ` +
         `in ${((performance.now() - started) / 1000).toFixed(1)} s; ${JSON.stringify(backend?.stats())}`,
     );
     expect(report.failed).toEqual([]);
-    expect(report.passed.length).toBeGreaterThan(200);
-    // Only float64 cases are skipped (float64 lives on the CPU backend).
-    expect(report.skipped.every((n) => n.includes('float64'))).toBe(true);
+    // Skipped: exactly the cases whose metadata needs a dtype this backend cannot store (float64); the rest pass.
+    const unsupported = unsupportedCases(backend!);
+    expect(report.skipped).toEqual(unsupported);
+    expect(report.passed.length).toBe(conformanceCases.length - unsupported.length);
   }, 240_000);
+});
+
+describe('gpu backend kernel map', () => {
+  it('has every kernel of the spec, except those it declares as not implemented', () => {
+    const backend = createGpuBackend({ mode: 'cpu' });
+    try {
+      expect(checkKernelMap(backend)).toEqual([]);
+    } finally {
+      backend.dispose();
+    }
+  });
 });
 
 async function gpuBackend(name: string): Promise<GpuBackend> {

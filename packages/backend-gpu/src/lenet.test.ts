@@ -6,7 +6,8 @@
 import { loadMnist } from '@nn/data';
 import { crossEntropy, evaluate, fit, lenet5 } from '@nn/layers';
 import { Adam } from '@nn/optim';
-import { engine, getBackend, manualSeed, registerBackend, setBackend } from '@nn/tensor';
+import { getBackend, manualSeed, registerBackend, setBackend } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Display, ensureDisplay } from '../test/xvfb';
 import { createGpuBackend } from './backend';

@@ -23,6 +23,7 @@ export function bundleAndRun(name) {
   const aliases = ['tensor', 'autograd', 'layers', 'optim', 'data'].map(
     (pkg) => `--alias:@nn/${pkg}=${join(packagesDir, pkg, 'src', 'index.ts')}`,
   );
+  aliases.push(`--alias:@nn/tensor/backend=${join(packagesDir, 'tensor', 'src', 'backend', 'index.ts')}`);
   const bundled = spawnSync(
     esbuild,
     [

@@ -4,12 +4,12 @@ import {
   type DataId,
   type DType,
   DTypeError,
-  type KernelMap,
   type Shape,
   StateError,
   type TensorInfo,
   type TypedArray,
 } from '@nn/tensor';
+import type { KernelMap } from '@nn/tensor/backend';
 import { WasmHeap } from './heap';
 import { wasmKernels } from './kernels';
 import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';

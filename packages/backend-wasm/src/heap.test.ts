@@ -1,4 +1,5 @@
-import { engine, memory, randn, setBackend, tensor } from '@nn/tensor';
+import { memory, randn, setBackend, tensor } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from './backend';
 import { sizeClass, WasmHeap } from './heap';

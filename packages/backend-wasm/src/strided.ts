@@ -1,17 +1,20 @@
 /**
  * Walking tensors through strides (broadcasts, transposes, slices) in runs as long as possible: the CPU
- * backend's walk (`kernelHelpers` of @nn/tensor), with offsets in elements of the wasm heap; a run is handed to
+ * backend's walk (from @nn/tensor/backend), with offsets in elements of the wasm heap; a run is handed to
  * a wasm kernel (or the whole walk is, for copies).
  */
-import { kernelHelpers, type Shape, shapeUtil } from '@nn/tensor';
+import type { Shape } from '@nn/tensor';
+import { collapseAxes, stridesOf as contiguousStrides, type StridedLayout } from '@nn/tensor/backend';
 import type { WasmBackend } from './backend';
 
-export type StridedLayout = kernelHelpers.StridedLayout;
-export const collapseAxes: typeof kernelHelpers.collapseAxes = kernelHelpers.collapseAxes;
-export const forEachRun: typeof kernelHelpers.forEachRun = kernelHelpers.forEachRun;
-export const broadcastStrides: typeof shapeUtil.broadcastStrides = shapeUtil.broadcastStrides;
-export const sizeOf: typeof shapeUtil.sizeOf = shapeUtil.sizeOf;
-export const contiguousStrides: typeof shapeUtil.stridesOf = shapeUtil.stridesOf;
+export {
+  broadcastStrides,
+  collapseAxes,
+  forEachRun,
+  type StridedLayout,
+  sizeOf,
+  stridesOf as contiguousStrides,
+} from '@nn/tensor/backend';
 
 /** Innermost step of input k (0 for a rank-0 layout). */
 export function innerStep(layout: StridedLayout, k: number): number {

@@ -1,5 +1,5 @@
 /** Runs the same computation on the cpu and wasm backends and compares, for the kernel tests. */
-import { engine, getBackend, type SingleOutputKernelName, setBackend, type Tensor } from '@nn/tensor';
+import { getBackend, setBackend, type Tensor } from '@nn/tensor';
 import { expect } from 'vitest';
 import '../src/index';
 
@@ -25,13 +25,4 @@ export async function expectSameAsCpu(build: () => Tensor, tolerance = 1e-5): Pr
       expect.fail(`element ${i}: wasm ${a}, cpu ${e} (tolerance ${tolerance})`);
     }
   }
-}
-
-/** Runs one kernel directly (for the backward kernels the public ops wrap). */
-export function runKernel<K extends SingleOutputKernelName>(
-  name: K,
-  inputs: Record<string, Tensor>,
-  attrs: object,
-): Tensor {
-  return engine.runKernel(name, inputs, attrs as never);
 }

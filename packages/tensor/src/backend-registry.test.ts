@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend } from './backend';
+import type { Backend } from './backend/interface';
 import { BackendRegistry } from './backend-registry';
 import { CpuBackend } from './backends/cpu/backend';
 import { NNError, StateError } from './errors';
-import { KERNEL_NAMES } from './kernels/names';
+import { KERNEL_NAMES } from './kernels/contract';
 
 /** A CPU backend under another name that implements only `Add`. */
 function partialBackend(name: string): Backend {
@@ -53,19 +53,35 @@ describe('BackendRegistry', () => {
     expect(() => new BackendRegistry().register('x', 42 as never)).toThrow(NNError);
   });
 
-  it('reports coverage and counts fallbacks until reset', async () => {
+  it('reports coverage and counts native and fallback calls until reset', async () => {
     const registry = new BackendRegistry();
     registry.register('partial', () => partialBackend('partial'), 1);
     await registry.select('partial');
+    const backend = registry.active();
     const coverage = registry.info().kernelCoverage();
     expect(coverage.implemented).toEqual(['Add']);
     expect(coverage.fallback).toEqual(KERNEL_NAMES.filter((k) => k !== 'Add'));
-    registry.countFallback('Mul');
-    registry.countFallback('Mul');
-    expect(registry.info().kernelCoverage().fallbackCalls).toEqual({ Mul: 2 });
+    registry.countCall(backend, 'Mul', true);
+    registry.countCall(backend, 'Mul', true);
+    registry.countCall(backend, 'Add', false);
+    registry.countCall(registry.cpuBackend(), 'Sub', false);
+    expect(registry.info().kernelCoverage()).toMatchObject({ fallbackCalls: { Mul: 2 }, nativeCalls: { Add: 1 } });
     // A snapshot: the counts it returned do not change under it.
     expect(coverage.fallbackCalls).toEqual({});
     registry.info().kernelCoverage().resetCounts();
-    expect(registry.info().kernelCoverage().fallbackCalls).toEqual({});
+    expect(registry.info().kernelCoverage()).toMatchObject({ fallbackCalls: {}, nativeCalls: {} });
+  });
+
+  it('reports a kernel declared as not implemented as a fallback even when it is in the map', async () => {
+    const registry = new BackendRegistry();
+    const declaring = Object.assign(partialBackend('declaring'), {
+      notImplemented: ['Add', { kernel: 'Mul', dtypes: ['int32'] }] as const,
+    });
+    registry.register('declaring', () => declaring, 1);
+    await registry.select('declaring');
+    const coverage = registry.info().kernelCoverage();
+    expect(coverage.implemented).toEqual([]);
+    expect(coverage.fallback).toContain('Add');
+    expect(coverage.notImplemented).toEqual(['Add', { kernel: 'Mul', dtypes: ['int32'] }]);
   });
 });

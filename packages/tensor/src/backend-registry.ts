@@ -1,12 +1,12 @@
 /**
  * The backend registry: which backends exist, their priorities, which one is active, the always-present CPU
- * backend that missing kernels and unsupported dtypes fall back to, and the bookkeeping of those fallbacks
- * that `kernelCoverage()` reports. The engine owns one and asks it `active()` before every kernel.
+ * backend that missing kernels and unsupported dtypes fall back to, and the count of every kernel call, native or
+ * fallback, that `kernelCoverage()` reports. The engine owns one and asks it `active()` before every kernel.
  */
-import type { Backend } from './backend';
+import type { Backend, NotImplemented } from './backend/interface';
 import { CpuBackend } from './backends/cpu/backend';
 import { NNError, StateError } from './errors';
-import { KERNEL_NAMES, type KernelName } from './kernels/names';
+import { KERNEL_NAMES, type KernelName } from './kernels/contract';
 
 export type BackendFactory = () => Backend | Promise<Backend>;
 
@@ -21,11 +21,28 @@ export interface BackendInfo {
 
 export interface KernelCoverage {
   backend: string;
+  /** Kernels it computes itself: in its kernel map and not declared as not implemented as a whole. */
   implemented: KernelName[];
+  /** Kernels that run on the CPU kernels: missing from its map, or declared as not implemented as a whole. */
   fallback: KernelName[];
-  /** How often each kernel fell back to the CPU since `resetCounts` (or the start). */
+  /** What it declares it does not implement (whole kernels, or some dtypes of one). */
+  notImplemented: readonly NotImplemented[];
+  /** How many calls since `resetCounts` (or the start) each kernel made on this backend's own code. */
+  nativeCalls: Partial<Record<KernelName, number>>;
+  /** How many calls each kernel made on the CPU kernels instead: the engine's fallback or a reported host path. */
   fallbackCalls: Partial<Record<KernelName, number>>;
   resetCounts(): void;
+}
+
+/** Kernel calls of one backend, native and fallback, by kernel. */
+interface CallCounts {
+  native: Partial<Record<KernelName, number>>;
+  fallback: Partial<Record<KernelName, number>>;
+}
+
+/** Whether `backend` declares `kernel` as not implemented as a whole (not just for some dtypes). */
+export function declaresWhole(backend: Backend, kernel: KernelName): boolean {
+  return (backend.notImplemented ?? []).some((entry) => entry === kernel);
 }
 
 interface Registration {
@@ -38,7 +55,7 @@ export class BackendRegistry {
   private readonly instances = new Map<string, Backend>();
   private current: Backend | null = null;
   private cpu: CpuBackend | null = null;
-  private fallbackCalls: Partial<Record<KernelName, number>> = {};
+  private readonly calls = new Map<Backend, CallCounts>();
 
   register(name: string, factory: BackendFactory, priority = 1): void {
     if (typeof factory !== 'function') throw new NNError(`registerBackend: factory for '${name}' must be a function`);
@@ -49,6 +66,7 @@ export class BackendRegistry {
     const instance = this.instances.get(name);
     if (instance && instance === this.current) this.current = null;
     instance?.dispose?.();
+    if (instance) this.calls.delete(instance);
     this.instances.delete(name);
     this.registrations.delete(name);
   }
@@ -108,9 +126,15 @@ export class BackendRegistry {
     return this.cpu;
   }
 
-  /** Notes that `kernelName` ran on the CPU instead of the active backend. */
-  countFallback(kernelName: KernelName): void {
-    this.fallbackCalls[kernelName] = (this.fallbackCalls[kernelName] ?? 0) + 1;
+  /** Counts one call of `kernelName` made on `backend`: computed natively, or by the CPU kernels (`fallback`). */
+  countCall(backend: Backend, kernelName: KernelName, fallback: boolean): void {
+    let counts = this.calls.get(backend);
+    if (counts === undefined) {
+      counts = { native: {}, fallback: {} };
+      this.calls.set(backend, counts);
+    }
+    const bucket = fallback ? counts.fallback : counts.native;
+    bucket[kernelName] = (bucket[kernelName] ?? 0) + 1;
   }
 
   /** The active backend and its `kernelCoverage()`. */
@@ -122,14 +146,17 @@ export class BackendRegistry {
       backend,
       floatPrecision: () => backend.floatPrecision(),
       kernelCoverage(): KernelCoverage {
-        const implemented = KERNEL_NAMES.filter((k) => backend.kernels[k] !== undefined);
+        const native = (k: KernelName) => backend.kernels[k] !== undefined && !declaresWhole(backend, k);
+        const counts = registry.calls.get(backend);
         return {
           backend: backend.name,
-          implemented,
-          fallback: KERNEL_NAMES.filter((k) => backend.kernels[k] === undefined),
-          fallbackCalls: { ...registry.fallbackCalls },
+          implemented: KERNEL_NAMES.filter(native),
+          fallback: KERNEL_NAMES.filter((k) => !native(k)),
+          notImplemented: [...(backend.notImplemented ?? [])],
+          nativeCalls: { ...counts?.native },
+          fallbackCalls: { ...counts?.fallback },
           resetCounts: () => {
-            registry.fallbackCalls = {};
+            registry.calls.delete(backend);
           },
         };
       },

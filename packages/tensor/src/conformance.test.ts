@@ -1,6 +1,52 @@
-import { add, getBackend, KERNEL_NAMES, keep, memory, type Tensor, tensor } from '@nn/tensor';
-import { conformanceCases, conformanceKernelCoverage, runConformance } from '@nn/tensor/testing';
+import { add, getBackend, keep, memory, registerBackend, removeBackend, type Tensor, tensor } from '@nn/tensor';
+import {
+  type Backend,
+  CpuBackend,
+  cpuKernels,
+  KERNEL_NAMES,
+  type KernelMap,
+  type NotImplemented,
+  reportFallback,
+  runCpuKernel,
+} from '@nn/tensor/backend';
+import {
+  type ConformanceReport,
+  checkKernelMap,
+  conformanceCases,
+  conformanceKernelCoverage,
+  runConformance,
+  unsupportedCases,
+} from '@nn/tensor/testing';
 import { describe, expect, it } from 'vitest';
+
+/** A CPU backend under another name, with the given kernels and declarations, that cannot store float64. */
+function cpuVariant(name: string, kernels: KernelMap, notImplemented?: readonly NotImplemented[]): Backend {
+  const cpu = new CpuBackend();
+  return Object.assign(Object.create(cpu) as Backend, {
+    name,
+    kernels,
+    notImplemented,
+    supportsDType: (dtype: string) => dtype !== 'float64',
+  });
+}
+
+/** Runs the suite on `backend`, registered for the run only. */
+async function reportOn(backend: Backend): Promise<ConformanceReport> {
+  registerBackend(backend.name, () => backend, 0);
+  try {
+    return await runConformance(backend.name);
+  } finally {
+    removeBackend(backend.name);
+  }
+}
+
+/** The names of the cases that failed on `backend`. */
+async function failedOn(backend: Backend): Promise<string[]> {
+  return (await reportOn(backend)).failed.map((f) => f.name);
+}
+
+const casesUsing = (kernel: string): string[] =>
+  conformanceCases.filter((c) => (c.kernels as readonly string[]).includes(kernel)).map((c) => c.name);
 
 describe('conformance suite on the cpu backend', () => {
   it('passes every case without leaks', async () => {
@@ -60,5 +106,79 @@ describe('conformance suite on the cpu backend', () => {
     expect(messages.leak).toMatch(/leaked 1 tensors/);
     expect(messages['missing kernel']).toMatch(/Sub did not run/);
     expect(messages.throws).toMatch(/ShapeError: add: shapes cannot be broadcast: \[2\] and \[3\]/);
+  });
+});
+
+describe('fallbacks fail the suite unless declared', () => {
+  const { Add: _add, ...withoutAdd } = cpuKernels;
+
+  it('a kernel missing from the map fails every case that uses it', async () => {
+    const backend = cpuVariant('no-add', withoutAdd);
+    const report = await reportOn(backend);
+    const runnable = casesUsing('Add').filter((name) => !unsupportedCases(backend).includes(name));
+    expect(runnable.length).toBeGreaterThan(0);
+    expect(report.failed.map((f) => f.name)).toEqual(expect.arrayContaining(runnable));
+    for (const f of report.failed) expect(f.message).toMatch(/Add ran on the CPU fallback but backend 'no-add'/);
+  });
+
+  it('passes when the backend declares the kernel as not implemented', async () => {
+    expect(await failedOn(cpuVariant('no-add-declared', withoutAdd, ['Add']))).toEqual([]);
+  });
+
+  it('a host path reported with reportFallback fails too, unless that dtype is declared', async () => {
+    // Add on int32 inputs computed by the reference kernel and reported: the int32 Add cases fall back.
+    const kernels: KernelMap = {
+      ...cpuKernels,
+      Add: (args) => (args.inputs.a.dtype === 'int32' ? runCpuKernel('Add', args) : cpuKernels.Add(args)),
+    };
+    const failed = await failedOn(cpuVariant('int-add-host', kernels));
+    expect(failed.length).toBeGreaterThan(0);
+    const declared = cpuVariant('int-add-declared', kernels, [{ kernel: 'Add', dtypes: ['int32'] }]);
+    expect(await failedOn(declared)).toEqual([]);
+    // Declaring another dtype does not cover it.
+    expect(await failedOn(cpuVariant('float-add-declared', kernels, [{ kernel: 'Add', dtypes: ['float64'] }]))).toEqual(
+      failed,
+    );
+  });
+
+  it('reportFallback() alone marks the call', async () => {
+    const kernels: KernelMap = {
+      ...cpuKernels,
+      Neg: (args) => {
+        reportFallback();
+        return cpuKernels.Neg(args);
+      },
+    };
+    const report = await reportOn(cpuVariant('neg-reported', kernels));
+    expect(report.fallbackKernels).toEqual(['Neg']);
+    expect(report.failed.map((f) => f.name)).toEqual(expect.arrayContaining(casesUsing('Neg')));
+    for (const f of report.failed) {
+      expect(f.message).toMatch(/Neg ran on the CPU fallback but backend 'neg-reported' does not declare it/);
+    }
+  });
+});
+
+describe('checkKernelMap and unsupportedCases', () => {
+  const { Add: _add, ...withoutAdd } = cpuKernels;
+
+  it('reports a kernel neither in the map nor declared, and declarations that contradict the map', () => {
+    expect(checkKernelMap(new CpuBackend())).toEqual([]);
+    expect(checkKernelMap(cpuVariant('a', withoutAdd))).toEqual([
+      'Add: not in the kernel map and not declared as not implemented',
+    ]);
+    expect(checkKernelMap(cpuVariant('b', withoutAdd, ['Add']))).toEqual([]);
+    expect(checkKernelMap(cpuVariant('c', cpuKernels, ['Add']))).toEqual([
+      'Add: declared as not implemented but in the kernel map',
+    ]);
+    expect(checkKernelMap(cpuVariant('d', withoutAdd, ['Add', { kernel: 'Add', dtypes: ['int32'] }]))).toEqual([
+      'Add: declared for dtypes int32 but not in the kernel map at all',
+    ]);
+  });
+
+  it('derives the skipped cases from their dtype metadata', () => {
+    expect(unsupportedCases(new CpuBackend())).toEqual([]);
+    const float64 = unsupportedCases(cpuVariant('e', cpuKernels));
+    expect(float64).toEqual(conformanceCases.filter((c) => c.dtypes?.includes('float64')).map((c) => c.name));
+    expect(float64.length).toBeGreaterThan(0);
   });
 });

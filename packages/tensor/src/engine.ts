@@ -2,26 +2,33 @@
  * The engine: the one place kernels run, memory accounting, `tidy` scopes, and the hook the autograd tape
  * listens on. `@nn/tensor` knows nothing of gradients: a recorder just sees every kernel that ran, its
  * inputs, attributes and output. Which backends exist and which one is active is `backend-registry.ts`.
+ *
+ * A kernel call is: the spec infers the outputs (validating the inputs), the engine picks the active backend's
+ * kernel or the CPU fallback, runs it with the resolved outputs, and records whether it ran natively.
  */
-import type { Backend, KernelFn } from './backend';
+import type { Backend } from './backend/interface';
 import { type BackendFactory, type BackendInfo, BackendRegistry } from './backend-registry';
 import type { CpuBackend } from './backends/cpu/backend';
-import { NNError } from './errors';
+import { cpuKernels } from './backends/cpu/kernels';
+import { NNError, ValueError } from './errors';
 import {
+  KERNEL_SPECS,
   type KernelAttrs,
+  type KernelInputs,
   type KernelName,
-  kernelOutputCount,
   type MultiOutputKernelName,
   type SingleOutputKernelName,
-} from './kernels/names';
+} from './kernels/contract';
+import type { InputKinds, TensorMeta } from './kernels/spec';
 import { type DataHandle, Tensor } from './tensor';
 import { bytesPerElement, type DataId, type DType, type Shape, type TensorInfo, type TypedArray } from './types';
-import { sizeOf } from './util/shape';
+import { allocationError } from './util/allocate';
+import { shapesEqual, sizeOf } from './util/shape';
 
 export type { BackendFactory, BackendInfo, KernelCoverage } from './backend-registry';
 
-/** Inputs as a kernel op passes them: single tensors or lists of them (Concat). */
-export type KernelTensors = Record<string, Tensor | readonly Tensor[]>;
+/** Inputs as a recorder sees them: single tensors or lists of them (Concat). */
+export type KernelTensors = Readonly<Record<string, Tensor | readonly Tensor[]>>;
 
 /** One kernel execution, as the autograd tape sees it. */
 export interface KernelRecord {
@@ -30,7 +37,7 @@ export interface KernelRecord {
   attrs: object;
   /** The (first) output. */
   output: Tensor;
-  /** Every output, in order: `[output]` except for the multi-output kernels (`KernelOutputCounts`). */
+  /** Every output, in order: `[output]` except for the multi-output kernels. */
   outputs: readonly Tensor[];
 }
 
@@ -38,6 +45,20 @@ export interface KernelRecorder {
   /** Called after every kernel while recording is not paused. */
   record(entry: KernelRecord): void;
 }
+
+/** One kernel call as an observer sees it: which kernel, on which backend, whether it fell back to the CPU kernels. */
+export interface KernelCall {
+  kernelName: KernelName;
+  /** The active backend the call was made on. */
+  backend: Backend;
+  /** True when the reference CPU kernels computed it: the engine's fallback or a host path the backend reported. */
+  fallback: boolean;
+  /** The input tensors, lists flattened, in the order the call named them. */
+  inputs: readonly Tensor[];
+}
+
+/** Called after every kernel call, recording paused or not (the conformance suite listens here). */
+export type KernelObserver = (call: KernelCall) => void;
 
 export interface MemoryInfo {
   /** Live (not disposed, not collected) tensors. */
@@ -53,7 +74,10 @@ export class Engine {
   private readonly handles = new WeakMap<DataId, DataHandle>();
   private readonly scopes: Set<Tensor>[] = [];
   private readonly recorders: KernelRecorder[] = [];
+  private readonly observers: KernelObserver[] = [];
   private recordingPaused = 0;
+  /** Set by `reportFallback()` during a kernel call: the backend computed it with the CPU kernels. */
+  private fallbackReported = false;
   private nextTensorId = 0;
   private readonly collector =
     typeof FinalizationRegistry === 'undefined'
@@ -68,6 +92,11 @@ export class Engine {
   numBytes = 0;
   /** When on, every kernel is checked to leave exactly its output behind in backend storage. */
   checkLeaks = false;
+  /**
+   * When on (test mode), every kernel call is checked against its spec: the input names and kinds the caller passed,
+   * and the shape and dtype of each output the backend returned.
+   */
+  checkKernels = false;
 
   // ---- backends (the registry lives in backend-registry.ts) -------------------------------------
 
@@ -108,10 +137,18 @@ export class Engine {
 
   // ---- tensors and storage -------------------------------------------------------------------
 
-  /** Wraps values into a new tensor on the active backend. `owned` hands the array over without a copy. */
-  makeTensor(values: TypedArray, shape: Shape, dtype: DType, owned = false): Tensor {
+  /**
+   * Wraps values into a new tensor on the active backend. `owned` hands the array over without a copy. `op` is
+   * named if the backend cannot store it.
+   */
+  makeTensor(values: TypedArray, shape: Shape, dtype: DType, owned = false, op = 'tensor'): Tensor {
     const backend = this.storageFor(dtype);
-    const dataId = backend.write(values, shape, dtype, owned);
+    let dataId: DataId;
+    try {
+      dataId = backend.write(values, shape, dtype, owned);
+    } catch (error) {
+      throw allocationError(error, op, [{ shape, dtype }]) ?? error;
+    }
     return this.wrap({ dataId, shape, dtype }, backend);
   }
 
@@ -262,61 +299,94 @@ export class Engine {
     return this.recordingPaused === 0 && this.recorders.length > 0;
   }
 
+  /** Calls `observer` after every kernel call (see `KernelCall`). */
+  addObserver(observer: KernelObserver): void {
+    this.observers.push(observer);
+  }
+
+  removeObserver(observer: KernelObserver): void {
+    const i = this.observers.lastIndexOf(observer);
+    if (i >= 0) this.observers.splice(i, 1);
+  }
+
   // ---- kernels ---------------------------------------------------------------------------------
 
-  /** Runs one kernel on the active backend (or the CPU fallback) and wraps its output. */
-  runKernel<K extends SingleOutputKernelName>(kernelName: K, inputs: KernelTensors, attrs: KernelAttrs<K>): Tensor {
-    if (kernelOutputCount(kernelName) !== 1) {
-      throw new NNError(`runKernel: ${kernelName} has ${kernelOutputCount(kernelName)} outputs; use runKernelMulti`);
+  /**
+   * Runs one kernel on the active backend (or the CPU fallback) and wraps its output.
+   * @example engine.runKernel('Add', { a, b }, {}) // a wrong input name does not compile
+   */
+  runKernel<K extends SingleOutputKernelName>(
+    kernelName: K,
+    inputs: KernelInputs<K, Tensor>,
+    attrs: KernelAttrs<K>,
+  ): Tensor {
+    const outputs = this.execute(kernelName, inputs, attrs);
+    if (outputs.length !== 1) {
+      throw new NNError(`runKernel: ${kernelName} has ${outputs.length} outputs; use runKernelMulti`);
     }
-    const [output] = this.execute(kernelName, inputs, attrs) as [Tensor];
-    return output;
+    return outputs[0]!;
   }
 
   /**
-   * Runs a multi-output kernel (`KernelOutputCounts`) and wraps its outputs, in order. Recorders see it with
-   * `outputs` set; autograd refuses to differentiate through one (they update state, e.g. optimizer steps).
+   * Runs a multi-output kernel (the fused optimizer updates) and wraps its outputs, in order. Recorders see it
+   * with `outputs` set; autograd refuses to differentiate through one (they update state, e.g. optimizer steps).
    */
   runKernelMulti<K extends MultiOutputKernelName>(
     kernelName: K,
-    inputs: KernelTensors,
+    inputs: KernelInputs<K, Tensor>,
     attrs: KernelAttrs<K>,
   ): Tensor[] {
     return this.execute(kernelName, inputs, attrs);
   }
 
-  private execute<K extends KernelName>(kernelName: K, inputs: KernelTensors, attrs: KernelAttrs<K>): Tensor[] {
-    const tensors = flatten(inputs);
-    for (const t of tensors) t.throwIfDisposed(kernelName);
+  /** Marks the kernel call in progress as computed by the CPU kernels (see `reportFallback` for backends). */
+  reportFallback(): void {
+    this.fallbackReported = true;
+  }
+
+  private execute<K extends KernelName>(
+    kernelName: K,
+    inputs: KernelInputs<K, Tensor>,
+    attrs: KernelAttrs<K>,
+  ): Tensor[] {
+    const spec = KERNEL_SPECS[kernelName];
+    if (this.checkKernels) checkInputNames(kernelName, spec, inputs);
+    const tensors = inputTensors(kernelName, spec.op, inputs);
+    const outputs = spec.infer(inputs, attrs);
     const active = this.backend();
-    const nativeKernel = active.kernels[kernelName] as KernelFn<K> | undefined;
-    // Cast is the one kernel whose output dtype is not an input's: it must be storable too.
-    const outDType = kernelName === 'Cast' ? (attrs as KernelAttrs<'Cast'>).dtype : null;
-    const dtypesOk =
-      tensors.every((t) => active.supportsDType(t.dtype)) && (outDType === null || active.supportsDType(outDType));
-    const useNative = nativeKernel !== undefined && dtypesOk;
+    const nativeKernel = active.kernels[kernelName];
+    const useNative = nativeKernel !== undefined && storable(active, tensors, outputs);
     const target = useNative ? active : this.cpuBackend();
-    if (!useNative && target !== active) this.backends.countFallback(kernelName);
     for (const t of tensors) this.moveTo(t, target);
 
-    const kernel = (useNative ? nativeKernel : this.cpuBackend().kernels[kernelName]) as KernelFn<K>;
-    const infoInputs = mapInputs(inputs, (t) => ({ dataId: t.handle.dataId, shape: t.shape, dtype: t.dtype }));
+    const kernel = useNative ? nativeKernel : cpuKernels[kernelName];
     const before = this.checkLeaks ? target.numDataIds() : 0;
-    const result = kernel({ inputs: infoInputs as never, attrs, backend: target }) as
-      | TensorInfo
-      | readonly TensorInfo[];
-    const infos: readonly TensorInfo[] = Array.isArray(result) ? result : [result as TensorInfo];
-    const count = kernelOutputCount(kernelName);
-    if (infos.length !== count) {
-      throw new NNError(`${kernelName}: kernel returned ${infos.length} output(s), the contract says ${count}`);
+    this.fallbackReported = false;
+    let result: TensorInfo | readonly TensorInfo[];
+    try {
+      result = kernel({ inputs, attrs, outputs, backend: target });
+    } catch (error) {
+      throw allocationError(error, spec.op, outputs) ?? error;
     }
+    const fallback = !useNative || this.fallbackReported;
+    this.fallbackReported = false;
+    const infos = Array.isArray(result) ? result : [result as TensorInfo];
+    if (infos.length !== spec.outputs) {
+      throw new NNError(`${kernelName}: kernel returned ${infos.length} output(s), the contract says ${spec.outputs}`);
+    }
+    if (this.checkKernels) checkOutputs(kernelName, target, infos, outputs);
     if (this.checkLeaks) this.assertNoLeak(kernelName, target, before, infos);
-    const outputs = infos.map((info) => this.wrap(info, target));
+    this.backends.countCall(active, kernelName, fallback);
+    const wrapped = infos.map((info) => this.wrap(info, target));
+    if (this.observers.length > 0) {
+      const call: KernelCall = { kernelName, backend: active, fallback, inputs: tensors };
+      for (const observer of this.observers) observer(call);
+    }
     if (this.isRecording()) {
-      const entry: KernelRecord = { kernelName, inputs, attrs, output: outputs[0]!, outputs };
+      const entry: KernelRecord = { kernelName, inputs, attrs, output: wrapped[0]!, outputs: wrapped };
       for (const recorder of this.recorders) recorder.record(entry);
     }
-    return outputs;
+    return wrapped;
   }
 
   /** The kernel left exactly its new outputs behind: one data id per output not already wrapped. */
@@ -334,7 +404,12 @@ export class Engine {
     const handle = tensor.handle;
     if (handle.backend === backend) return;
     const values = handle.backend.readSync(handle.dataId);
-    const dataId = backend.write(values, tensor.shape, tensor.dtype, false);
+    let dataId: DataId;
+    try {
+      dataId = backend.write(values, tensor.shape, tensor.dtype, false);
+    } catch (error) {
+      throw allocationError(error, 'fallback', [tensor]) ?? error;
+    }
     handle.backend.disposeData(handle.dataId);
     this.handles.delete(handle.dataId);
     handle.dataId = dataId;
@@ -343,19 +418,72 @@ export class Engine {
   }
 }
 
-function flatten(inputs: KernelTensors): Tensor[] {
+/** The call's input tensors (lists flattened): each must be a live Tensor. */
+function inputTensors(kernelName: KernelName, op: string, inputs: object): Tensor[] {
   const list: Tensor[] = [];
-  for (const value of Object.values(inputs)) {
-    if (value instanceof Tensor) list.push(value);
-    else list.push(...value);
+  for (const name in inputs) {
+    const value = (inputs as Record<string, unknown>)[name];
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) list.push(liveTensor(kernelName, op, `${name}[${i}]`, value[i]));
+    } else {
+      list.push(liveTensor(kernelName, op, name, value));
+    }
   }
   return list;
 }
 
-function mapInputs(inputs: KernelTensors, f: (t: Tensor) => TensorInfo): Record<string, TensorInfo | TensorInfo[]> {
-  const out: Record<string, TensorInfo | TensorInfo[]> = {};
-  for (const [key, value] of Object.entries(inputs)) out[key] = value instanceof Tensor ? f(value) : value.map(f);
-  return out;
+function liveTensor(kernelName: KernelName, op: string, name: string, value: unknown): Tensor {
+  if (!(value instanceof Tensor)) {
+    throw new ValueError(`${op}: ${name} must be a Tensor, got ${value === null ? 'null' : typeof value}`);
+  }
+  value.throwIfDisposed(kernelName);
+  return value;
+}
+
+/** Whether `backend` can hold every input and output of the call (float64 lives on the CPU backend). */
+function storable(backend: Backend, inputs: readonly Tensor[], outputs: readonly TensorMeta[]): boolean {
+  for (const t of inputs) if (!backend.supportsDType(t.dtype)) return false;
+  for (const o of outputs) if (!backend.supportsDType(o.dtype)) return false;
+  return true;
+}
+
+/** Test mode: the call names exactly the spec's inputs, with a tensor or a list of tensors as each one's kind says. */
+function checkInputNames(
+  kernelName: KernelName,
+  spec: { readonly inputs: InputKinds; readonly inputNames: readonly string[] },
+  inputs: object,
+): void {
+  const given = Object.keys(inputs);
+  const expected = spec.inputNames;
+  if (given.length !== expected.length || given.some((name) => !expected.includes(name))) {
+    throw new NNError(
+      `${kernelName}: called with inputs {${given.join(', ')}}, the spec takes {${expected.join(', ')}}`,
+    );
+  }
+  for (const name of expected) {
+    const isList = Array.isArray((inputs as Record<string, unknown>)[name]);
+    if (isList !== (spec.inputs[name] === 'tensors')) {
+      throw new NNError(`${kernelName}: input ${name} must be ${isList ? 'one tensor' : 'a list of tensors'}`);
+    }
+  }
+}
+
+/** Test mode: the backend returned the outputs the spec resolved. */
+function checkOutputs(
+  kernelName: KernelName,
+  backend: Backend,
+  infos: readonly TensorInfo[],
+  outputs: readonly TensorMeta[],
+): void {
+  infos.forEach((info, i) => {
+    const expected = outputs[i]!;
+    if (!shapesEqual(info.shape, expected.shape) || info.dtype !== expected.dtype) {
+      throw new NNError(
+        `${kernelName}: backend '${backend.name}' returned output ${i} as [${info.shape}] ${info.dtype}, ` +
+          `the spec resolved [${expected.shape}] ${expected.dtype}`,
+      );
+    }
+  });
 }
 
 /** Finds every tensor in a (nested) result: a tensor, an array, or a plain object of them. */

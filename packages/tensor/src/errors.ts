@@ -40,3 +40,8 @@ export class StateError extends NNError {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** Memory that cannot be had: `zeros: cannot allocate [1000000,1000000] float32 (4000000000000 bytes)`. */
+export class AllocationError extends NNError {
+  override name = 'AllocationError';
+}

@@ -3,11 +3,14 @@
  * the methods here are the same ops spelled `a.add(b)`. Tensors are immutable except through `assign`,
  * which optimizers use to update parameters in place.
  */
-import type { Backend } from './backend';
-// A deliberate import cycle (tensor -> ops/engine -> tensor): nothing runs at module evaluation time, and
+import type { Backend } from './backend/interface';
+// A deliberate import cycle (tensor -> ops/engine -> tensor): nothing of them runs at module evaluation time, and
 // it keeps the methods working in bundles that honour `sideEffects: false` (no install step to tree-shake).
 import { engine } from './engine';
 import { StateError, ValueError } from './errors';
+import type { KernelAttrs } from './kernels/contract';
+// Imports nothing that imports this module, so it is complete when the unary methods are installed below.
+import unarySpecs, { type UnaryOpKernel } from './kernels/unary';
 import * as ops from './ops';
 import type { DataId, DType, NestedArray, Shape, TypedArray } from './types';
 import { sizeOf } from './util/shape';
@@ -23,6 +26,17 @@ export interface DataHandle {
 /** A tensor or a plain number where a tensor is expected (`a.mul(2)`). */
 export type TensorLike = Tensor | number;
 
+type UnarySpecs = typeof unarySpecs;
+
+/** The method forms of the plain unary ops (`x.relu()`, `x.leakyRelu(0.2)`), one per entry of the unary table. */
+export type UnaryMethods = {
+  [K in UnaryOpKernel as UnarySpecs[K]['op']]: (...args: Parameters<UnarySpecs[K]['parseArgs']>) => Tensor;
+};
+
+// installUnaryMethods() below defines these on the prototype.
+export interface Tensor extends UnaryMethods {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the installed unary methods.
 export class Tensor {
   /** @internal Storage; replaced by `assign`. */
   handle: DataHandle;
@@ -50,6 +64,11 @@ export class Tensor {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** @internal The storage key kernels read: a Tensor is the TensorInfo the engine hands a kernel. */
+  get dataId(): DataId {
+    return this.handle.dataId;
   }
 
   /** @internal */
@@ -138,43 +157,10 @@ export class Tensor {
   less(b: TensorLike): Tensor {
     return ops.less(this, b);
   }
-  neg(): Tensor {
-    return ops.neg(this);
-  }
-  exp(): Tensor {
-    return ops.exp(this);
-  }
-  log(): Tensor {
-    return ops.log(this);
-  }
-  sqrt(): Tensor {
-    return ops.sqrt(this);
-  }
-  abs(): Tensor {
-    return ops.abs(this);
-  }
-  square(): Tensor {
-    return ops.square(this);
-  }
-  clip(min: number, max: number): Tensor {
-    return ops.clip(this, min, max);
-  }
   cast(dtype: DType): Tensor {
     return ops.cast(this, dtype);
   }
-  // Activations
-  relu(): Tensor {
-    return ops.relu(this);
-  }
-  leakyRelu(alpha?: number): Tensor {
-    return ops.leakyRelu(this, alpha);
-  }
-  sigmoid(): Tensor {
-    return ops.sigmoid(this);
-  }
-  tanh(): Tensor {
-    return ops.tanh(this);
-  }
+  // Activations (relu, sigmoid, ... are among the unary methods)
   softmax(axis?: number): Tensor {
     return ops.softmax(this, axis);
   }
@@ -233,6 +219,23 @@ export class Tensor {
     return ops.clone(this);
   }
 }
+
+/**
+ * Defines the method of every plain unary op on Tensor: `x.relu()` runs the Relu kernel with the attributes its
+ * entry parses from the arguments. The function forms (`relu(x)`, in kernels/unary.ts) call these.
+ */
+function installUnaryMethods(): void {
+  for (const [kernel, spec] of Object.entries(unarySpecs)) {
+    if (!('parseArgs' in spec)) continue;
+    const parseArgs = spec.parseArgs as (...args: unknown[]) => KernelAttrs<UnaryOpKernel>;
+    const name = kernel as UnaryOpKernel;
+    const method = function (this: Tensor, ...args: unknown[]): Tensor {
+      return engine.runKernel(name, { x: this }, parseArgs(...args));
+    };
+    Object.defineProperty(Tensor.prototype, spec.op, { value: method, writable: true, configurable: true });
+  }
+}
+installUnaryMethods();
 
 function nest(values: TypedArray, shape: Shape, axis: number, offset: number): NestedArray[] {
   const dim = shape[axis]!;

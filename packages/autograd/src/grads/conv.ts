@@ -1,8 +1,11 @@
 /**
  * Gradients of the convolution kernels. Conv2D is bilinear in (x, w), and its two backprop kernels are its
  * adjoints, so the gradient of each of the three is written with the other two and the same stride/padding.
+ * Conv2D runs as the kernel (typed, through the engine): its explicit [top, bottom, left, right] padding, which
+ * 'same' makes asymmetric, has no conv2d option.
  */
-import { conv2dBackpropFilter, conv2dBackpropInput, engine } from '@nn/tensor';
+import { conv2dBackpropFilter, conv2dBackpropInput } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import type { GradRule } from './types';
 
 export const Conv2D: GradRule<'Conv2D'> = {

@@ -1,6 +1,6 @@
-/** Gradients of the reductions and of the fused softmax-cross-entropy. */
-import { broadcastTo, div, equal, logSoftmax, mul, neg, reshape, softmax, sub, sum } from '@nn/tensor';
-import type { GradRule } from './types';
+/** Gradients of the reductions. */
+import { broadcastTo, div, equal, mul, reshape, sum } from '@nn/tensor';
+import { type GradRule, NOT_DIFFERENTIABLE } from './types';
 import { asDType, keptShape } from './util';
 
 /** Every summed element gets the gradient of its sum. */
@@ -32,18 +32,5 @@ function extremumRule(kernel: 'Max' | 'Min'): GradRule<typeof kernel> {
 export const Max: GradRule<'Max'> = extremumRule('Max');
 export const Min: GradRule<'Min'> = extremumRule('Min');
 
-/**
- * loss = -sum(target * logSoftmax(logits)) per row, so
- * dlogits = dy * (softmax(logits) * sum(target) - target) (= softmax - target for a probability target) and
- * dtarget = -dy * logSoftmax(logits).
- */
-export const SoftmaxCrossEntropy: GradRule<'SoftmaxCrossEntropy'> = {
-  save: ['logits', 'target'],
-  vjp: ({ dy, inputs: { logits, target } }) => {
-    const column = (): ReturnType<typeof reshape> => reshape(dy, [dy.shape[0]!, 1]);
-    return {
-      logits: () => mul(column(), sub(mul(softmax(logits, -1), sum(target, -1, true)), target)),
-      target: () => mul(neg(column()), logSoftmax(logits, -1)),
-    };
-  },
-};
+/** Piecewise constant: an index is a constant for autograd. */
+export const ArgMax = NOT_DIFFERENTIABLE;

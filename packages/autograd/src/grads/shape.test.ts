@@ -3,10 +3,8 @@ import {
   concat,
   expandDims,
   flatten,
-  gather,
   pad,
   reshape,
-  scatterAdd,
   slice,
   squeeze,
   stack,
@@ -69,11 +67,5 @@ describe('shape gradients', () => {
         .sum(),
     )(tensor([1, 1]));
     expect(g!.toArray()).toEqual([4, 6]);
-  });
-  it('gather (repeated indices accumulate) and scatterAdd', () => {
-    const indices = tensor([2, 0, 2, 1], [2, 2], 'int32');
-    check((v) => gather(v, indices, 1), [x]);
-    check((v) => gather(v, indices, 0), [f64([3, 2], 70)]);
-    check((u) => scatterAdd(u, indices, 1, 5), [f64([3, 2, 2, 2], 71)]);
   });
 });

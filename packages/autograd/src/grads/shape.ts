@@ -1,5 +1,5 @@
 /** Gradients of the shape and data-movement kernels: each moves the gradient back where the data came from. */
-import { engine, pad, reshape, slice, type Tensor, transpose } from '@nn/tensor';
+import { pad, reshape, slice, type Tensor, transpose } from '@nn/tensor';
 import type { GradRule } from './types';
 import { unbroadcast } from './util';
 
@@ -59,22 +59,5 @@ export const Pad: GradRule<'Pad'> = {
         paddings.map((p) => p[0]),
         x.shape,
       ),
-  }),
-};
-
-// Gather and ScatterAdd are each other's adjoint. The kernels run directly: the indices were checked in the
-// forward pass, and the ops would check them again by reading them back (a sync we keep out of backward).
-
-export const Gather: GradRule<'Gather'> = {
-  save: ['indices'],
-  vjp: ({ dy, inputs: { x, indices }, attrs: { axis } }) => ({
-    x: () => engine.runKernel('ScatterAdd', { updates: dy, indices }, { axis, size: x.shape[axis]! }),
-  }),
-};
-
-export const ScatterAdd: GradRule<'ScatterAdd'> = {
-  save: ['indices'],
-  vjp: ({ dy, inputs: { indices }, attrs: { axis } }) => ({
-    updates: () => engine.runKernel('Gather', { x: dy, indices }, { axis }),
   }),
 };

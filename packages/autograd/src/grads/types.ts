@@ -1,18 +1,15 @@
 /** The shape of a gradient rule: the vector-Jacobian product of one kernel, written with public ops. */
-import type { KernelAttrs, KernelInputs, KernelName, Tensor, TensorInfo } from '@nn/tensor';
+import type { Tensor } from '@nn/tensor';
+import type { KernelAttrs, KernelInputs, KernelName, KernelTensors } from '@nn/tensor/backend';
 
 /** A kernel's inputs as the rule sees them: tensors, or lists of tensors (Concat). */
-export type RuleInputs<K extends KernelName> = {
-  [P in keyof KernelInputs<K>]: KernelInputs<K>[P] extends readonly TensorInfo[] ? readonly Tensor[] : Tensor;
-};
+export type RuleInputs<K extends KernelName> = KernelInputs<K, Tensor>;
 
 /**
  * One thunk per input that can receive a gradient. The backward pass calls only the thunks of inputs that
  * depend on what is being differentiated, so e.g. `x @ W` never computes the gradient of a data batch `x`.
  */
-export type InputGrads<K extends KernelName> = {
-  [P in keyof KernelInputs<K>]?: () => KernelInputs<K>[P] extends readonly TensorInfo[] ? readonly Tensor[] : Tensor;
-};
+export type InputGrads<K extends KernelName> = { [P in keyof RuleInputs<K>]?: () => RuleInputs<K>[P] };
 
 export interface GradContext<K extends KernelName> {
   /** The gradient of the scalar result with respect to the kernel's output (same shape as `output`). */
@@ -26,10 +23,23 @@ export interface GradContext<K extends KernelName> {
 
 export interface GradRule<K extends KernelName> {
   /** Inputs whose values the vector-Jacobian product reads (the tape keeps them alive until backward). */
-  readonly save?: readonly (keyof KernelInputs<K> & string)[];
+  readonly save?: readonly (keyof RuleInputs<K> & string)[];
   /** Whether the product reads the output's values. */
   readonly saveOutput?: boolean;
-  readonly vjp: (context: GradContext<K>) => InputGrads<K>;
+  /** The vector-Jacobian product (a method, so a rule of any kernel is also a `RecordedRule`). */
+  vjp(context: GradContext<K>): InputGrads<K>;
+}
+
+/** A rule as the tape holds it, whatever its kernel: inputs by name, a thunk per input. */
+export interface RecordedRule {
+  readonly save?: readonly string[];
+  readonly saveOutput?: boolean;
+  vjp(context: {
+    dy: Tensor;
+    inputs: KernelTensors;
+    output: Tensor;
+    attrs: object;
+  }): Readonly<Record<string, (() => Tensor | readonly Tensor[]) | undefined>>;
 }
 
 /** Kernels with no gradient: their outputs are constants for autograd. */

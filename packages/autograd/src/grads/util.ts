@@ -1,5 +1,5 @@
 /** Helpers shared by the gradient rules. */
-import { type DType, engine, reshape, sum, type Tensor } from '@nn/tensor';
+import { type DType, reshape, sum, type Tensor, tidy } from '@nn/tensor';
 
 /**
  * Sums a gradient of a broadcast result back to the `shape` of the input that was broadcast: over the
@@ -19,7 +19,7 @@ export function unbroadcast(grad: Tensor, shape: readonly number[]): Tensor {
     }
   }
   if (same) return grad;
-  return engine.tidy(() => reshape(axes.length === 0 ? grad : sum(grad, axes), shape));
+  return tidy(() => reshape(axes.length === 0 ? grad : sum(grad, axes), shape));
 }
 
 /** The shape of a reduction's output with the reduced `axes` kept as size 1. */

@@ -1,5 +1,6 @@
 /** Broadcasting elementwise kernels (NumPy rules), and Where. One shader per op and shape. */
-import { type DType, type KernelFn, shapeUtil, type TensorInfo } from '@nn/tensor';
+import type { DType, TensorInfo } from '@nn/tensor';
+import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
 import { broadcastStridesTo, dot, kernelSource, nanOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
@@ -46,14 +47,14 @@ export function broadcastSource(
 
 function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
   return (({ inputs: { a, b }, backend }) => {
-    const shape = shapeUtil.broadcastShapes(name, a.shape, b.shape);
+    const shape = broadcastShapes(name, a.shape, b.shape);
     const source = broadcastSource([a, b], shape, EXPRESSIONS[name]);
     return gpuOf(backend).compute(source, shape, outputDType(name, a.dtype), [a, b]);
   }) as KernelFn<K>;
 }
 
 const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend }) => {
-  const shape = shapeUtil.broadcastShapes('where', condition.shape, a.shape, b.shape);
+  const shape = broadcastShapes('where', condition.shape, a.shape, b.shape);
   const source = broadcastSource([condition, a, b], shape, 'x != 0.0 ? y : z');
   return gpuOf(backend).compute(source, shape, a.dtype, [condition, a, b]);
 };

@@ -2,7 +2,8 @@
  * Conv2D (NCHW, weights [outC, inC, kH, kW]) and its two backward kernels, as direct loops: one thread per
  * output element, no im2col buffer. Out-of-image taps (padding) are skipped.
  */
-import { type Conv2DAttrs, type KernelFn, shapeUtil } from '@nn/tensor';
+import type { Conv2DAttrs } from '@nn/tensor';
+import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
 import { kernelSource, lit } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
@@ -22,8 +23,8 @@ function geometry(xShape: readonly number[], wShape: readonly number[], attrs: C
   const [n, c, h, w] = xShape as [number, number, number, number];
   const [o, , kh, kw] = wShape as [number, number, number, number];
   const [top, bottom, left, right] = attrs.padding;
-  const oh = shapeUtil.windowOutputSize(h, kh, attrs.stride[0], top, bottom);
-  const ow = shapeUtil.windowOutputSize(w, kw, attrs.stride[1], left, right);
+  const oh = windowOutputSize(h, kh, attrs.stride[0], top, bottom);
+  const ow = windowOutputSize(w, kw, attrs.stride[1], left, right);
   return { n, c, h, w, o, kh, kw, oh, ow };
 }
 

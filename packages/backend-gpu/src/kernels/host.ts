@@ -3,18 +3,8 @@
  * reference CPU kernel on a copy of its inputs, and the result is stored back in this backend. In webgpu mode the
  * backend queues this after the inputs are read back (see `GpuBackend.computeOnHost`).
  */
-import {
-  type Backend,
-  CpuBackend,
-  cpuKernels,
-  type DType,
-  type KernelArgs,
-  type KernelFn,
-  type KernelName,
-  type Shape,
-  type TensorInfo,
-  type TypedArray,
-} from '@nn/tensor';
+import type { Backend, DType, KernelName, Shape, TensorInfo, TypedArray } from '@nn/tensor';
+import { CpuBackend, cpuKernels, type KernelArgs, type KernelFn } from '@nn/tensor/backend';
 import { gpuOf } from './util';
 
 let scratch: CpuBackend | null = null;
@@ -49,7 +39,7 @@ function runOnCpu<K extends KernelName>(
   }
   const kernel = cpuKernels[name] as KernelFn<K>;
   // Host kernels have one output (the multi-output kernels all have shader forms).
-  const out = kernel({ inputs: inputs as never, attrs: args.attrs, backend: cpu as Backend }) as TensorInfo;
+  const out = kernel({ ...args, inputs: inputs as never, backend: cpu as Backend }) as TensorInfo;
   const result = cpu.readSync(out.dataId).slice();
   cpu.disposeData(out.dataId);
   for (const c of copies.values()) cpu.disposeData(c.dataId);

@@ -1,5 +1,6 @@
 /** Every kernel the gpu backend implements; the rest of the contract falls back to the CPU kernels. */
-import type { KernelMap, KernelName } from '@nn/tensor';
+import type { KernelName } from '@nn/tensor';
+import type { KernelMap } from '@nn/tensor/backend';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';

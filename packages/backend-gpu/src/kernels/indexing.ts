@@ -1,5 +1,5 @@
 /** Gather, its adjoint ScatterAdd, and OneHot. Indices are int32 stored as exact floats on the device. */
-import type { KernelFn } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { dot, kernelSource, lit, stridesOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 

@@ -1,5 +1,5 @@
 /** Batched MatMul with transposes and broadcast batch dims: one thread per output element, a K-long loop. */
-import { type KernelFn, shapeUtil } from '@nn/tensor';
+import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
 import { dot, kernelSource, lit, stridesOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
@@ -22,7 +22,7 @@ const matMul: KernelFn<'MatMul'> = ({ inputs: { a, b }, attrs: { transposeA, tra
   const m = transposeA ? aCols : aRows;
   const k = transposeA ? aRows : aCols;
   const n = transposeB ? bRows : bCols;
-  const batch = shapeUtil.broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const shape = [...batch, m, n];
   const { code, coords } = unravel(shape, 'o');
   const batchCoords = coords.slice(0, batch.length);

@@ -2,7 +2,8 @@
  * Fused optimizer updates and ReLU's backward pass. A multi-output kernel is one shader per output, each
  * recomputing the few shared terms (3 launches for Adam instead of ~10, 2 for SGD with momentum).
  */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { kernelSource, lit } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 

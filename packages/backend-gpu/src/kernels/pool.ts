@@ -1,13 +1,14 @@
 /** Max/Avg pooling (NCHW) and their backward kernels, one thread per output element. */
-import { type KernelFn, type Pool2DAttrs, shapeUtil } from '@nn/tensor';
+import type { Pool2DAttrs } from '@nn/tensor';
+import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
 import { kernelSource, lit, negInfOf } from '../codegen';
 import { split4 } from './conv';
 import { type GpuKernels, gpuOf } from './util';
 
 function outSize(xShape: readonly number[], p: Pool2DAttrs): [number, number] {
   return [
-    shapeUtil.windowOutputSize(xShape[2]!, p.kernelSize[0], p.stride[0], p.padding[0], p.padding[1]),
-    shapeUtil.windowOutputSize(xShape[3]!, p.kernelSize[1], p.stride[1], p.padding[2], p.padding[3]),
+    windowOutputSize(xShape[2]!, p.kernelSize[0], p.stride[0], p.padding[0], p.padding[1]),
+    windowOutputSize(xShape[3]!, p.kernelSize[1], p.stride[1], p.padding[2], p.padding[3]),
   ];
 }
 

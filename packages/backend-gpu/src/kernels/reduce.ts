@@ -1,5 +1,6 @@
 /** Reductions: Sum, Max, Min over sorted axes, ArgMax along one axis. One thread per output element. */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { dot, kernelSource, lit, loops, stridesOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 

@@ -1,5 +1,6 @@
 /** Data movement: Reshape (free: same data), BroadcastTo, Transpose, Slice, Concat, Pad. */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { dot, kernelSource, lit, stridesOf, unravel } from '../codegen';
 import { broadcastSource } from './binary';
 import { hostKernel } from './host';
@@ -52,7 +53,7 @@ function concatSource(parts: readonly TensorInfo[], axis: number, shape: readonl
   return kernelSource(parts.length, lines.join('\n'));
 }
 
-const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, backend }) => {
+const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, outputs, backend }) => {
   const gpu = gpuOf(backend);
   const first = tensors[0]!;
   const concatOnce = (parts: readonly TensorInfo[]): TensorInfo => {
@@ -63,7 +64,7 @@ const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, back
   // More parts than texture units: concatenate groups, then the groups (freeing the intermediates).
   const groups: TensorInfo[] = [];
   for (let k = 0; k < tensors.length; k += MAX_INPUTS) groups.push(concatOnce(tensors.slice(k, k + MAX_INPUTS)));
-  const out = concat({ inputs: { tensors: groups }, attrs: { axis }, backend });
+  const out = concat({ inputs: { tensors: groups }, attrs: { axis }, outputs, backend });
   for (const g of groups) gpu.disposeData(g.dataId);
   return out;
 };

@@ -1,5 +1,5 @@
 /** Fused softmax cross-entropy per row: -sum(target * logSoftmax(logits)), stable (max subtracted first). */
-import type { KernelFn } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { kernelSource, lit } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 

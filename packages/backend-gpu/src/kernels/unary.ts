@@ -1,5 +1,6 @@
 /** Elementwise unary kernels and activations; Cast. Output dtype = input dtype (except Cast). */
-import { type KernelFn, type TensorInfo, typedArrayFor } from '@nn/tensor';
+import { type TensorInfo, typedArrayFor } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { kernelSource, lit, nanOf, negInfOf } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 

@@ -1,5 +1,6 @@
 /** What every kernel file shares: the typed backend behind a kernel's `backend` argument. */
-import { type Backend, type KernelFn, type KernelName, StateError } from '@nn/tensor';
+import { type Backend, type KernelName, StateError } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { GpuBackend } from '../backend';
 
 export function gpuOf(backend: Backend): GpuBackend {

@@ -1,5 +1,6 @@
 // The browser bundle: the conformance suite and the backend, driven from the page by the Node test.
-import { engine, registerBackend } from '@nn/tensor';
+import { registerBackend } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { runConformance } from '@nn/tensor/testing';
 import { createGpuBackend } from '../../src/backend';
 import type { GpuMode } from '../../src/gpujs';

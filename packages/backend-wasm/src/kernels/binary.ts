@@ -4,7 +4,8 @@
  * collapsing axes so runs are as long as the shapes allow ([N, C] + [C] is N runs of C, NCHW + [1, C, 1, 1]
  * is N*C runs of H*W). int32 arithmetic takes the reference path.
  */
-import { type KernelFn, type KernelName, shapeUtil } from '@nn/tensor';
+import type { KernelName } from '@nn/tensor';
+import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, collapseAxes, forEachRun, innerStep, sizeOf } from '../strided';
 import { parallelElementwise } from './parallel';
@@ -20,7 +21,7 @@ function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
     const { a, b } = args.inputs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return runReference<BinaryName>(name, args);
     const backend = args.backend as WasmBackend;
-    const shape = shapeUtil.broadcastShapes(name, a.shape, b.shape);
+    const shape = broadcastShapes(name, a.shape, b.shape);
     const { info, data } = backend.output(shape, 'float32');
     const size = sizeOf(shape);
     if (size === 0) return info;
@@ -57,7 +58,7 @@ function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
 /** where(condition != 0, a, b): a 32-bit select in wasm, for float32 and int32 alike. */
 const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend: base }) => {
   const backend = base as WasmBackend;
-  const shape = shapeUtil.broadcastShapes('where', condition.shape, a.shape, b.shape);
+  const shape = broadcastShapes('where', condition.shape, a.shape, b.shape);
   const { info, data } = backend.output(shape, a.dtype);
   const layout = collapseAxes(shape, [
     broadcastStrides(condition.shape, shape),

@@ -2,7 +2,8 @@
  * 2-D convolution and its two gradients, entirely in wasm: per image an im2col (or col2im) into a temporary
  * column buffer and one call of the same GEMM as MatMul (see assembly/conv.ts).
  */
-import { type Conv2DAttrs, type KernelFn, type Shape, shapeUtil, type TensorInfo } from '@nn/tensor';
+import type { Conv2DAttrs, Shape, TensorInfo } from '@nn/tensor';
+import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import type { ThreadCall } from '../threads/pool';
 import { CALLS_PER_LANE, parallelThresholds, splitRange } from './parallel';
@@ -23,8 +24,8 @@ function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs
   const [O, , kH, kW] = wShape as [number, number, number, number];
   const [sH, sW] = stride;
   const [padTop, padBottom, padLeft, padRight] = padding;
-  const oH = shapeUtil.windowOutputSize(H, kH, sH, padTop, padBottom);
-  const oW = shapeUtil.windowOutputSize(W, kW, sW, padLeft, padRight);
+  const oH = windowOutputSize(H, kH, sH, padTop, padBottom);
+  const oW = windowOutputSize(W, kW, sW, padLeft, padRight);
   return { N, C, H, W, O, kH, kW, sH, sW, padTop, padLeft, oH, oW };
 }
 

@@ -1,4 +1,5 @@
-import type { KernelFn, KernelMap, KernelName } from '@nn/tensor';
+import type { KernelName } from '@nn/tensor';
+import type { KernelFn, KernelMap } from '@nn/tensor/backend';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { matmulKernels } from './matmul';

@@ -2,7 +2,7 @@
  * Batched matrix product on the wasm GEMM (packed panels, 4x8 SIMD register tiles, cache blocking). Batch
  * dims broadcast; transposes are folded into the strides the packing reads through, so they cost nothing.
  */
-import { type KernelFn, shapeUtil } from '@nn/tensor';
+import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, sizeOf } from '../strided';
 import { parallelGemm } from './parallel';
@@ -28,7 +28,7 @@ const matMul: KernelFn<'MatMul'> = (args) => {
 
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
-  const batchShape = shapeUtil.broadcastShapes('matmul', aBatch, bBatch);
+  const batchShape = broadcastShapes('matmul', aBatch, bBatch);
   const batches = sizeOf(batchShape);
   const { info, data } = backend.output([...batchShape, m, n], 'float32');
   if (batches * m * n === 0) return info;

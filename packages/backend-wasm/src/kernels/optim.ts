@@ -3,7 +3,8 @@
  * for large tensors like the other elementwise kernels. Scalars are passed as f32 (rounded like the unfused
  * ops' scalar tensors), so results are the same bits as the reference kernels.
  */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import { parallelElementwise } from './parallel';

@@ -1,5 +1,6 @@
 /** Max/average pooling (NCHW) and their gradients, in wasm (see assembly/pool.ts). */
-import { type KernelFn, type Pool2DAttrs, type Shape, shapeUtil } from '@nn/tensor';
+import type { Pool2DAttrs, Shape } from '@nn/tensor';
+import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import type { ThreadCall } from '../threads/pool';
@@ -17,8 +18,8 @@ function geometry(xShape: Shape, { kernelSize, stride, padding }: Pool2DAttrs) {
   const [kH, kW] = kernelSize;
   const [sH, sW] = stride;
   const [padTop, padBottom, padLeft, padRight] = padding;
-  const oH = shapeUtil.windowOutputSize(H, kH, sH, padTop, padBottom);
-  const oW = shapeUtil.windowOutputSize(W, kW, sW, padLeft, padRight);
+  const oH = windowOutputSize(H, kH, sH, padTop, padBottom);
+  const oW = windowOutputSize(W, kW, sW, padLeft, padRight);
   return { N, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW };
 }
 

@@ -3,7 +3,8 @@
  * reduction (last axis: inner = 1; leading axes: outer = 1). Other axis sets are split into their contiguous
  * blocks, reduced last block first through temporaries. int32 takes the reference path.
  */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import { runReference } from './reference';

@@ -5,7 +5,8 @@
  * through views of the heap and only the output is copied in. Which kernels take this path is listed in
  * `WASM_KERNEL_PATHS` (see index.ts), so it is never silent.
  */
-import { type Backend, cpuKernels, type DataId, type KernelArgs, type KernelFn, type KernelName } from '@nn/tensor';
+import type { Backend, DataId, KernelName } from '@nn/tensor';
+import { cpuKernels, type KernelArgs, type KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 
 function viewsOf(backend: WasmBackend): Backend {
@@ -26,7 +27,7 @@ function viewsOf(backend: WasmBackend): Backend {
 /** Runs the CPU backend's kernel `name` over this backend's storage. */
 export function runReference<K extends KernelName>(name: K, args: KernelArgs<K>): ReturnType<KernelFn<K>> {
   const kernel = cpuKernels[name] as KernelFn<K>;
-  return kernel({ inputs: args.inputs, attrs: args.attrs, backend: viewsOf(args.backend as WasmBackend) });
+  return kernel({ ...args, backend: viewsOf(args.backend as WasmBackend) });
 }
 
 /** A kernel that is the reference kernel over wasm storage. */

@@ -4,7 +4,8 @@
  * typed-array copies; Reshape shares storage. ScatterAdd takes the reference path (it sums in float64, which
  * the reference does exactly).
  */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, contiguousStrides, sizeOf, stridedCopy } from '../strided';
 import { referenceKernel } from './reference';

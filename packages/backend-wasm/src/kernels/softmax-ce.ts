@@ -1,5 +1,5 @@
 /** Fused softmax cross-entropy per row, in wasm (see assembly/softmax.ts). */
-import type { KernelFn } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { runReference } from './reference';
 

@@ -1,5 +1,6 @@
 /** Elementwise kernels of one input: float32 in wasm (SIMD where the op has a vector form), int32 by reference. */
-import type { KernelFn, TensorInfo } from '@nn/tensor';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import { parallelElementwise } from './parallel';

@@ -189,7 +189,10 @@ describe('worker threads do not keep Node alive', () => {
         format: 'esm',
         outfile,
         logLevel: 'error',
-        alias: { '@nn/tensor': join(here, '..', '..', '..', 'tensor', 'src', 'index.ts') },
+        alias: {
+          '@nn/tensor': join(here, '..', '..', '..', 'tensor', 'src', 'index.ts'),
+          '@nn/tensor/backend': join(here, '..', '..', '..', 'tensor', 'src', 'backend', 'index.ts'),
+        },
       });
       const result = spawnSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 30_000 });
       expect(result.stderr).toBe('');

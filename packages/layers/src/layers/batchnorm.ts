@@ -2,9 +2,9 @@
  * BatchNorm1d/2d: normalise each channel by the batch statistics while training (updating running
  * estimates), by the running estimates in eval mode. Same names, shapes and update rule as PyTorch.
  */
+import { noGrad } from '@nn/autograd';
 import {
   checkOptions,
-  engine,
   fmtShape,
   type OptionKeys,
   ones,
@@ -115,7 +115,7 @@ abstract class BatchNorm extends Module {
     const runningVar = this.running_var;
     const tracked = this.num_batches_tracked;
     // Statistics are state, not part of the differentiated computation: keep them off the autograd tape.
-    engine.withoutRecording(() => {
+    noGrad(() => {
       tracked.assign(tracked.add(1));
       const momentum = this.momentum ?? 1 / tracked.item();
       // The running variance uses the unbiased estimate n / (n - 1), as PyTorch does.

@@ -1,7 +1,7 @@
 /** Classification losses: softmax cross-entropy from logits and binary cross-entropy. */
+import { noGrad } from '@nn/autograd';
 import {
   DTypeError,
-  engine,
   fmtShape,
   type OptionKeys,
   oneHot,
@@ -97,7 +97,7 @@ export function binaryCrossEntropy(
       // softplus(x) = m + log(exp(-m) + exp(x - m)) with m = max(x, 0), which never overflows. m is held
       // constant for autograd (the result does not depend on it), so the gradient is exactly sigmoid(x) - t,
       // also at x = 0 where max(x, 0) + log(1 + exp(-|x|)) would give autograd only a subgradient.
-      const m = engine.withoutRecording(() => relu(x));
+      const m = noGrad(() => relu(x));
       const softplus = m.add(m.neg().exp().add(x.sub(m).exp()).log());
       perElement = softplus.sub(x.mul(target));
     } else {
@@ -119,10 +119,8 @@ const BCE_OPTIONS: OptionKeys<BinaryCrossEntropyOptions> = { reduction: true, fr
  */
 function checkProbabilities(prediction: Tensor, target: Tensor, fromLogits: boolean): Tensor | null {
   const inRange = (t: Tensor) => t.clip(0, 1).equal(t); // NaN is not equal to itself
-  const valid = engine.withoutRecording(() =>
-    fromLogits ? inRange(target) : inRange(prediction).mul(inRange(target)),
-  );
-  const count = engine.withoutRecording(() => valid.sum().neg().add(valid.size));
+  const valid = noGrad(() => (fromLogits ? inRange(target) : inRange(prediction).mul(inRange(target))));
+  const count = noGrad(() => valid.sum().neg().add(valid.size));
   const what = fromLogits ? 'targets' : 'probabilities and targets';
   const outcome = reportValueCheck(
     { count, message: (n) => `binaryCrossEntropy: ${what} must be in [0, 1]; ${n} value(s) are outside it (or NaN)` },

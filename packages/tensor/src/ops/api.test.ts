@@ -1,16 +1,15 @@
 /** Public API behaviour: methods vs functions, numbers as tensors, memory and tidy, backends. */
+
 import {
   abs,
   add,
   conv2d,
   dispose,
   div,
-  engine,
   equal,
   exp,
   getBackend,
   greater,
-  KERNEL_NAMES,
   keep,
   less,
   logSoftmax,
@@ -40,6 +39,7 @@ import {
   where,
   zeros,
 } from '@nn/tensor';
+import { engine, KERNEL_NAMES } from '@nn/tensor/backend';
 import { describe, expect, it } from 'vitest';
 
 const a = () =>

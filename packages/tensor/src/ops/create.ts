@@ -2,11 +2,18 @@
 import { engine } from '../engine';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import { Tensor, type TensorLike } from '../tensor';
-import { type DType, dtypeOfArray, type NestedArray, type TypedArray, typedArrayFor } from '../types';
+import { type DType, dtypeOfArray, type NestedArray, type TypedArray } from '../types';
+import { allocate } from '../util/allocate';
 import { defaultGenerator, Generator } from '../util/random';
 import { assertValidShape, sizeOf } from '../util/shape';
 
 const DTYPES: readonly DType[] = ['float32', 'int32', 'float64'];
+
+export function assertTensor(op: string, x: unknown, name = 'x'): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new ValueError(`${op}: ${name} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  }
+}
 
 export function assertDType(op: string, dtype: unknown): asserts dtype is DType {
   if (!DTYPES.includes(dtype as DType)) {
@@ -44,7 +51,7 @@ export function tensor(
     }
   }
   const finalDType = dtype ?? 'float32';
-  const data = typedArrayFor(finalDType, flat.length);
+  const data = allocate('tensor', [flat.length], finalDType);
   if (ArrayBuffer.isView(flat) && (finalDType !== 'int32' || flat instanceof Int32Array)) {
     // Same or wider-to-float copy: no per-element checks needed.
     data.set(flat as TypedArray);
@@ -95,37 +102,41 @@ export function toTensor(op: string, value: TensorLike, dtype: DType): Tensor {
   return scalar(value, dtype);
 }
 
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  assertValidShape(op, shape);
+  assertDType(op, dtype);
+  const data = allocate(op, shape, dtype);
+  if (value !== 0) data.fill(value);
+  return engine.makeTensor(data, shape, dtype, true, op);
+}
+
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  assertValidShape('full', shape);
-  assertDType('full', dtype);
-  const data = typedArrayFor(dtype, sizeOf(shape));
-  if (value !== 0) data.fill(value);
-  return engine.makeTensor(data, shape, dtype, true);
+  return filled('full', shape, value, dtype);
 }
 
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 export function zerosLike(x: Tensor): Tensor {
-  return full(x.shape, 0, x.dtype);
+  return filled('zerosLike', x.shape, 0, x.dtype);
 }
 
 export function onesLike(x: Tensor): Tensor {
-  return full(x.shape, 1, x.dtype);
+  return filled('onesLike', x.shape, 1, x.dtype);
 }
 
 /** The identity matrix [n, n]. */
 export function eye(n: number, dtype: DType = 'float32'): Tensor {
   assertValidShape('eye', [n]);
-  const data = typedArrayFor(dtype, n * n);
+  const data = allocate('eye', [n, n], dtype);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return engine.makeTensor(data, [n, n], dtype, true);
+  return engine.makeTensor(data, [n, n], dtype, true, 'eye');
 }
 
 /**
@@ -145,9 +156,9 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
   if (step === 0) throw new ValueError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const type = dtype ?? ([start, stop, step].every(Number.isInteger) ? 'int32' : 'float32');
-  const data = typedArrayFor(type, n);
+  const data = allocate('arange', [n], type);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return engine.makeTensor(data, [n], type, true);
+  return engine.makeTensor(data, [n], type, true, 'arange');
 }
 
 export interface RandomOptions {
@@ -171,11 +182,11 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
   assertValidShape('rand', shape);
   const { low = 0, high = 1, dtype = 'float32' } = options;
   const generator = generatorFor('rand', options);
-  const data = typedArrayFor(dtype, sizeOf(shape));
+  const data = allocate('rand', shape, dtype);
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * generator.uniform();
   // float32 rounding can turn a value just below `high` into `high`: keep the interval half-open.
   if (dtype === 'float32') for (let i = 0; i < data.length; i++) if (data[i]! >= high) data[i] = low;
-  return engine.makeTensor(data, shape, dtype, true);
+  return engine.makeTensor(data, shape, dtype, true, 'rand');
 }
 
 /** Normally distributed random numbers (mean 0, std 1 unless given). */
@@ -183,7 +194,7 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
   assertValidShape('randn', shape);
   const { mean = 0, std = 1, dtype = 'float32' } = options;
   const generator = generatorFor('randn', options);
-  const data = typedArrayFor(dtype, sizeOf(shape));
+  const data = allocate('randn', shape, dtype);
   for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
-  return engine.makeTensor(data, shape, dtype, true);
+  return engine.makeTensor(data, shape, dtype, true, 'randn');
 }

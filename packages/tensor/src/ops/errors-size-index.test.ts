@@ -30,8 +30,8 @@ import {
 import { type BadInput, describeBadInputs, image, int } from './bad-input.test-util';
 
 const badSizes: BadInput[] = [
-  { what: 'zeros negative size', run: () => zeros([2, -1]), error: ValueError, op: 'full', shows: ['[2,-1]'] },
-  { what: 'ones non-integer size', run: () => ones([1.5]), error: ValueError, op: 'full', shows: ['1.5'] },
+  { what: 'zeros negative size', run: () => zeros([2, -1]), error: ValueError, op: 'zeros', shows: ['[2,-1]'] },
+  { what: 'ones non-integer size', run: () => ones([1.5]), error: ValueError, op: 'ones', shows: ['1.5'] },
   { what: 'full NaN size', run: () => full([Number.NaN], 1), error: ValueError, op: 'full', shows: ['NaN'] },
   { what: 'randn negative size', run: () => randn([-2]), error: ValueError, op: 'randn', shows: ['-2'] },
   { what: 'rand NaN size', run: () => rand([2, Number.NaN]), error: ValueError, op: 'rand', shows: ['NaN'] },

@@ -1,30 +1,11 @@
 /**
- * Fused ops for training speed: optimizer updates (one kernel per parameter instead of about ten) and ReLU's
- * backward pass. They compute exactly what the unfused ops would (see the kernel contract in kernels/names.ts).
+ * Fused optimizer updates (one kernel per parameter instead of about ten). They compute exactly what the unfused
+ * ops would (see kernels/optim.ts). The spec checks the tensors; these check the hyperparameters.
  */
 import { engine } from '../engine';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
-import type { AdamUpdateAttrs, SGDUpdateAttrs } from '../kernels/names';
+import { ValueError } from '../errors';
+import type { AdamUpdateAttrs, SGDUpdateAttrs } from '../kernels/optim';
 import type { Tensor } from '../tensor';
-import { assertTensor } from './elementwise';
-
-/** All tensors share one shape and one dtype (a float one, unless `ints` allows int32). */
-function sameShapeAndDType(op: string, named: Record<string, Tensor>, ints = false): void {
-  const entries = Object.entries(named);
-  for (const [name, t] of entries) assertTensor(op, t, name);
-  const [firstName, first] = entries[0]!;
-  for (const [name, t] of entries.slice(1)) {
-    if (t.dtype !== first.dtype) {
-      throw new DTypeError(`${op}: ${name} is ${t.dtype} but ${firstName} is ${first.dtype}`);
-    }
-    if (t.shape.length !== first.shape.length || t.shape.some((d, i) => d !== first.shape[i])) {
-      throw new ShapeError(
-        `${op}: ${name} ${fmtShape(t.shape)} must have the shape of ${firstName} ${fmtShape(first.shape)}`,
-      );
-    }
-  }
-  if (!ints && first.dtype === 'int32') throw new DTypeError(`${op}: needs float32 or float64 tensors, got int32`);
-}
 
 function finite(op: string, name: string, value: unknown, min = Number.NEGATIVE_INFINITY): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
@@ -41,15 +22,6 @@ function flag(op: string, name: string, value: unknown): boolean {
 }
 
 /**
- * ReLU's gradient from its output: `dy` where `y > 0`, else 0 (`where(greater(y, 0), dy, 0)` in one pass).
- * @example reluBackward(dy, relu(x))
- */
-export function reluBackward(dy: Tensor, y: Tensor): Tensor {
-  sameShapeAndDType('reluBackward', { dy, y }, true);
-  return engine.runKernel('ReluBackward', { dy, y }, {});
-}
-
-/**
  * One Adam/AdamW step for one parameter (PyTorch 1.13's formula and rounding): returns `[param', m', v']`.
  * At `step` 1 the moments start at zero and `m`, `v` are not read (pass any tensor of the parameter's shape).
  * @example const [p, m, v] = adamUpdate(w, dw, m0, v0, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8,
@@ -63,7 +35,6 @@ export function adamUpdate(
   attrs: AdamUpdateAttrs,
 ): [Tensor, Tensor, Tensor] {
   const op = 'adamUpdate';
-  sameShapeAndDType(op, { param, grad, m, v });
   const { step } = attrs;
   if (!Number.isInteger(step) || step < 1) throw new ValueError(`${op}: step must be an integer >= 1, got ${step}`);
   const checked: AdamUpdateAttrs = {
@@ -90,7 +61,6 @@ export function adamUpdate(
  */
 export function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor, attrs: SGDUpdateAttrs): [Tensor, Tensor] {
   const op = 'sgdUpdate';
-  sameShapeAndDType(op, { param, grad, buf });
   const checked: SGDUpdateAttrs = {
     lr: finite(op, 'lr', attrs.lr, 0),
     momentum: finite(op, 'momentum', attrs.momentum, 0),

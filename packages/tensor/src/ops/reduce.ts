@@ -4,9 +4,11 @@
  */
 import { engine } from '../engine';
 import { fmtShape, ValueError } from '../errors';
+import { reducedShape } from '../kernels/geometry';
 import type { Tensor } from '../tensor';
-import { normalizeReduceAxes, normalizeReduceAxis, reducedShape } from '../util/shape';
-import { assertTensor, div } from './elementwise';
+import { normalizeReduceAxes, normalizeReduceAxis } from '../util/shape';
+import { div } from './binary';
+import { assertTensor } from './create';
 import { reshape } from './shape';
 
 type Axis = number | readonly number[] | undefined;

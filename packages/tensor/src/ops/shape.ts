@@ -1,10 +1,9 @@
-/** Shape ops: reshape, transpose, flatten, slice, concat, stack, gather, oneHot, pad, squeeze... */
+/** Shape ops: reshape, transpose, flatten, squeeze, expandDims, broadcastTo, slice, concat, stack, pad. */
 import { engine } from '../engine';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
-import { Tensor } from '../tensor';
-import { assertValidShape, broadcastShapes, normalizeAxis, shapesEqual, sizeOf } from '../util/shape';
-import { tensor } from './create';
-import { assertTensor } from './elementwise';
+import type { Tensor } from '../tensor';
+import { assertValidShape, normalizeAxis, shapesEqual, sizeOf } from '../util/shape';
+import { assertTensor } from './create';
 
 /** Same values in a new shape of the same size; one entry may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -21,9 +20,6 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
       throw new ShapeError(`reshape: cannot reshape ${fmtShape(x.shape)} (size ${x.size}) into ${fmtShape(shape)}`);
     }
     resolved[inferred] = x.size / rest;
-  }
-  if (sizeOf(resolved) !== x.size) {
-    throw new ShapeError(`reshape: cannot reshape ${fmtShape(x.shape)} (size ${x.size}) into ${fmtShape(shape)}`);
   }
   return engine.runKernel('Reshape', { x }, { shape: resolved });
 }
@@ -77,10 +73,6 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor('broadcastTo', x);
   assertValidShape('broadcastTo', shape);
-  const out = broadcastShapes('broadcastTo', x.shape, shape);
-  if (!shapesEqual(out, shape)) {
-    throw new ShapeError(`broadcastTo: cannot broadcast ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
-  }
   return engine.runKernel('BroadcastTo', { x }, { shape: [...shape] });
 }
 
@@ -120,17 +112,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0)
     throw new ValueError('concat: needs a non-empty list of tensors');
   for (const [i, t] of tensors.entries()) assertTensor('concat', t, `tensors[${i}]`);
-  const first = tensors[0]!;
-  const a = normalizeAxis('concat', axis, first.rank);
-  for (const t of tensors) {
-    if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes differ: ${first.dtype} and ${t.dtype}`);
-    if (t.rank !== first.rank || t.shape.some((d: number, i: number) => i !== a && d !== first.shape[i])) {
-      throw new ShapeError(
-        `concat: shapes ${tensors.map((u) => fmtShape(u.shape)).join(', ')} differ outside axis ${a}`,
-      );
-    }
-  }
-  return engine.runKernel('Concat', { tensors }, { axis: a });
+  return engine.runKernel('Concat', { tensors }, { axis: normalizeAxis('concat', axis, tensors[0]!.rank) });
 }
 
 /** Joins tensors of one shape along a new axis. */
@@ -151,79 +133,6 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
       a,
     ),
   );
-}
-
-/** Runs `fn` with `indices` as an int32 tensor, converting a plain array for it (and freeing that afterwards). */
-function withIndices<R>(op: string, indices: Tensor | readonly number[], fn: (idx: Tensor) => R): R {
-  if (indices instanceof Tensor) {
-    if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
-    return fn(indices);
-  }
-  if (!Array.isArray(indices)) throw new ValueError(`${op}: indices must be an int32 Tensor or an array of integers`);
-  const bad = indices.find((v) => typeof v !== 'number' || !Number.isInteger(v));
-  if (bad !== undefined) throw new DTypeError(`${op}: indices must be integers, got ${bad}`);
-  const idx = tensor(indices as number[], undefined, 'int32');
-  try {
-    return fn(idx);
-  } finally {
-    idx.dispose();
-  }
-}
-
-function assertIndicesInRange(op: string, indices: Tensor, limit: number, what: string): void {
-  const values = indices.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v < 0 || v >= limit) throw new IndexError(`${op}: index ${v} is out of range for ${what} (size ${limit})`);
-  }
-}
-
-/** Picks entries along `axis` by int32 `indices`: out shape x[:axis] + indices.shape + x[axis+1:]. */
-export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
-  assertTensor('gather', x);
-  const a = normalizeAxis('gather', axis, x.rank);
-  return withIndices('gather', indices, (idx) => {
-    assertIndicesInRange('gather', idx, x.shape[a]!, `axis ${a} of ${fmtShape(x.shape)}`);
-    return engine.runKernel('Gather', { x, indices: idx }, { axis: a });
-  });
-}
-
-/**
- * The adjoint of gather: adds `updates` into zeros whose `axis` has length `size`.
- * `updates` has the shape gather would produce: out[:axis] + indices.shape + out[axis+1:].
- */
-export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor {
-  assertTensor('scatterAdd', updates, 'updates');
-  assertTensor('scatterAdd', indices, 'indices');
-  if (!Number.isInteger(size) || size < 0)
-    throw new ValueError(`scatterAdd: size must be a non-negative integer, got ${size}`);
-  const outRank = updates.rank - indices.rank + 1;
-  if (outRank < 1) {
-    throw new ShapeError(
-      `scatterAdd: updates ${fmtShape(updates.shape)} have fewer axes than indices ${fmtShape(indices.shape)}`,
-    );
-  }
-  const a = normalizeAxis('scatterAdd', axis, outRank);
-  const middle = updates.shape.slice(a, a + indices.rank);
-  if (!shapesEqual(middle, indices.shape)) {
-    throw new ShapeError(
-      `scatterAdd: updates ${fmtShape(updates.shape)} do not hold indices ${fmtShape(indices.shape)} at axis ${a}`,
-    );
-  }
-  return withIndices('scatterAdd', indices, (idx) => {
-    assertIndicesInRange('scatterAdd', idx, size, `size ${size}`);
-    return engine.runKernel('ScatterAdd', { updates, indices: idx }, { axis: a, size });
-  });
-}
-
-/** float32 one-hot vectors of int32 class indices: [N] -> [N, depth]. */
-export function oneHot(indices: Tensor | readonly number[], depth: number): Tensor {
-  if (!Number.isInteger(depth) || depth < 1)
-    throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}`);
-  return withIndices('oneHot', indices, (idx) => {
-    assertIndicesInRange('oneHot', idx, depth, `depth ${depth}`);
-    return engine.runKernel('OneHot', { indices: idx }, { depth });
-  });
 }
 
 /** Pads each axis with [before, after] entries of `value` (default 0). */

@@ -1,10 +1,12 @@
-/** Softmax, log-softmax and the fused softmax-cross-entropy kernel. */
+/** Softmax, log-softmax (composite) and the fused softmax-cross-entropy kernel. */
 import { engine } from '../engine';
-import { DTypeError, fmtShape, ShapeError } from '../errors';
+import { DTypeError, fmtShape } from '../errors';
 import type { Tensor } from '../tensor';
-import { normalizeReduceAxis, shapesEqual } from '../util/shape';
-import { assertTensor, div, exp, log, sub } from './elementwise';
+import { normalizeReduceAxis } from '../util/shape';
+import { div, sub } from './binary';
+import { assertTensor } from './create';
 import { max, sum } from './reduce';
+import { exp, log } from './unary';
 
 function stableShift(op: string, x: Tensor, axis: number): Tensor {
   assertTensor(op, x);
@@ -36,17 +38,5 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 
 /** Per-row cross-entropy of logits [N, C] against target probabilities [N, C] -> [N]. Fused and stable. */
 export function softmaxCrossEntropy(logits: Tensor, target: Tensor): Tensor {
-  assertTensor('softmaxCrossEntropy', logits, 'logits');
-  assertTensor('softmaxCrossEntropy', target, 'target');
-  if (logits.rank !== 2 || !shapesEqual(logits.shape, target.shape)) {
-    throw new ShapeError(
-      `softmaxCrossEntropy: logits and target must both be [N, C], got ${fmtShape(logits.shape)} and ${fmtShape(target.shape)}`,
-    );
-  }
-  if (logits.dtype !== target.dtype || logits.dtype === 'int32') {
-    throw new DTypeError(
-      `softmaxCrossEntropy: needs float logits and target of one dtype, got ${logits.dtype} and ${target.dtype}`,
-    );
-  }
   return engine.runKernel('SoftmaxCrossEntropy', { logits, target }, {});
 }

@@ -1,8 +1,8 @@
 /**
  * @nn/tensor/testing: the backend conformance suite. Every backend runs it (in Node or in a browser page):
  * @example
- * import { runConformance } from '@nn/tensor/testing';
- * const report = await runConformance('wasm', { tolerance: 1e-4, skip: ['Conv2DBackpropFilter'] });
+ * import { checkKernelMap, runConformance } from '@nn/tensor/testing';
+ * const report = await runConformance('wasm', { tolerance: 1e-4 });
  * if (report.failed.length > 0) throw new Error(report.failed.map((f) => `${f.name}: ${f.message}`).join('\n'));
  */
 export { conformanceCases } from './cases';
@@ -25,7 +25,7 @@ export {
   refTranspose,
   type Window,
 } from './reference';
-export { conformanceKernelCoverage, runConformance } from './runner';
+export { checkKernelMap, conformanceKernelCoverage, runConformance, unsupportedCases } from './runner';
 export type {
   ConformanceCase,
   ConformanceFailure,

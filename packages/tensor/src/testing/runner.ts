@@ -1,17 +1,18 @@
-/** Runs the conformance cases on one backend and reports what passed, failed and was skipped. */
+/**
+ * Runs the conformance cases on one backend and reports what passed, failed and was skipped. A case fails when a
+ * kernel of it fell back to the CPU kernels (by the engine, or by the backend's own report) unless the backend
+ * declared that kernel, or that dtype of it, in its `notImplemented` list: a missing kernel is never silent.
+ */
+import { type DType, getBackend, memory, setBackend, type Tensor, tidy } from '@nn/tensor';
 import {
   type Backend,
-  type DType,
   engine,
-  getBackend,
   KERNEL_NAMES,
+  type KernelCall,
   type KernelName,
-  type KernelRecorder,
-  memory,
-  setBackend,
-  type Tensor,
-  tidy,
-} from '@nn/tensor';
+  type KernelObserver,
+  type NotImplemented,
+} from '@nn/tensor/backend';
 import { conformanceCases } from './cases';
 import { flattenNested, nestedShape } from './reference';
 import type {
@@ -25,7 +26,7 @@ import type {
 
 /**
  * Runs every conformance case on backend `backendName`, then switches back to the previous backend.
- * @example const report = await runConformance('wasm', { tolerance: 1e-4, skip: ['Conv2DBackpropFilter'] });
+ * @example const report = await runConformance('wasm', { tolerance: 1e-4 });
  */
 export async function runConformance(
   backendName: string,
@@ -35,35 +36,96 @@ export async function runConformance(
   const previous = getBackend().name;
   await setBackend(backendName);
   const backend = getBackend().backend;
-  const report: ConformanceReport = { backend: backend.name, passed: [], failed: [], skipped: [], kernelsCovered: [] };
+  const report: ConformanceReport = {
+    backend: backend.name,
+    passed: [],
+    failed: [],
+    skipped: [],
+    kernelsCovered: [],
+    fallbackKernels: [],
+  };
   const skipped = new Set<KernelName>(skip);
+  const unsupported = new Set(unsupportedCases(backend, cases));
   const covered = new Set<KernelName>();
-  const ran = new Set<KernelName>();
-  const recorder: KernelRecorder = { record: (entry) => ran.add(entry.kernelName) };
-  const previousCheckLeaks = engine.checkLeaks;
+  const fellBack = new Set<KernelName>();
+  const calls: KernelCall[] = [];
+  const observer: KernelObserver = (call) => calls.push(call);
+  const saved = { checkLeaks: engine.checkLeaks, checkKernels: engine.checkKernels };
   engine.checkLeaks = checkLeaks;
-  engine.addRecorder(recorder);
+  engine.checkKernels = true;
+  engine.addObserver(observer);
   try {
     for (const c of cases) {
-      const usesSkippedKernel = c.kernels.some((k) => skipped.has(k));
-      const needsMissingDType = (c.dtypes ?? []).some((d) => !backend.supportsDType(d));
-      if (usesSkippedKernel || needsMissingDType) {
+      if (unsupported.has(c.name) || c.kernels.some((k) => skipped.has(k))) {
         report.skipped.push(c.name);
         continue;
       }
-      ran.clear();
-      const message = await runCase(c, backend, tolerance, checkLeaks, ran);
-      for (const k of ran) covered.add(k);
-      if (message === null) report.passed.push(c.name);
-      else report.failed.push({ name: c.name, message } satisfies ConformanceFailure);
+      calls.length = 0;
+      const problems = await runCase(c, backend, tolerance, checkLeaks, calls);
+      for (const call of calls) {
+        covered.add(call.kernelName);
+        if (call.fallback) fellBack.add(call.kernelName);
+      }
+      if (problems === null) report.passed.push(c.name);
+      else report.failed.push({ name: c.name, message: problems } satisfies ConformanceFailure);
     }
   } finally {
-    engine.removeRecorder(recorder);
-    engine.checkLeaks = previousCheckLeaks;
+    engine.removeObserver(observer);
+    engine.checkLeaks = saved.checkLeaks;
+    engine.checkKernels = saved.checkKernels;
     await setBackend(previous).catch(() => undefined);
   }
   report.kernelsCovered = KERNEL_NAMES.filter((k) => covered.has(k));
+  report.fallbackKernels = KERNEL_NAMES.filter((k) => fellBack.has(k));
   return report;
+}
+
+/**
+ * The cases `backend` cannot run, from their metadata: those needing a dtype it cannot store (float64 on wasm and
+ * gpu). `runConformance` skips exactly these (plus any using a kernel in `skip`).
+ * @example expect(report.skipped).toEqual(unsupportedCases(getBackend().backend));
+ */
+export function unsupportedCases(backend: Backend, cases: readonly ConformanceCase[] = conformanceCases): string[] {
+  return cases.filter((c) => (c.dtypes ?? []).some((d) => !backend.supportsDType(d))).map((c) => c.name);
+}
+
+/**
+ * What is wrong with a backend's kernel map: every kernel of the spec must be in it, except those the backend
+ * declares as not implemented as a whole, which must not be (a dtype-only declaration needs the kernel in the map).
+ * Returns one message per problem: a backend's test expects `[]`.
+ * @example expect(checkKernelMap(await createWasmBackend())).toEqual([]);
+ */
+export function checkKernelMap(backend: Backend): string[] {
+  const declared = backend.notImplemented ?? [];
+  const whole = new Set(declared.filter((d): d is KernelName => typeof d === 'string'));
+  const problems: string[] = [];
+  for (const name of KERNEL_NAMES) {
+    const inMap = backend.kernels[name] !== undefined;
+    if (!inMap && !whole.has(name)) problems.push(`${name}: not in the kernel map and not declared as not implemented`);
+    if (inMap && whole.has(name)) problems.push(`${name}: declared as not implemented but in the kernel map`);
+  }
+  for (const entry of declared) {
+    const name = typeof entry === 'string' ? entry : entry.kernel;
+    if (!KERNEL_NAMES.includes(name))
+      problems.push(`${name}: declared as not implemented but not a kernel of the spec`);
+    else if (typeof entry !== 'string' && backend.kernels[name] === undefined) {
+      problems.push(`${name}: declared for dtypes ${entry.dtypes.join(', ')} but not in the kernel map at all`);
+    }
+  }
+  for (const key of Object.keys(backend.kernels)) {
+    if (!(KERNEL_NAMES as readonly string[]).includes(key))
+      problems.push(`${key}: in the kernel map but not a kernel of the spec`);
+  }
+  return problems;
+}
+
+/** Whether `backend` declared the fallback `call` (the whole kernel, or a dtype one of its inputs has). */
+function declared(declarations: readonly NotImplemented[], call: KernelCall): boolean {
+  return declarations.some((d) =>
+    typeof d === 'string'
+      ? d === call.kernelName
+      : d.kernel === call.kernelName && call.inputs.some((t) => d.dtypes.includes(t.dtype)),
+  );
 }
 
 /** Kernels of the contract that no conformance case exercises (should be empty). */
@@ -92,7 +154,7 @@ async function runCase(
   backend: Backend,
   tolerance: number,
   checkLeaks: boolean,
-  ran: Set<KernelName>,
+  calls: readonly KernelCall[],
 ): Promise<string | null> {
   const before = counts(backend);
   let outputs: Tensor[] = [];
@@ -110,8 +172,17 @@ async function runCase(
       const problem = await check(outputs[i]!, normalize(expectations[i]!), c.tolerance ?? tolerance, tolerance);
       if (problem !== null) problems.push(label + problem);
     }
+    const ran = new Set(calls.map((call) => call.kernelName));
     const missing = c.kernels.filter((k) => !ran.has(k));
     if (missing.length > 0) problems.push(`declared kernel(s) ${missing.join(', ')} did not run`);
+    const undeclared = new Set(
+      calls.filter((call) => call.fallback && !declared(backend.notImplemented ?? [], call)).map((k) => k.kernelName),
+    );
+    if (undeclared.size > 0) {
+      problems.push(
+        `${[...undeclared].join(', ')} ran on the CPU fallback but backend '${backend.name}' does not declare it in notImplemented`,
+      );
+    }
   } catch (error) {
     problems.push(`threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   } finally {

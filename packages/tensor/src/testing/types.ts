@@ -28,14 +28,17 @@ export interface ConformanceCase {
    * tolerance for this case; for float64 outputs it is the tolerance itself (float64 must be precise).
    */
   tolerance?: 'exact' | number;
-  /** dtypes beyond float32/int32 the case needs (float64): skipped where the backend cannot store them. */
+  /** dtypes beyond float32/int32 the case needs (float64): skipped where the backend cannot store them (see `unsupportedCases`). */
   dtypes?: readonly DType[];
 }
 
 export interface ConformanceOptions {
   /** Relative and absolute tolerance for float results: |actual - expected| <= tol * (1 + |expected|). */
   tolerance?: number;
-  /** Kernels the backend declares it does not implement yet: cases using them are reported as skipped. */
+  /**
+   * Kernels whose cases are not run at all (reported as skipped): for debugging one family. A kernel a backend does
+   * not implement belongs in its `notImplemented` list instead, where its cases run on the fallback and pass.
+   */
   skip?: readonly KernelName[];
   /** Checks every kernel (engine.checkLeaks) and every case (tensors, bytes, data ids) for leaks. */
   checkLeaks?: boolean;
@@ -55,4 +58,6 @@ export interface ConformanceReport {
   skipped: string[];
   /** Kernels that actually ran during the cases that were not skipped. */
   kernelsCovered: KernelName[];
+  /** Kernels that ran on the CPU fallback in some case (each declared by the backend, or that case failed). */
+  fallbackKernels: KernelName[];
 }

@@ -1,5 +1,6 @@
-/** Shape arithmetic shared by the ops layer (validation) and the kernels (index math). */
-import { fmtShape, ShapeError, ValueError } from '../errors';
+/** Shape arithmetic shared by the ops layer (validation) and the kernels (index math); broadcasting and window
+ * geometry are in kernels/geometry.ts. */
+import { fmtShape, ValueError } from '../errors';
 import type { Shape } from '../types';
 
 export function sizeOf(shape: Shape): number {
@@ -21,41 +22,6 @@ export function stridesOf(shape: Shape): number[] {
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** NumPy broadcasting of any number of shapes; throws a ShapeError naming `op`. */
-export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
-  for (let i = 0; i < rank; i++) {
-    let dim = 1;
-    for (const shape of shapes) {
-      const d = shape[shape.length - rank + i] ?? 1;
-      if (d === 1) continue;
-      if (dim !== 1 && d !== dim) {
-        throw new ShapeError(`${op}: shapes cannot be broadcast: ${shapes.map(fmtShape).join(' and ')}`);
-      }
-      dim = d;
-    }
-    // A zero-length axis broadcasts against 1 to 0.
-    if (shapes.some((s) => (s[s.length - rank + i] ?? 1) === 0)) dim = 0;
-    out[i] = dim;
-  }
-  return out;
-}
-
-/**
- * Strides for reading an input of `inShape` as if it had `outShape` (broadcast axes get stride 0).
- * `inShape` must broadcast to `outShape`.
- */
-export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
-  const inStrides = stridesOf(inShape);
-  const offset = outShape.length - inShape.length;
-  return outShape.map((_, i) => {
-    const j = i - offset;
-    if (j < 0) return 0;
-    return inShape[j] === 1 ? 0 : inStrides[j]!;
-  });
 }
 
 /** Resolves a possibly negative axis against `rank`; throws a ValueError naming `op`. */
@@ -110,19 +76,4 @@ export function assertValidShape(op: string, shape: readonly number[]): void {
       throw new ValueError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers, got ${d}`);
     }
   }
-}
-
-/** The shape left after removing `axes` (sorted), or with them set to 1 when keepDims. */
-export function reducedShape(shape: Shape, axes: readonly number[], keepDims = false): number[] {
-  const out: number[] = [];
-  shape.forEach((d, i) => {
-    if (!axes.includes(i)) out.push(d);
-    else if (keepDims) out.push(1);
-  });
-  return out;
-}
-
-/** Output size of a convolution/pooling window along one axis. */
-export function windowOutputSize(inSize: number, kernel: number, stride: number, padBefore: number, padAfter: number) {
-  return Math.floor((inSize + padBefore + padAfter - kernel) / stride) + 1;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StateError } from '../../errors';
-import { KERNEL_NAMES } from '../../kernels/names';
+import { KERNEL_NAMES } from '../../kernels/contract';
 import { CpuBackend } from './backend';
 
 describe('CpuBackend storage', () => {

@@ -1,4 +1,4 @@
-import type { Backend, KernelMap } from '../../backend';
+import type { Backend, KernelMap } from '../../backend/interface';
 import { StateError } from '../../errors';
 import type { DataId, DType, Shape, TypedArray } from '../../types';
 import { cpuKernels } from './kernels';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { KernelName } from '../../kernels/names';
+import type { KernelName } from '../../kernels/contract';
+import { broadcastShapes } from '../../kernels/geometry';
 import type { DType, Shape } from '../../types';
-import { broadcastShapes, sizeOf, stridesOf } from '../../util/shape';
+import { sizeOf, stridesOf } from '../../util/shape';
 import { expectClose, input, randomValues, rng, run } from './test-utils';
 
 type BinaryName = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Maximum' | 'Minimum' | 'Equal' | 'Greater' | 'Less';

@@ -2,11 +2,13 @@
  * Broadcasting elementwise kernels. Each op has its own hand-written loop (see `runBinary`): a shared loop
  * calling an op closure per element is several times slower in V8 once it has seen more than one op.
  */
-import { type Backend, type KernelFn, outputInfo } from '../../backend';
-import type { KernelName } from '../../kernels/names';
-import type { DType, TensorInfo, TypedArray } from '../../types';
+import { type Backend, type KernelFn, outputInfo } from '../../backend/interface';
+import type { KernelName } from '../../kernels/contract';
+import { broadcastStrides } from '../../kernels/geometry';
+import type { TensorMeta } from '../../kernels/spec';
+import type { TensorInfo, TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
-import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf } from '../../util/shape';
+import { shapesEqual, sizeOf } from '../../util/shape';
 import { collapseAxes, forEachRun } from './strided';
 
 enum Op {
@@ -80,30 +82,17 @@ function runBinary(
   }
 }
 
-function outputDType(name: BinaryName, inputDType: DType): DType {
-  if (name === 'Equal' || name === 'Greater' || name === 'Less') return 'float32';
-  if (name === 'Div' && inputDType === 'int32') return 'float32';
-  return inputDType;
-}
-
 function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
-  return ({ inputs: { a, b }, backend }) => {
+  return ({ inputs: { a, b }, outputs: [output], backend }) => {
     const op = name === 'Mul' && a.dtype === 'int32' ? Op.IntMul : Op[name];
-    return broadcastBinary(backend, name, op, a, b, outputDType(name, a.dtype));
+    return broadcastBinary(backend, op, a, b, output);
   };
 }
 
-function broadcastBinary(
-  backend: Backend,
-  name: string,
-  op: Op,
-  a: TensorInfo,
-  b: TensorInfo,
-  dtype: DType,
-): TensorInfo {
+function broadcastBinary(backend: Backend, op: Op, a: TensorInfo, b: TensorInfo, output: TensorMeta): TensorInfo {
   const aValues = backend.readSync(a.dataId);
   const bValues = backend.readSync(b.dataId);
-  const shape = broadcastShapes(name, a.shape, b.shape);
+  const { shape, dtype } = output;
   const size = sizeOf(shape);
   const out = typedArrayFor(dtype, size);
   if (size > 0) {
@@ -127,12 +116,11 @@ function broadcastBinary(
 }
 
 /** where(condition != 0, a, b) with all three broadcast together; output dtype is a's. */
-const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend }) => {
+const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, outputs: [{ shape, dtype }], backend }) => {
   const cValues = backend.readSync(condition.dataId);
   const aValues = backend.readSync(a.dataId);
   const bValues = backend.readSync(b.dataId);
-  const shape = broadcastShapes('where', condition.shape, a.shape, b.shape);
-  const out = typedArrayFor(a.dtype, sizeOf(shape));
+  const out = typedArrayFor(dtype, sizeOf(shape));
   const layout = collapseAxes(shape, [
     broadcastStrides(condition.shape, shape),
     broadcastStrides(a.shape, shape),
@@ -149,7 +137,7 @@ const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend }) => {
       out[o] = cValues[ci]! !== 0 ? aValues[ai]! : bValues[bi]!;
     }
   });
-  return outputInfo(backend, out, shape, a.dtype);
+  return outputInfo(backend, out, shape, dtype);
 };
 
 export const binaryKernels = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Conv2DAttrs } from '../../kernels/names';
+import type { Conv2DAttrs } from '../../kernels/contract';
+import { windowOutputSize } from '../../kernels/geometry';
 import type { DType, Shape } from '../../types';
-import { sizeOf, windowOutputSize } from '../../util/shape';
+import { sizeOf } from '../../util/shape';
 import { expectClose, input, randomInt, randomValues, rng, run } from './test-utils';
 
 interface Case {

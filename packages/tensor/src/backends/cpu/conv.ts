@@ -5,52 +5,12 @@
  *   filter grad:    dW   += dy[n] [O, P] @ cols(x[n])^T
  *   input grad:     dx[n] = col2im(W^T @ dy[n])
  */
-import { type KernelFn, outputInfo } from '../../backend';
-import type { Conv2DAttrs } from '../../kernels/names';
-import type { Shape, TypedArray } from '../../types';
-import { windowOutputSize } from '../../util/shape';
+import { type KernelFn, outputInfo } from '../../backend/interface';
+import { type ConvGeometry, convGeometry } from '../../kernels/geometry';
+import type { TypedArray } from '../../types';
 import { fromFloat64 } from './convert';
 import { gemm, type MatrixView } from './gemm';
 import { matrixView } from './matmul';
-
-/** Everything about one convolution's geometry, derived once from the NCHW input shape and the attrs. */
-export interface ConvGeometry {
-  batch: number;
-  inChannels: number;
-  inHeight: number;
-  inWidth: number;
-  outChannels: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  outHeight: number;
-  outWidth: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-}
-
-export function convGeometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs): ConvGeometry {
-  const [batch, inChannels, inHeight, inWidth] = xShape as [number, number, number, number];
-  const [outChannels, , kernelHeight, kernelWidth] = wShape as [number, number, number, number];
-  const [strideH, strideW] = stride;
-  const [padTop, padBottom, padLeft, padRight] = padding;
-  return {
-    batch,
-    inChannels,
-    inHeight,
-    inWidth,
-    outChannels,
-    kernelHeight,
-    kernelWidth,
-    outHeight: windowOutputSize(inHeight, kernelHeight, strideH, padTop, padBottom),
-    outWidth: windowOutputSize(inWidth, kernelWidth, strideW, padLeft, padRight),
-    strideH,
-    strideW,
-    padTop,
-    padLeft,
-  };
-}
 
 /** Rows of the im2col matrix of one image: one per (channel, kernel row, kernel column). */
 function patchSize(g: ConvGeometry): number {
@@ -135,8 +95,8 @@ function scratchFor(g: ConvGeometry): Float64Array | undefined {
   return isPointwise(g) ? undefined : new Float64Array(patchSize(g) * g.outHeight * g.outWidth);
 }
 
-const conv2D: KernelFn<'Conv2D'> = ({ inputs: { x, w }, attrs, backend }) => {
-  const g = convGeometry(x.shape, w.shape, attrs);
+const conv2D: KernelFn<'Conv2D'> = ({ inputs: { x, w }, attrs, outputs: [y], backend }) => {
+  const g = convGeometry(x.shape, w.shape, y.shape, attrs);
   const xValues = backend.readSync(x.dataId);
   const weights = matrixView(backend.readSync(w.dataId), 0, patchSize(g), false);
   const pixels = g.outHeight * g.outWidth;
@@ -146,11 +106,16 @@ const conv2D: KernelFn<'Conv2D'> = ({ inputs: { x, w }, attrs, backend }) => {
     const cols = columns(xValues, n, g, scratch);
     gemm(g.outChannels, pixels, patchSize(g), weights, cols, acc, n * g.outChannels * pixels, pixels);
   }
-  return outputInfo(backend, fromFloat64(acc, x.dtype), [g.batch, g.outChannels, g.outHeight, g.outWidth], x.dtype);
+  return outputInfo(backend, fromFloat64(acc, y.dtype), y.shape, y.dtype);
 };
 
-const conv2DBackpropFilter: KernelFn<'Conv2DBackpropFilter'> = ({ inputs: { x, dy }, attrs, backend }) => {
-  const g = convGeometry(x.shape, attrs.wShape, attrs);
+const conv2DBackpropFilter: KernelFn<'Conv2DBackpropFilter'> = ({
+  inputs: { x, dy },
+  attrs,
+  outputs: [dw],
+  backend,
+}) => {
+  const g = convGeometry(x.shape, dw.shape, dy.shape, attrs);
   const xValues = backend.readSync(x.dataId);
   const dyValues = backend.readSync(dy.dataId);
   const pixels = g.outHeight * g.outWidth;
@@ -163,11 +128,11 @@ const conv2DBackpropFilter: KernelFn<'Conv2DBackpropFilter'> = ({ inputs: { x, d
     const dyN = matrixView(dyValues, n * g.outChannels * pixels, pixels, false);
     gemm(g.outChannels, patch, pixels, dyN, colsT, acc, 0, patch);
   }
-  return outputInfo(backend, fromFloat64(acc, x.dtype), [...attrs.wShape], x.dtype);
+  return outputInfo(backend, fromFloat64(acc, dw.dtype), dw.shape, dw.dtype);
 };
 
-const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ inputs: { dy, w }, attrs, backend }) => {
-  const g = convGeometry(attrs.xShape, w.shape, attrs);
+const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ inputs: { dy, w }, attrs, outputs: [dx], backend }) => {
+  const g = convGeometry(dx.shape, w.shape, dy.shape, attrs);
   const dyValues = backend.readSync(dy.dataId);
   const patch = patchSize(g);
   const weightsT = matrixView(backend.readSync(w.dataId), 0, patch, true);
@@ -187,7 +152,7 @@ const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ inputs: { dy, w 
       col2im(dcols, g, acc, n * imageSize);
     }
   }
-  return outputInfo(backend, fromFloat64(acc, dy.dtype), [...attrs.xShape], dy.dtype);
+  return outputInfo(backend, fromFloat64(acc, dx.dtype), dx.shape, dx.dtype);
 };
 
 export const convKernels = {

@@ -1,5 +1,5 @@
 export { CpuBackend } from './backend';
-export { type ConvGeometry, col2im, convGeometry, im2col } from './conv';
+export { col2im, im2col } from './conv';
 export { fromFloat64 } from './convert';
 export { gemm, type MatrixView } from './gemm';
 export { cpuKernels } from './kernels';

@@ -1,13 +1,14 @@
-import type { KernelFn } from '../../backend';
-import type { KernelName } from '../../kernels/names';
+import type { KernelFn } from '../../backend/interface';
+import type { KernelName } from '../../kernels/contract';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
+import { indexingKernels } from './indexing';
 import { matmulKernels } from './matmul';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
 import { shapeKernels } from './shape';
-import { softmaxCrossEntropyKernels } from './softmax-ce';
+import { softmaxKernels } from './softmax';
 import { unaryKernels } from './unary';
 
 /**
@@ -19,9 +20,10 @@ export const cpuKernels: { [K in KernelName]: KernelFn<K> } = {
   ...unaryKernels,
   ...reduceKernels,
   ...shapeKernels,
+  ...indexingKernels,
   ...matmulKernels,
   ...convKernels,
   ...poolKernels,
-  ...softmaxCrossEntropyKernels,
+  ...softmaxKernels,
   ...optimKernels,
 };

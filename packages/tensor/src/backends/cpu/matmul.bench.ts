@@ -22,7 +22,13 @@ function gflops(size: number): number {
     dtype: 'float32' as const,
   };
   const once = () => {
-    const out = cpuKernels.MatMul({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend });
+    const outputs = [{ shape, dtype: 'float32' as const }] as const;
+    const out = cpuKernels.MatMul({
+      inputs: { a, b },
+      attrs: { transposeA: false, transposeB: false },
+      outputs,
+      backend,
+    });
     backend.disposeData(out.dataId);
   };
   for (let i = 0; i < 3; i++) once();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { broadcastShapes } from '../../kernels/geometry';
 import type { DType, Shape } from '../../types';
-import { broadcastShapes, sizeOf } from '../../util/shape';
+import { sizeOf } from '../../util/shape';
 import { gemm } from './gemm';
 import { expectClose, input, randomInt, randomValues, rng, run } from './test-utils';
 

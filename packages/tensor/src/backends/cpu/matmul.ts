@@ -1,7 +1,8 @@
 /** Batched matrix product on top of the blocked GEMM; batch dims broadcast, transposes are folded into strides. */
-import { type KernelFn, outputInfo } from '../../backend';
+import { type KernelFn, outputInfo } from '../../backend/interface';
+import { broadcastStrides } from '../../kernels/geometry';
 import type { TypedArray } from '../../types';
-import { broadcastShapes, broadcastStrides, sizeOf } from '../../util/shape';
+import { sizeOf } from '../../util/shape';
 import { fromFloat64 } from './convert';
 import { gemm, type MatrixView } from './gemm';
 
@@ -10,22 +11,22 @@ export function matrixView(data: TypedArray, offset: number, cols: number, trans
   return transposed ? { data, offset, rowStride: 1, colStride: cols } : { data, offset, rowStride: cols, colStride: 1 };
 }
 
-const matMul: KernelFn<'MatMul'> = ({ inputs: { a, b }, attrs: { transposeA, transposeB }, backend }) => {
+const matMul: KernelFn<'MatMul'> = ({ inputs: { a, b }, attrs, outputs: [output], backend }) => {
+  const { transposeA, transposeB } = attrs;
   const aValues = backend.readSync(a.dataId);
   const bValues = backend.readSync(b.dataId);
   const aRank = a.shape.length;
   const bRank = b.shape.length;
   const [aRows, aCols] = [a.shape[aRank - 2]!, a.shape[aRank - 1]!];
   const [bRows, bCols] = [b.shape[bRank - 2]!, b.shape[bRank - 1]!];
-  const m = transposeA ? aCols : aRows;
+  const { shape, dtype } = output;
+  const [m, n] = shape.slice(-2) as [number, number];
   const k = transposeA ? aRows : aCols;
-  const n = transposeB ? bRows : bCols;
 
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
-  const batchShape = broadcastShapes('matmul', aBatch, bBatch);
+  const batchShape = shape.slice(0, -2);
   const batches = sizeOf(batchShape);
-  const shape = [...batchShape, m, n];
   // The GEMM accumulates in float64; fromFloat64 stores the result once in the output dtype.
   const acc = new Float64Array(batches * m * n);
 
@@ -49,7 +50,7 @@ const matMul: KernelFn<'MatMul'> = ({ inputs: { a, b }, attrs: { transposeA, tra
       gemm(m, n, k, aView, bView, acc, batch * m * n, n);
     }
   }
-  return outputInfo(backend, fromFloat64(acc, a.dtype), shape, a.dtype);
+  return outputInfo(backend, fromFloat64(acc, dtype), shape, dtype);
 };
 
 export const matmulKernels = { MatMul: matMul };

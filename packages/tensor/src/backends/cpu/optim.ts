@@ -1,8 +1,8 @@
 /**
- * Fused optimizer updates and ReLU's backward pass. For float32 every intermediate is rounded (`round`), in
+ * Fused optimizer updates. For float32 every intermediate is rounded (`round`), in
  * the order of the unfused ops, so the fused kernels give the same bits as PyTorch's single-tensor loops.
  */
-import { type KernelFn, outputInfo } from '../../backend';
+import { type KernelFn, outputInfo } from '../../backend/interface';
 import type { DType } from '../../types';
 import { typedArrayFor } from '../../types';
 
@@ -85,12 +85,4 @@ const sgdUpdate: KernelFn<'SGDUpdate'> = ({ inputs, attrs, backend }) => {
   return [outputInfo(backend, outP, shape, dtype), bufOut] as const;
 };
 
-const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, backend }) => {
-  const g = backend.readSync(dy.dataId);
-  const out = backend.readSync(y.dataId);
-  const result = typedArrayFor(dy.dtype, g.length);
-  for (let i = 0; i < g.length; i++) result[i] = out[i]! > 0 ? g[i]! : 0;
-  return outputInfo(backend, result, dy.shape, dy.dtype);
-};
-
-export const optimKernels = { AdamUpdate: adamUpdate, SGDUpdate: sgdUpdate, ReluBackward: reluBackward };
+export const optimKernels = { AdamUpdate: adamUpdate, SGDUpdate: sgdUpdate };

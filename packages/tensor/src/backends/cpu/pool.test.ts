@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Pool2DAttrs } from '../../kernels/names';
-import { sizeOf, windowOutputSize } from '../../util/shape';
+import type { Pool2DAttrs } from '../../kernels/contract';
+import { windowOutputSize } from '../../kernels/geometry';
+import { sizeOf } from '../../util/shape';
 import { expectClose, input, randomInt, randomValues, rng, run } from './test-utils';
 
 /** Direct pooling with explicit padding cells (-Infinity for max, 0 for avg), as the reference. */

@@ -2,51 +2,11 @@
  * 2-D max and average pooling over NCHW images, with direct loops: each window is small and the work per
  * output is a handful of reads, which no GEMM reformulation would beat.
  */
-import { type KernelFn, outputInfo } from '../../backend';
-import type { Pool2DAttrs } from '../../kernels/names';
-import type { Shape, TypedArray } from '../../types';
+import { type KernelFn, outputInfo } from '../../backend/interface';
+import { type PoolGeometry, poolGeometry } from '../../kernels/geometry';
+import type { TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
-import { windowOutputSize } from '../../util/shape';
 import { fromFloat64 } from './convert';
-
-interface PoolGeometry {
-  /** batch * channels: pooling treats every plane independently. */
-  planes: number;
-  inHeight: number;
-  inWidth: number;
-  outHeight: number;
-  outWidth: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-}
-
-function poolGeometry(xShape: Shape, { kernelSize, stride, padding }: Pool2DAttrs): PoolGeometry {
-  const [batch, channels, inHeight, inWidth] = xShape as [number, number, number, number];
-  const [kernelHeight, kernelWidth] = kernelSize;
-  const [strideH, strideW] = stride;
-  const [padTop, padBottom, padLeft, padRight] = padding;
-  return {
-    planes: batch * channels,
-    inHeight,
-    inWidth,
-    outHeight: windowOutputSize(inHeight, kernelHeight, strideH, padTop, padBottom),
-    outWidth: windowOutputSize(inWidth, kernelWidth, strideW, padLeft, padRight),
-    kernelHeight,
-    kernelWidth,
-    strideH,
-    strideW,
-    padTop,
-    padLeft,
-  };
-}
-
-function outShape(xShape: Shape, g: PoolGeometry): number[] {
-  return [xShape[0]!, xShape[1]!, g.outHeight, g.outWidth];
-}
 
 /**
  * Calls visit(plane offset in x, output index, first/last input row, first/last input column) per window,
@@ -91,31 +51,31 @@ function argMaxOfWindow(x: TypedArray, plane: number, W: number, h0: number, h1:
   return at;
 }
 
-const maxPool2D: KernelFn<'MaxPool2D'> = ({ inputs: { x }, attrs, backend }) => {
-  const g = poolGeometry(x.shape, attrs);
+const maxPool2D: KernelFn<'MaxPool2D'> = ({ inputs: { x }, attrs, outputs: [y], backend }) => {
+  const g = poolGeometry(x.shape, y.shape, attrs);
   const xValues = backend.readSync(x.dataId);
   const out = typedArrayFor(x.dtype, g.planes * g.outHeight * g.outWidth);
   forEachWindow(g, (plane, o, h0, h1, w0, w1) => {
     const at = argMaxOfWindow(xValues, plane, g.inWidth, h0, h1, w0, w1);
     out[o] = at < 0 ? Number.NEGATIVE_INFINITY : xValues[at]!;
   });
-  return outputInfo(backend, out, outShape(x.shape, g), x.dtype);
+  return outputInfo(backend, out, y.shape, y.dtype);
 };
 
-const maxPool2DBackward: KernelFn<'MaxPool2DBackward'> = ({ inputs: { dy, x }, attrs, backend }) => {
-  const g = poolGeometry(x.shape, attrs);
+const maxPool2DBackward: KernelFn<'MaxPool2DBackward'> = ({ inputs: { dy, x }, attrs, outputs: [dx], backend }) => {
+  const g = poolGeometry(x.shape, dy.shape, attrs);
   const xValues = backend.readSync(x.dataId);
   const dyValues = backend.readSync(dy.dataId);
-  const dx = new Float64Array(xValues.length);
+  const acc = new Float64Array(xValues.length);
   forEachWindow(g, (plane, o, h0, h1, w0, w1) => {
     const at = argMaxOfWindow(xValues, plane, g.inWidth, h0, h1, w0, w1);
-    if (at >= 0) dx[at] = dx[at]! + dyValues[o]!;
+    if (at >= 0) acc[at] = acc[at]! + dyValues[o]!;
   });
-  return outputInfo(backend, fromFloat64(dx, dy.dtype), [...x.shape], dy.dtype);
+  return outputInfo(backend, fromFloat64(acc, dx.dtype), dx.shape, dx.dtype);
 };
 
-const avgPool2D: KernelFn<'AvgPool2D'> = ({ inputs: { x }, attrs, backend }) => {
-  const g = poolGeometry(x.shape, attrs);
+const avgPool2D: KernelFn<'AvgPool2D'> = ({ inputs: { x }, attrs, outputs: [y], backend }) => {
+  const g = poolGeometry(x.shape, y.shape, attrs);
   const xValues = backend.readSync(x.dataId);
   const out = typedArrayFor(x.dtype, g.planes * g.outHeight * g.outWidth);
   // Padding counts in the divisor (count_include_pad=True) but adds nothing to the sum.
@@ -128,22 +88,22 @@ const avgPool2D: KernelFn<'AvgPool2D'> = ({ inputs: { x }, attrs, backend }) => 
     }
     out[o] = sum / divisor;
   });
-  return outputInfo(backend, out, outShape(x.shape, g), x.dtype);
+  return outputInfo(backend, out, y.shape, y.dtype);
 };
 
-const avgPool2DBackward: KernelFn<'AvgPool2DBackward'> = ({ inputs: { dy }, attrs, backend }) => {
-  const g = poolGeometry(attrs.xShape, attrs);
+const avgPool2DBackward: KernelFn<'AvgPool2DBackward'> = ({ inputs: { dy }, attrs, outputs: [dx], backend }) => {
+  const g = poolGeometry(dx.shape, dy.shape, attrs);
   const dyValues = backend.readSync(dy.dataId);
-  const dx = new Float64Array(g.planes * g.inHeight * g.inWidth);
+  const acc = new Float64Array(g.planes * g.inHeight * g.inWidth);
   const divisor = g.kernelHeight * g.kernelWidth;
   const W = g.inWidth;
   forEachWindow(g, (plane, o, h0, h1, w0, w1) => {
     const share = dyValues[o]! / divisor;
     for (let h = h0; h < h1; h++) {
-      for (let i = plane + h * W + w0, end = plane + h * W + w1; i < end; i++) dx[i] = dx[i]! + share;
+      for (let i = plane + h * W + w0, end = plane + h * W + w1; i < end; i++) acc[i] = acc[i]! + share;
     }
   });
-  return outputInfo(backend, fromFloat64(dx, dy.dtype), [...attrs.xShape], dy.dtype);
+  return outputInfo(backend, fromFloat64(acc, dx.dtype), dx.shape, dx.dtype);
 };
 
 export const poolKernels = {

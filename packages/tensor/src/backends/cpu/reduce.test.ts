@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { reducedShape } from '../../kernels/geometry';
 import type { DType, Shape } from '../../types';
-import { reducedShape, sizeOf, stridesOf } from '../../util/shape';
+import { sizeOf, stridesOf } from '../../util/shape';
 import { expectClose, input, randomInt, randomValues, rng, run } from './test-utils';
 
 /** Reduces by visiting every input element and folding it into its output cell, the slow obvious way. */

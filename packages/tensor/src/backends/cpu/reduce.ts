@@ -2,9 +2,10 @@
  * Reductions. The input is walked once in memory order; the output index of each innermost run comes from
  * strides that are 0 on the reduced axes, so no transpose is ever materialised.
  */
-import { type Backend, type KernelFn, outputInfo } from '../../backend';
+import { type Backend, type KernelFn, outputInfo } from '../../backend/interface';
+import type { TensorMeta } from '../../kernels/spec';
 import type { TensorInfo, TypedArray } from '../../types';
-import { reducedShape, sizeOf, stridesOf } from '../../util/shape';
+import { sizeOf, stridesOf } from '../../util/shape';
 import { fromFloat64 } from './convert';
 import { collapseAxes, forEachRun } from './strided';
 
@@ -69,9 +70,8 @@ function runReduce(op: Op, x: TypedArray, xi: number, acc: Float64Array, o: numb
   }
 }
 
-function reduce(backend: Backend, op: Op, x: TensorInfo, axes: readonly number[]): TensorInfo {
+function reduce(backend: Backend, op: Op, x: TensorInfo, axes: readonly number[], { shape }: TensorMeta): TensorInfo {
   const values = backend.readSync(x.dataId);
-  const shape = reducedShape(x.shape, axes);
   // Accumulate in float64 whatever the dtype: float32 sums lose less, int32 sums wrap once at the end.
   const acc = new Float64Array(sizeOf(shape)).fill(INITIAL[op]);
   if (values.length > 0) {
@@ -88,9 +88,8 @@ function reduce(backend: Backend, op: Op, x: TensorInfo, axes: readonly number[]
 }
 
 /** Index of the first maximum along `axis`; a NaN counts as the maximum (its first occurrence wins), as in torch. */
-const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, backend }) => {
+const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, outputs: [{ shape }], backend }) => {
   const values = backend.readSync(x.dataId);
-  const shape = reducedShape(x.shape, [axis]);
   const outer = sizeOf(x.shape.slice(0, axis));
   const length = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
@@ -116,9 +115,13 @@ const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, backend })
   return outputInfo(backend, out, shape, 'int32');
 };
 
+function reduceKernel<K extends 'Sum' | 'Max' | 'Min'>(op: Op): KernelFn<K> {
+  return ({ inputs: { x }, attrs: { axes }, outputs: [output], backend }) => reduce(backend, op, x, axes, output);
+}
+
 export const reduceKernels = {
-  Sum: (({ inputs: { x }, attrs: { axes }, backend }) => reduce(backend, Op.Sum, x, axes)) satisfies KernelFn<'Sum'>,
-  Max: (({ inputs: { x }, attrs: { axes }, backend }) => reduce(backend, Op.Max, x, axes)) satisfies KernelFn<'Max'>,
-  Min: (({ inputs: { x }, attrs: { axes }, backend }) => reduce(backend, Op.Min, x, axes)) satisfies KernelFn<'Min'>,
+  Sum: reduceKernel<'Sum'>(Op.Sum),
+  Max: reduceKernel<'Max'>(Op.Max),
+  Min: reduceKernel<'Min'>(Op.Min),
   ArgMax: argMax,
 };

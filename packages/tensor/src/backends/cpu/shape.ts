@@ -1,9 +1,9 @@
-/** Data movement: reshape, broadcast, transpose, slice, concat, pad, gather/scatter, one-hot. */
-import { type KernelFn, outputInfo } from '../../backend';
+/** Data movement: reshape, broadcast, transpose, slice, concat, pad. */
+import { type KernelFn, outputInfo } from '../../backend/interface';
+import { broadcastStrides } from '../../kernels/geometry';
 import type { TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
-import { broadcastStrides, sizeOf, stridesOf } from '../../util/shape';
-import { fromFloat64 } from './convert';
+import { sizeOf, stridesOf } from '../../util/shape';
 import { stridedCopy } from './strided';
 
 /** Same storage, new shape: the engine counts references to a dataId, so sharing is free and safe. */
@@ -34,9 +34,8 @@ function transpose2D(src: TypedArray, rows: number, cols: number, out: TypedArra
   }
 }
 
-const transpose: KernelFn<'Transpose'> = ({ inputs: { x }, attrs: { perm }, backend }) => {
+const transpose: KernelFn<'Transpose'> = ({ inputs: { x }, attrs: { perm }, outputs: [{ shape }], backend }) => {
   const values = backend.readSync(x.dataId);
-  const shape = perm.map((axis) => x.shape[axis]!);
   const out = typedArrayFor(x.dtype, values.length);
   if (x.shape.length === 2 && perm[0] === 1) {
     transpose2D(values, x.shape[0]!, x.shape[1]!, out);
@@ -61,11 +60,8 @@ const slice: KernelFn<'Slice'> = ({ inputs: { x }, attrs: { begin, size }, backe
   return outputInfo(backend, out, [...size], x.dtype);
 };
 
-const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, backend }) => {
-  const first = tensors[0]!;
-  const shape = [...first.shape];
-  shape[axis] = tensors.reduce((sum, t) => sum + t.shape[axis]!, 0);
-  const out = typedArrayFor(first.dtype, sizeOf(shape));
+const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, outputs: [{ shape, dtype }], backend }) => {
+  const out = typedArrayFor(dtype, sizeOf(shape));
   const outer = sizeOf(shape.slice(0, axis));
   const outRow = sizeOf(shape.slice(axis));
   let column = 0;
@@ -78,11 +74,10 @@ const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, back
     }
     column += chunk;
   }
-  return outputInfo(backend, out, shape, first.dtype);
+  return outputInfo(backend, out, shape, dtype);
 };
 
-const pad: KernelFn<'Pad'> = ({ inputs: { x }, attrs: { paddings, value }, backend }) => {
-  const shape = x.shape.map((d, axis) => d + paddings[axis]![0] + paddings[axis]![1]);
+const pad: KernelFn<'Pad'> = ({ inputs: { x }, attrs: { paddings, value }, outputs: [{ shape }], backend }) => {
   const out = typedArrayFor(x.dtype, sizeOf(shape));
   out.fill(value);
   const values = backend.readSync(x.dataId);
@@ -106,54 +101,6 @@ const pad: KernelFn<'Pad'> = ({ inputs: { x }, attrs: { paddings, value }, backe
   return outputInfo(backend, out, shape, x.dtype);
 };
 
-const gather: KernelFn<'Gather'> = ({ inputs: { x, indices }, attrs: { axis }, backend }) => {
-  const values = backend.readSync(x.dataId);
-  const index = backend.readSync(indices.dataId);
-  const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-  const out = typedArrayFor(x.dtype, sizeOf(shape));
-  const outer = sizeOf(x.shape.slice(0, axis));
-  const length = x.shape[axis]!;
-  const inner = sizeOf(x.shape.slice(axis + 1));
-  const count = index.length;
-  for (let o = 0; o < outer && inner > 0; o++) {
-    for (let i = 0; i < count; i++) {
-      const src = (o * length + index[i]!) * inner;
-      out.set(values.subarray(src, src + inner), (o * count + i) * inner);
-    }
-  }
-  return outputInfo(backend, out, shape, x.dtype);
-};
-
-const scatterAdd: KernelFn<'ScatterAdd'> = ({ inputs: { updates, indices }, attrs: { axis, size }, backend }) => {
-  const values = backend.readSync(updates.dataId);
-  const index = backend.readSync(indices.dataId);
-  const outer = sizeOf(updates.shape.slice(0, axis));
-  const inner = sizeOf(updates.shape.slice(axis + indices.shape.length));
-  const shape = [...updates.shape.slice(0, axis), size, ...updates.shape.slice(axis + indices.shape.length)];
-  // Float sums accumulate in float64, so repeated indices round once; int32 sums wrap on the final store.
-  const acc = new Float64Array(outer * size * inner);
-  const count = index.length;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < count; i++) {
-      const dst = (o * size + index[i]!) * inner;
-      const src = (o * count + i) * inner;
-      for (let j = 0; j < inner; j++) acc[dst + j] = acc[dst + j]! + values[src + j]!;
-    }
-  }
-  return outputInfo(backend, fromFloat64(acc, updates.dtype), shape, updates.dtype);
-};
-
-const oneHot: KernelFn<'OneHot'> = ({ inputs: { indices }, attrs: { depth }, backend }) => {
-  const index = backend.readSync(indices.dataId);
-  const out = new Float32Array(index.length * depth);
-  for (let i = 0; i < index.length; i++) {
-    const k = index[i]!;
-    // The ops layer rejects out-of-range indices; a row of zeros is the safe answer if one slips through.
-    if (k >= 0 && k < depth) out[i * depth + k] = 1;
-  }
-  return outputInfo(backend, out, [...indices.shape, depth], 'float32');
-};
-
 export const shapeKernels = {
   Reshape: reshape,
   BroadcastTo: broadcastTo,
@@ -161,7 +108,4 @@ export const shapeKernels = {
   Slice: slice,
   Concat: concat,
   Pad: pad,
-  Gather: gather,
-  ScatterAdd: scatterAdd,
-  OneHot: oneHot,
 };

@@ -1,6 +1,6 @@
 /** Helpers for the kernel-level tests of this directory: run one kernel through the contract, seeded data. */
 import { expect } from 'vitest';
-import type { KernelAttrs, KernelInputs, SingleOutputKernelName } from '../../kernels/names';
+import { KERNEL_SPECS, type KernelAttrs, type KernelInputs, type SingleOutputKernelName } from '../../kernels/contract';
 import type { DType, Shape, TensorInfo, TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
 import { sizeOf } from '../../util/shape';
@@ -33,7 +33,8 @@ export function run<K extends SingleOutputKernelName>(
   const backend = new CpuBackend();
   const inputs = make(backend);
   const before = backend.numDataIds();
-  const out = cpuKernels[name]({ inputs, attrs, backend }) as TensorInfo;
+  const outputs = KERNEL_SPECS[name].infer(inputs, attrs);
+  const out = cpuKernels[name]({ inputs, attrs, outputs, backend }) as TensorInfo;
   const shares = name === 'Reshape';
   expect(backend.numDataIds(), `${name} must leave exactly its output behind`).toBe(before + (shares ? 0 : 1));
   const raw = backend.readSync(out.dataId);

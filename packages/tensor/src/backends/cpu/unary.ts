@@ -1,5 +1,5 @@
-/** Elementwise kernels of one input. Output dtype = input dtype, except Cast. */
-import { type Backend, type KernelFn, outputInfo } from '../../backend';
+/** Elementwise kernels of one input (output dtype = input dtype, except Cast), and ReluBackward. */
+import { type Backend, type KernelFn, outputInfo } from '../../backend/interface';
 import type { TensorInfo, TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
 
@@ -85,11 +85,9 @@ function runUnary(op: Op, x: TypedArray, out: TypedArray, p: number, q: number):
 }
 
 function apply(backend: Backend, op: Op, x: TensorInfo, p = 0, q = 0): TensorInfo {
-  const out = typedArrayFor(
-    x.dtype,
-    x.shape.reduce((s, d) => s * d, 1),
-  );
-  runUnary(op, backend.readSync(x.dataId), out, p, q);
+  const values = backend.readSync(x.dataId);
+  const out = typedArrayFor(x.dtype, values.length);
+  runUnary(op, values, out, p, q);
   return outputInfo(backend, out, x.shape, x.dtype);
 }
 
@@ -103,11 +101,19 @@ function unaryKernel<K extends PlainUnary>(op: Op): KernelFn<K> {
  * Typed-array assignment converts like a C cast with ToInt32 for int32: truncation toward zero (as
  * torch's .to(torch.int32)), NaN to 0, and out-of-range values wrapped.
  */
-const cast: KernelFn<'Cast'> = ({ inputs: { x }, attrs: { dtype }, backend }) => {
+const cast: KernelFn<'Cast'> = ({ inputs: { x }, outputs: [{ shape, dtype }], backend }) => {
   const values = backend.readSync(x.dataId);
   const out = typedArrayFor(dtype, values.length);
   out.set(values);
-  return outputInfo(backend, out, x.shape, dtype);
+  return outputInfo(backend, out, shape, dtype);
+};
+
+const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, backend }) => {
+  const g = backend.readSync(dy.dataId);
+  const out = backend.readSync(y.dataId);
+  const result = typedArrayFor(dy.dtype, g.length);
+  for (let i = 0; i < g.length; i++) result[i] = out[i]! > 0 ? g[i]! : 0;
+  return outputInfo(backend, result, dy.shape, dy.dtype);
 };
 
 export const unaryKernels = {
@@ -126,4 +132,5 @@ export const unaryKernels = {
   Clip: (({ inputs: { x }, attrs: { min, max }, backend }) =>
     apply(backend, Op.Clip, x, min, max)) satisfies KernelFn<'Clip'>,
   Cast: cast,
+  ReluBackward: reluBackward,
 };

@@ -3,10 +3,9 @@ import { arange, rand, randn, tensor, zeros } from '@nn/tensor';
 import { expectDense, randnValues, randValues } from '../reference';
 import type { ConformanceCase } from '../types';
 import { binaryCases } from './binary';
-import { compareCases } from './compare';
 import { convCases } from './conv';
 import { indexingCases } from './indexing';
-import { linalgCases } from './linalg';
+import { matmulCases } from './matmul';
 import { optimCases } from './optim';
 import { poolCases } from './pool';
 import { reduceCases } from './reduce';
@@ -70,13 +69,12 @@ const storageCases: ConformanceCase[] = [
 export const conformanceCases: readonly ConformanceCase[] = [
   ...storageCases,
   ...binaryCases,
-  ...compareCases,
   ...unaryCases,
   ...reduceCases,
   ...softmaxCases,
   ...shapeCases,
   ...indexingCases,
-  ...linalgCases,
+  ...matmulCases,
   ...convCases,
   ...poolCases,
   ...optimCases,

@@ -1,5 +1,19 @@
-/** Data movement without indices: reshape, broadcastTo, transpose, slice. */
-import { add, broadcastTo, flatten, randn, reshape, slice, tensor, transpose, zeros } from '@nn/tensor';
+/** Data movement without indices: reshape, broadcastTo, transpose, slice, concat/stack, pad. */
+import {
+  add,
+  broadcastTo,
+  concat,
+  expandDims,
+  flatten,
+  pad,
+  randn,
+  reshape,
+  slice,
+  stack,
+  tensor,
+  transpose,
+  zeros,
+} from '@nn/tensor';
 import { expectDense, randnValues, refTranspose } from '../reference';
 import type { ConformanceCase } from '../types';
 import { cube, exactAll, int, m23 } from './util';
@@ -223,4 +237,207 @@ const sliceCases: ConformanceCase[] = exactAll([
   },
 ]);
 
-export const shapeCases: ConformanceCase[] = [...reshapeCases, ...transposeCases, ...sliceCases];
+const concatCases: ConformanceCase[] = exactAll([
+  {
+    name: 'concat: axis 0',
+    kernels: ['Concat'],
+    run: () => concat([m23(), tensor([[7, 8, 9]])], 0),
+    expected: [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ],
+  },
+  {
+    name: 'concat: axis 1 of three',
+    kernels: ['Concat'],
+    run: () =>
+      concat(
+        [
+          tensor([[1], [2]]),
+          m23(),
+          tensor([
+            [0, 0],
+            [9, 9],
+          ]),
+        ],
+        1,
+      ),
+    expected: [
+      [1, 1, 2, 3, 0, 0],
+      [2, 4, 5, 6, 9, 9],
+    ],
+  },
+  {
+    name: 'concat: negative axis on rank 3',
+    kernels: ['Concat'],
+    run: () => concat([tensor([[[1]], [[2]]]), tensor([[[3, 4]], [[5, 6]]])], -1),
+    expected: [[[1, 3, 4]], [[2, 5, 6]]],
+  },
+  {
+    name: 'concat: with an empty part',
+    kernels: ['Concat'],
+    run: () => concat([zeros([2, 0]), m23(), zeros([2, 0])], 1),
+    expected: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+  },
+  {
+    name: 'concat: all empty',
+    kernels: ['Concat'],
+    run: () => concat([zeros([0, 2]), zeros([0, 2])], 0),
+    expected: { shape: [0, 2], values: [] },
+  },
+  {
+    name: 'concat: int32',
+    kernels: ['Concat'],
+    run: () => concat([int([1, 2]), int([3])]),
+    expected: { values: [1, 2, 3], dtype: 'int32' },
+  },
+  {
+    name: 'concat: transposed parts',
+    kernels: ['Transpose', 'Concat'],
+    run: () => concat([transpose(m23()), transpose(m23())], 1),
+    expected: [
+      [1, 4, 1, 4],
+      [2, 5, 2, 5],
+      [3, 6, 3, 6],
+    ],
+  },
+  {
+    name: 'stack: axis 0',
+    kernels: ['Reshape', 'Concat'],
+    run: () => stack([tensor([1, 2]), tensor([3, 4]), tensor([5, 6])]),
+    expected: [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ],
+  },
+  {
+    name: 'stack: axis -1',
+    kernels: ['Reshape', 'Concat'],
+    run: () => stack([tensor([1, 2]), tensor([3, 4])], -1),
+    expected: [
+      [1, 3],
+      [2, 4],
+    ],
+  },
+  {
+    name: 'expandDims: then concat on the new axis',
+    kernels: ['Reshape', 'Concat'],
+    run: () => concat([expandDims(m23(), 1), expandDims(m23(), 1)], 1),
+    expected: [
+      [
+        [1, 2, 3],
+        [1, 2, 3],
+      ],
+      [
+        [4, 5, 6],
+        [4, 5, 6],
+      ],
+    ],
+  },
+]);
+
+const padCases: ConformanceCase[] = exactAll([
+  {
+    name: 'pad: 2-D asymmetric with a value',
+    kernels: ['Pad'],
+    run: () =>
+      pad(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        [
+          [1, 0],
+          [0, 2],
+        ],
+        -1,
+      ),
+    expected: [
+      [-1, -1, -1, -1],
+      [1, 2, -1, -1],
+      [3, 4, -1, -1],
+    ],
+  },
+  { name: 'pad: 1-D zeros', kernels: ['Pad'], run: () => pad(tensor([5, 6]), [[2, 1]]), expected: [0, 0, 5, 6, 0] },
+  {
+    name: 'pad: no padding',
+    kernels: ['Pad'],
+    run: () =>
+      pad(m23(), [
+        [0, 0],
+        [0, 0],
+      ]),
+    expected: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+  },
+  {
+    name: 'pad: int32',
+    kernels: ['Pad'],
+    run: () =>
+      pad(
+        int([[1]]),
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        7,
+      ),
+    expected: {
+      values: [
+        [7, 7, 7],
+        [7, 1, 7],
+        [7, 7, 7],
+      ],
+      dtype: 'int32',
+    },
+  },
+  {
+    name: 'pad: an empty axis',
+    kernels: ['Pad'],
+    run: () =>
+      pad(
+        zeros([0, 2]),
+        [
+          [1, 0],
+          [0, 0],
+        ],
+        3,
+      ),
+    expected: [[3, 3]],
+  },
+  {
+    name: 'pad: rank 3 of a transpose',
+    kernels: ['Transpose', 'Pad'],
+    run: () =>
+      pad(transpose(tensor([[[1, 2]]]), [2, 0, 1]), [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+      ]),
+    expected: [
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [
+        [0, 0],
+        [2, 0],
+      ],
+    ],
+  },
+]);
+
+export const shapeCases: ConformanceCase[] = [
+  ...reshapeCases,
+  ...transposeCases,
+  ...sliceCases,
+  ...concatCases,
+  ...padCases,
+];

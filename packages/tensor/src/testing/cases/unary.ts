@@ -1,4 +1,4 @@
-/** Unary elementwise kernels and activations, clip and cast. */
+/** Unary elementwise kernels and activations, clip, cast, and relu's fused derivative. */
 import {
   abs,
   cast,
@@ -9,6 +9,7 @@ import {
   neg,
   randn,
   relu,
+  reluBackward,
   sigmoid,
   sqrt,
   square,
@@ -158,5 +159,39 @@ export const unaryCases: ConformanceCase[] = [
     run: () => sqrt(tensor([2, 3], undefined, 'float64')),
     expected: { values: [Math.SQRT2, Math.sqrt(3)], dtype: 'float64' },
     tolerance: 1e-15,
+  },
+  {
+    name: 'reluBackward: dy where y > 0 (0 and NaN give 0)',
+    kernels: ['ReluBackward'],
+    run: () => reluBackward(tensor([1, -2, 3, 4, 5, 6]), tensor([0.5, 2, 0, -1, Number.NaN, 1e-30])),
+    expected: [1, -2, 0, 0, 0, 6],
+    tolerance: 'exact',
+  },
+  {
+    name: 'reluBackward: int32',
+    kernels: ['ReluBackward'],
+    run: () => reluBackward(int([3, 4, 5]), int([1, 0, -1])),
+    expected: { values: [3, 0, 0], dtype: 'int32' },
+  },
+  {
+    name: 'reluBackward: large (threads), 4-D',
+    kernels: ['ReluBackward'],
+    run: () =>
+      reluBackward(
+        tensor(randnValues([2, 3, 110, 110], 1).values, [2, 3, 110, 110]),
+        tensor(randnValues([2, 3, 110, 110], 2).values, [2, 3, 110, 110]),
+      ),
+    expected: () => {
+      const dy = randnValues([2, 3, 110, 110], 1).values;
+      const y = randnValues([2, 3, 110, 110], 2).values;
+      return { shape: [2, 3, 110, 110], values: dy.map((g, i) => (y[i]! > 0 ? g : 0)) };
+    },
+    tolerance: 'exact',
+  },
+  {
+    name: 'reluBackward: empty',
+    kernels: ['ReluBackward'],
+    run: () => reluBackward(tensor([], [0, 2]), tensor([], [0, 2])),
+    expected: { shape: [0, 2], values: [] },
   },
 ];

@@ -1,29 +1,44 @@
 /**
- * What a backend is: a small storage interface plus a map of kernels. Kernels a backend leaves out run
- * on the reference CPU kernels through the same contract (see `kernelCoverage()`).
+ * What a backend is: a small storage interface plus a map of kernels. Kernels a backend leaves out run on the
+ * reference CPU kernels through the same contract; the engine records every such call (see `kernelCoverage()`).
  */
-import type { KernelAttrs, KernelInputs, KernelName, KernelOutput } from './kernels/names';
-import type { DataId, DType, Shape, TensorInfo, TypedArray } from './types';
+import type { KernelAttrs, KernelInputs, KernelName, KernelOutput, KernelOutputMetas } from '../kernels/contract';
+import type { DataId, DType, Shape, TensorInfo, TypedArray } from '../types';
 
 export interface KernelArgs<K extends KernelName, B extends Backend = Backend> {
   inputs: KernelInputs<K>;
   attrs: KernelAttrs<K>;
+  /**
+   * The shape and dtype of every output, resolved by the kernel's spec before the call: the kernel produces
+   * exactly these (read `shape` and `dtype` only) and never re-derives broadcasting or window geometry.
+   */
+  outputs: KernelOutputMetas<K>;
   backend: B;
 }
 
 /**
  * A kernel: a pure function from input tensors and attributes to one new output tensor, or a tuple of them
- * for the multi-output kernels (`KernelOutputCounts`).
+ * for the multi-output kernels (the fused optimizer updates).
  */
 export type KernelFn<K extends KernelName, B extends Backend = Backend> = (args: KernelArgs<K, B>) => KernelOutput<K>;
 
 export type KernelMap<B extends Backend = Backend> = { [K in KernelName]?: KernelFn<K, B> };
+
+/**
+ * A kernel, or some dtypes of it, that a backend declares it does not implement itself: those calls run on the
+ * reference CPU kernels (the engine's fallback, or the backend's own host path reported with `reportFallback`).
+ * `'Conv2DBackpropFilter'` declares the whole kernel; `{ kernel: 'Add', dtypes: ['int32'] }` only calls with an
+ * int32 input. The conformance suite fails any fallback that is not declared.
+ */
+export type NotImplemented = KernelName | { readonly kernel: KernelName; readonly dtypes: readonly DType[] };
 
 export interface Backend {
   /** The name it was registered under, e.g. 'cpu'. */
   readonly name: string;
   /** The kernels this backend implements; the rest fall back to the CPU kernels. */
   readonly kernels: KernelMap;
+  /** The kernels (or dtypes of kernels) it declares it runs on the CPU kernels: see `NotImplemented`. */
+  readonly notImplemented?: readonly NotImplemented[];
   /** 32 or 64: the widest float it computes in. */
   floatPrecision(): 32 | 64;
   /** dtypes it can store; float64 is only required of the CPU backend. */

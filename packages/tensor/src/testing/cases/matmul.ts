@@ -28,7 +28,7 @@ function squeezeAxes(d: Dense, axes: number[]): Dense {
   return { shape: d.shape.filter((_, i) => !axes.includes(i)), values: d.values };
 }
 
-export const linalgCases: ConformanceCase[] = [
+export const matmulCases: ConformanceCase[] = [
   {
     name: 'matmul: 2x3 @ 3x2 hand values',
     kernels: ['MatMul'],

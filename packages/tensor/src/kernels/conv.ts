@@ -1,0 +1,63 @@
+/** 2-D convolution of NCHW images by [outC, inC, kH, kW] weights (cross-correlation, as PyTorch), and its adjoints. */
+import { DTypeError, fmtShape, ShapeError } from '../errors';
+import type { Shape } from '../types';
+import { type Padding4, type Pair, windowOutputHW } from './geometry';
+import { defineKernel, type TensorMeta } from './spec';
+
+export interface Conv2DAttrs {
+  stride: Pair;
+  padding: Padding4;
+}
+
+/**
+ * The output shape [N, outC, outH, outW] of conv2d(x, w): both rank 4, one dtype, matching channels, a window
+ * that fits. Errors name `op`.
+ */
+export function conv2dOutputShape(op: string, x: TensorMeta, w: TensorMeta, attrs: Conv2DAttrs): number[] {
+  if (x.shape.length !== 4) throw new ShapeError(`${op}: input must be NCHW (rank 4), got ${fmtShape(x.shape)}`);
+  if (w.shape.length !== 4) throw new ShapeError(`${op}: weight must be [outC, inC, kH, kW], got ${fmtShape(w.shape)}`);
+  if (x.dtype !== w.dtype) throw new DTypeError(`${op}: dtypes differ: ${x.dtype} and ${w.dtype}`);
+  if (x.shape[1] !== w.shape[1]) {
+    throw new ShapeError(
+      `${op}: input has ${x.shape[1]} channels but weight expects ${w.shape[1]}: ${fmtShape(x.shape)} * ${fmtShape(w.shape)}`,
+    );
+  }
+  const kernel: Pair = [w.shape[2]!, w.shape[3]!];
+  return [x.shape[0]!, w.shape[0]!, ...windowOutputHW(op, x.shape, kernel, attrs.stride, attrs.padding)];
+}
+
+/** dy must be the output of the convolution whose other two shapes the backprop kernel knows. */
+function assertGradientShape(op: string, dy: TensorMeta, expected: Shape): void {
+  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+    throw new ShapeError(`${op}: dy ${fmtShape(dy.shape)} is not the convolution's output shape ${fmtShape(expected)}`);
+  }
+}
+
+export default {
+  Conv2D: defineKernel({
+    op: 'conv2d',
+    inputs: { x: 'tensor', w: 'tensor' },
+    infer: ({ x, w }, attrs: Conv2DAttrs) => [{ shape: conv2dOutputShape('conv2d', x, w, attrs), dtype: x.dtype }],
+  }),
+  /** The gradient of Conv2D with respect to x (of shape `xShape`): a transposed convolution of dy by w. */
+  Conv2DBackpropInput: defineKernel({
+    op: 'conv2dBackpropInput',
+    inputs: { dy: 'tensor', w: 'tensor' },
+    infer: ({ dy, w }, attrs: Conv2DAttrs & { xShape: Shape }) => {
+      const x = { shape: attrs.xShape, dtype: dy.dtype };
+      assertGradientShape('conv2dBackpropInput', dy, conv2dOutputShape('conv2dBackpropInput', x, w, attrs));
+      return [x];
+    },
+  }),
+  /** The gradient of Conv2D with respect to w (of shape `wShape`), from x and dy. */
+  Conv2DBackpropFilter: defineKernel({
+    op: 'conv2dBackpropFilter',
+    inputs: { x: 'tensor', dy: 'tensor' },
+    infer: ({ x, dy }, attrs: Conv2DAttrs & { wShape: Shape }) => {
+      const w = { shape: attrs.wShape, dtype: x.dtype };
+      if (dy.dtype !== x.dtype) throw new DTypeError(`conv2dBackpropFilter: dtypes differ: ${x.dtype} and ${dy.dtype}`);
+      assertGradientShape('conv2dBackpropFilter', dy, conv2dOutputShape('conv2dBackpropFilter', x, w, attrs));
+      return [w];
+    },
+  }),
+};

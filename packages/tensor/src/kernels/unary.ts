@@ -1,0 +1,129 @@
+/**
+ * Unary elementwise kernels: one input, an output of its shape and dtype (Cast: the dtype asked for); and
+ * ReluBackward, relu's fused derivative.
+ *
+ * A plain unary op is declared by its entry alone: `unary('softplus', ...)` below gives the kernel spec, the
+ * function (exported at the end of this file: `softplus(x)`) and the method (`x.softplus()`, which `tensor.ts`
+ * installs on Tensor from this table). Its numbers live in the backends, its derivative in autograd's
+ * `grads/unary.ts`.
+ */
+import { DTypeError, fmtShape, ValueError } from '../errors';
+import type { Tensor } from '../tensor';
+import type { DType } from '../types';
+import { assertSameShapeAndDType, defineKernel, type KernelSpec, type NoAttrs } from './spec';
+
+/** The spec of a plain unary op: `op` is also the name of its function and of its Tensor method. */
+export interface UnaryOpSpec<Op extends string, A, Args extends unknown[]>
+  extends KernelSpec<{ readonly x: 'tensor' }, A, 1> {
+  readonly op: Op;
+  /** Turns the arguments after `x` (as the function and the method take them) into the kernel's attributes. */
+  readonly parseArgs: (...args: Args) => A;
+}
+
+interface UnaryOptions<A, Args extends unknown[]> {
+  /** int32 inputs are a DTypeError (exp, log, ...: the result would not be an integer). */
+  floatOnly?: boolean;
+  /** Validates the op's extra arguments and makes the attributes; ops without arguments take none. */
+  parseArgs?: (...args: Args) => A;
+}
+
+const NO_ATTRS: NoAttrs = {};
+
+function unary<const Op extends string, A = NoAttrs, Args extends unknown[] = []>(
+  op: Op,
+  { floatOnly = false, parseArgs = () => NO_ATTRS as A }: UnaryOptions<A, Args> = {},
+): UnaryOpSpec<Op, A, Args> {
+  const spec = defineKernel({
+    op,
+    inputs: { x: 'tensor' },
+    infer: ({ x }, _attrs: A) => {
+      if (floatOnly && x.dtype === 'int32') {
+        throw new DTypeError(`${op}: needs a float tensor, got int32 ${fmtShape(x.shape)}; cast it first`);
+      }
+      return [x];
+    },
+  });
+  return { ...spec, op, parseArgs };
+}
+
+const specs = {
+  Neg: unary('neg'),
+  Exp: unary('exp', { floatOnly: true }),
+  Log: unary('log', { floatOnly: true }),
+  Sqrt: unary('sqrt', { floatOnly: true }),
+  Abs: unary('abs'),
+  Square: unary('square'),
+  Relu: unary('relu'),
+  Sigmoid: unary('sigmoid', { floatOnly: true }),
+  Tanh: unary('tanh', { floatOnly: true }),
+  LeakyRelu: unary('leakyRelu', {
+    parseArgs: (alpha = 0.01) => {
+      if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+        throw new ValueError(`leakyRelu: alpha must be a finite number, got ${alpha}`);
+      }
+      return { alpha };
+    },
+  }),
+  Clip: unary('clip', {
+    parseArgs: (min: number, max: number) => {
+      if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
+        throw new ValueError(`clip: need numbers with min <= max, got min=${min}, max=${max}`);
+      }
+      return { min, max };
+    },
+  }),
+  /** Typed-array conversion: float -> int32 truncates toward zero, NaN becomes 0. */
+  Cast: defineKernel({
+    op: 'cast',
+    inputs: { x: 'tensor' },
+    infer: ({ x }, { dtype }: { dtype: DType }) => [{ shape: x.shape, dtype }],
+  }),
+  /** ReLU's vector-Jacobian product from its output: dy where y > 0, else 0 (NaN y gives 0). One shape, one dtype. */
+  ReluBackward: defineKernel({
+    op: 'reluBackward',
+    inputs: { dy: 'tensor', y: 'tensor' },
+    infer: ({ dy, y }) => {
+      assertSameShapeAndDType('reluBackward', { dy, y }, { ints: true });
+      return [dy];
+    },
+  }),
+};
+
+export default specs;
+
+/** The names of the kernels declared with `unary(...)`, whose functions and methods come from their entries. */
+export type UnaryOpKernel = {
+  [K in keyof typeof specs]: (typeof specs)[K] extends { readonly parseArgs: (...args: never[]) => unknown }
+    ? K
+    : never;
+}[keyof typeof specs];
+
+/** `x` must be a Tensor: the function form calls the method form, which runs the kernel. */
+function unaryFunction<Op extends string, A, Args extends unknown[]>({ op }: UnaryOpSpec<Op, A, Args>) {
+  return (x: Tensor, ...args: Args): Tensor => {
+    const method = (x as unknown as Record<string, unknown> | null | undefined)?.[op];
+    if (typeof method !== 'function') {
+      throw new ValueError(`${op}: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+    }
+    return (method as (...a: Args) => Tensor).apply(x, args);
+  };
+}
+
+/** -x */
+export const neg = unaryFunction(specs.Neg);
+/** e^x */
+export const exp = unaryFunction(specs.Exp);
+/** Natural logarithm. */
+export const log = unaryFunction(specs.Log);
+export const sqrt = unaryFunction(specs.Sqrt);
+export const abs = unaryFunction(specs.Abs);
+export const square = unaryFunction(specs.Square);
+/** max(x, 0); NaN stays NaN. */
+export const relu = unaryFunction(specs.Relu);
+/** 1 / (1 + e^-x), computed without overflow for large |x|. */
+export const sigmoid = unaryFunction(specs.Sigmoid);
+export const tanh = unaryFunction(specs.Tanh);
+/** x where x > 0, alpha * x elsewhere (alpha = 0.01 by default). */
+export const leakyRelu = unaryFunction(specs.LeakyRelu);
+/** Limits every value to [min, max]. */
+export const clip = unaryFunction(specs.Clip);

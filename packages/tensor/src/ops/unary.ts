@@ -1,0 +1,32 @@
+/**
+ * Unary ops. The plain ones (neg, exp, relu, clip, ...) are declared by their entries in the unary kernel table
+ * and re-exported from there; the ones with more to them are written here.
+ */
+import { engine } from '../engine';
+import type { Tensor } from '../tensor';
+import type { DType } from '../types';
+import { assertDType, assertTensor } from './create';
+
+export * from '../kernels/unary';
+
+/** Converts to another dtype (float -> int32 truncates toward zero). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  assertTensor('cast', x);
+  assertDType('cast', dtype);
+  if (x.dtype === dtype) return clone(x);
+  return engine.runKernel('Cast', { x }, { dtype });
+}
+
+/** A new tensor with the same values (shares nothing observable: tensors are immutable). */
+export function clone(x: Tensor): Tensor {
+  assertTensor('clone', x);
+  return engine.runKernel('Reshape', { x }, { shape: x.shape });
+}
+
+/**
+ * ReLU's gradient from its output: `dy` where `y > 0`, else 0 (`where(greater(y, 0), dy, 0)` in one pass).
+ * @example reluBackward(dy, relu(x))
+ */
+export function reluBackward(dy: Tensor, y: Tensor): Tensor {
+  return engine.runKernel('ReluBackward', { dy, y }, {});
+}
