@@ -88,6 +88,7 @@ install();
 if (task === 'test') {
   run('pnpm', ['run', 'build']);
   run('pnpm', ['run', 'lint']);
+  run('pnpm', ['run', 'check:source']);
   run('pnpm', ['run', 'typecheck']);
   run('pnpm', ['run', 'test:unit', ...rest]);
   run('pnpm', ['run', 'test:packages']);

@@ -10,7 +10,17 @@ import type { Backend } from './backend/interface';
 import { type BackendFactory, type BackendInfo, BackendRegistry } from './backend-registry';
 import type { CpuBackend } from './backends/cpu/backend';
 import { cpuKernels } from './backends/cpu/kernels';
-import { NNError, ValueError } from './errors';
+import { NNError } from './errors';
+import {
+  checkInputNames,
+  checkOutputs,
+  inputTensors,
+  type KernelCall,
+  type KernelObserver,
+  type KernelRecord,
+  type KernelRecorder,
+  storable,
+} from './kernel-call';
 import {
   KERNEL_SPECS,
   type KernelAttrs,
@@ -19,46 +29,13 @@ import {
   type MultiOutputKernelName,
   type SingleOutputKernelName,
 } from './kernels/contract';
-import type { InputKinds, TensorMeta } from './kernels/spec';
-import { type DataHandle, Tensor } from './tensor';
+import { collectTensors, type DataHandle, Tensor } from './tensor';
 import { bytesPerElement, type DataId, type DType, type Shape, type TensorInfo, type TypedArray } from './types';
-import { allocationError } from './util/allocate';
-import { shapesEqual, sizeOf } from './util/shape';
+import { allocationError, store } from './util/allocate';
+import { sizeOf } from './util/shape';
 
 export type { BackendFactory, BackendInfo, KernelCoverage } from './backend-registry';
-
-/** Inputs as a recorder sees them: single tensors or lists of them (Concat). */
-export type KernelTensors = Readonly<Record<string, Tensor | readonly Tensor[]>>;
-
-/** One kernel execution, as the autograd tape sees it. */
-export interface KernelRecord {
-  kernelName: KernelName;
-  inputs: KernelTensors;
-  attrs: object;
-  /** The (first) output. */
-  output: Tensor;
-  /** Every output, in order: `[output]` except for the multi-output kernels. */
-  outputs: readonly Tensor[];
-}
-
-export interface KernelRecorder {
-  /** Called after every kernel while recording is not paused. */
-  record(entry: KernelRecord): void;
-}
-
-/** One kernel call as an observer sees it: which kernel, on which backend, whether it fell back to the CPU kernels. */
-export interface KernelCall {
-  kernelName: KernelName;
-  /** The active backend the call was made on. */
-  backend: Backend;
-  /** True when the reference CPU kernels computed it: the engine's fallback or a host path the backend reported. */
-  fallback: boolean;
-  /** The input tensors, lists flattened, in the order the call named them. */
-  inputs: readonly Tensor[];
-}
-
-/** Called after every kernel call, recording paused or not (the conformance suite listens here). */
-export type KernelObserver = (call: KernelCall) => void;
+export type { KernelCall, KernelObserver, KernelRecord, KernelRecorder, KernelTensors } from './kernel-call';
 
 export interface MemoryInfo {
   /** Live (not disposed, not collected) tensors. */
@@ -143,12 +120,7 @@ export class Engine {
    */
   makeTensor(values: TypedArray, shape: Shape, dtype: DType, owned = false, op = 'tensor'): Tensor {
     const backend = this.storageFor(dtype);
-    let dataId: DataId;
-    try {
-      dataId = backend.write(values, shape, dtype, owned);
-    } catch (error) {
-      throw allocationError(error, op, [{ shape, dtype }]) ?? error;
-    }
+    const dataId = store(op, backend, values, { shape, dtype }, owned);
     return this.wrap({ dataId, shape, dtype }, backend);
   }
 
@@ -404,94 +376,12 @@ export class Engine {
     const handle = tensor.handle;
     if (handle.backend === backend) return;
     const values = handle.backend.readSync(handle.dataId);
-    let dataId: DataId;
-    try {
-      dataId = backend.write(values, tensor.shape, tensor.dtype, false);
-    } catch (error) {
-      throw allocationError(error, 'fallback', [tensor]) ?? error;
-    }
+    const dataId = store('fallback', backend, values, tensor, false);
     handle.backend.disposeData(handle.dataId);
     this.handles.delete(handle.dataId);
     handle.dataId = dataId;
     handle.backend = backend;
     this.handles.set(dataId, handle);
-  }
-}
-
-/** The call's input tensors (lists flattened): each must be a live Tensor. */
-function inputTensors(kernelName: KernelName, op: string, inputs: object): Tensor[] {
-  const list: Tensor[] = [];
-  for (const name in inputs) {
-    const value = (inputs as Record<string, unknown>)[name];
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) list.push(liveTensor(kernelName, op, `${name}[${i}]`, value[i]));
-    } else {
-      list.push(liveTensor(kernelName, op, name, value));
-    }
-  }
-  return list;
-}
-
-function liveTensor(kernelName: KernelName, op: string, name: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) {
-    throw new ValueError(`${op}: ${name} must be a Tensor, got ${value === null ? 'null' : typeof value}`);
-  }
-  value.throwIfDisposed(kernelName);
-  return value;
-}
-
-/** Whether `backend` can hold every input and output of the call (float64 lives on the CPU backend). */
-function storable(backend: Backend, inputs: readonly Tensor[], outputs: readonly TensorMeta[]): boolean {
-  for (const t of inputs) if (!backend.supportsDType(t.dtype)) return false;
-  for (const o of outputs) if (!backend.supportsDType(o.dtype)) return false;
-  return true;
-}
-
-/** Test mode: the call names exactly the spec's inputs, with a tensor or a list of tensors as each one's kind says. */
-function checkInputNames(
-  kernelName: KernelName,
-  spec: { readonly inputs: InputKinds; readonly inputNames: readonly string[] },
-  inputs: object,
-): void {
-  const given = Object.keys(inputs);
-  const expected = spec.inputNames;
-  if (given.length !== expected.length || given.some((name) => !expected.includes(name))) {
-    throw new NNError(
-      `${kernelName}: called with inputs {${given.join(', ')}}, the spec takes {${expected.join(', ')}}`,
-    );
-  }
-  for (const name of expected) {
-    const isList = Array.isArray((inputs as Record<string, unknown>)[name]);
-    if (isList !== (spec.inputs[name] === 'tensors')) {
-      throw new NNError(`${kernelName}: input ${name} must be ${isList ? 'one tensor' : 'a list of tensors'}`);
-    }
-  }
-}
-
-/** Test mode: the backend returned the outputs the spec resolved. */
-function checkOutputs(
-  kernelName: KernelName,
-  backend: Backend,
-  infos: readonly TensorInfo[],
-  outputs: readonly TensorMeta[],
-): void {
-  infos.forEach((info, i) => {
-    const expected = outputs[i]!;
-    if (!shapesEqual(info.shape, expected.shape) || info.dtype !== expected.dtype) {
-      throw new NNError(
-        `${kernelName}: backend '${backend.name}' returned output ${i} as [${info.shape}] ${info.dtype}, ` +
-          `the spec resolved [${expected.shape}] ${expected.dtype}`,
-      );
-    }
-  });
-}
-
-/** Finds every tensor in a (nested) result: a tensor, an array, or a plain object of them. */
-export function collectTensors(value: unknown, into: Set<Tensor>): void {
-  if (value instanceof Tensor) into.add(value);
-  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
-  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, into);
   }
 }
 

@@ -220,6 +220,15 @@ export class Tensor {
   }
 }
 
+/** Finds every tensor in a (nested) result: a tensor, an array, or a plain object of them. */
+export function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, into);
+  }
+}
+
 /**
  * Defines the method of every plain unary op on Tensor: `x.relu()` runs the Relu kernel with the attributes its
  * entry parses from the arguments. The function forms (`relu(x)`, in kernels/unary.ts) call these.

@@ -23,7 +23,6 @@ export {
 } from '../backends/cpu';
 export { CpuBackend } from '../backends/cpu/backend';
 export {
-  collectTensors,
   Engine,
   engine,
   type KernelCall,
@@ -49,6 +48,7 @@ export { matmulOutput } from '../kernels/matmul';
 export { pool2dOutputShape } from '../kernels/pool';
 export { defineKernel } from '../kernels/spec';
 export { registerBackend } from '../runtime';
+export { collectTensors } from '../tensor';
 export { allocate, allocationError } from '../util/allocate';
 export { shapesEqual, sizeOf, stridesOf } from '../util/shape';
 export { reportFallback, runCpuKernel } from './fallback';

@@ -3,9 +3,11 @@
  * memory that cannot grow. Each becomes an AllocationError naming the op, the shape(s) and the bytes asked for
  * (instead of a bare RangeError from deep inside a kernel).
  */
+
+import type { Backend } from '../backend/interface';
 import { AllocationError, fmtShape } from '../errors';
 import type { TensorMeta } from '../kernels/spec';
-import { bytesPerElement, type DType, type TypedArray, typedArrayFor } from '../types';
+import { bytesPerElement, type DataId, type DType, type TypedArray, typedArrayFor } from '../types';
 import { sizeOf } from './shape';
 
 /** The RangeErrors engines throw when memory cannot be had (V8, SpiderMonkey, JavaScriptCore, wasm grow). */
@@ -29,5 +31,14 @@ export function allocate(op: string, shape: readonly number[], dtype: DType): Ty
     return typedArrayFor(dtype, sizeOf(shape));
   } catch (error) {
     throw allocationError(error, op, [{ shape, dtype }]) ?? error;
+  }
+}
+
+/** Writes `values` into `backend` as a tensor of `meta`, or throws an AllocationError naming `op`. */
+export function store(op: string, backend: Backend, values: TypedArray, meta: TensorMeta, owned: boolean): DataId {
+  try {
+    return backend.write(values, meta.shape, meta.dtype, owned);
+  } catch (error) {
+    throw allocationError(error, op, [meta]) ?? error;
   }
 }
