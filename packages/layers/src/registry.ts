@@ -1,6 +1,7 @@
 /**
  * Module (de)serialization: an architecture as JSON-safe data, so `loadModel` can rebuild a model
- * without the user's code. Every built-in layer registers itself; custom modules call `registerModule`.
+ * without the user's code. The built-in layers are listed in builtins.ts (not registered on import, which a bundler
+ * could drop); custom modules call `registerModule`.
  */
 import { FormatError, ValueError } from '@nn/tensor';
 import { builtinModules } from './builtins';
