@@ -1,6 +1,6 @@
 /** Broadcasting elementwise kernels (NumPy rules), and Where. One shader per op and shape. */
-import type { DType, TensorInfo } from '@nn/tensor';
-import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
+import type { TensorInfo } from '@nn/tensor';
+import type { KernelFn } from '@nn/tensor/backend';
 import { broadcastStridesTo, dot, kernelSource, nanOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
@@ -25,12 +25,6 @@ const EXPRESSIONS: Record<BinaryName, string> = {
   Less: 'x < y ? 1.0 : 0.0',
 };
 
-function outputDType(name: BinaryName, dtype: DType): DType {
-  if (name === 'Equal' || name === 'Greater' || name === 'Less') return 'float32';
-  if (name === 'Div') return 'float32';
-  return dtype;
-}
-
 /** Reads every input at the output's coordinates (broadcast) and combines them with `expression`. */
 export function broadcastSource(
   inputs: readonly TensorInfo[],
@@ -46,17 +40,16 @@ export function broadcastSource(
 }
 
 function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
-  return (({ inputs: { a, b }, backend }) => {
-    const shape = broadcastShapes(name, a.shape, b.shape);
-    const source = broadcastSource([a, b], shape, EXPRESSIONS[name]);
-    return gpuOf(backend).compute(source, shape, outputDType(name, a.dtype), [a, b]);
+  // The spec resolved the output: broadcast shape, and float32 for comparisons and division.
+  return (({ inputs: { a, b }, outputs: [out], backend }) => {
+    const source = broadcastSource([a, b], out.shape, EXPRESSIONS[name]);
+    return gpuOf(backend).compute(source, out.shape, out.dtype, [a, b]);
   }) as KernelFn<K>;
 }
 
-const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend }) => {
-  const shape = broadcastShapes('where', condition.shape, a.shape, b.shape);
-  const source = broadcastSource([condition, a, b], shape, 'x != 0.0 ? y : z');
-  return gpuOf(backend).compute(source, shape, a.dtype, [condition, a, b]);
+const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, outputs: [out], backend }) => {
+  const source = broadcastSource([condition, a, b], out.shape, 'x != 0.0 ? y : z');
+  return gpuOf(backend).compute(source, out.shape, out.dtype, [condition, a, b]);
 };
 
 export const binaryKernels: GpuKernels<BinaryName | 'Where'> = {
