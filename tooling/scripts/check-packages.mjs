@@ -6,7 +6,10 @@
 //   4. @arethetypeswrong/cli on the tarball, every resolution mode (node10, node16 from CJS and from ESM, bundler);
 //   5. the à-la-carte install: the tarballs installed with plain npm into a project outside the workspace
 //      (every @nn/* pinned to its local tarball, verified in package-lock.json), then each package and each
-//      subpath is imported from an ESM file and required from a CJS file, and its smoke check is run.
+//      subpath is imported from an ESM file and required from a CJS file, and its smoke check is run;
+//   6. each package's main entry bundled by esbuild for the browser (`--platform=browser`): any error or warning
+//      fails (Node-only code belongs behind the `node` export condition or a /node subpath). The packages are
+//      linked from the workspace, not installed: esbuild hides most warnings in files under node_modules/.
 // Prints one table row per package and exits non-zero if anything failed.
 // Usage: node tooling/scripts/check-packages.mjs [--keep] [@nn/name ...]   (--keep leaves the scratch dir)
 import { spawn } from 'node:child_process';
@@ -19,12 +22,14 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
@@ -133,6 +138,32 @@ const requiredPerEntry = (entry) => ['js', 'cjs', 'd.ts', 'd.cts'].map((ext) => 
 const forbiddenFile =
   /(^|\/)(src|test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)tsconfig[^/]*\.json$|\.tgz$/;
 const resolutionModes = ['node10', 'node16-cjs', 'node16-esm', 'bundler'];
+
+/**
+ * Bundles `specifier` (resolved from `resolveDir`) for the browser the way an app's bundler would, keeping every
+ * export; returns esbuild's errors and warnings as text (empty when the bundle is clean).
+ */
+export async function browserBundleProblems(specifier, resolveDir) {
+  let result;
+  try {
+    result = await build({
+      stdin: { contents: `export * from ${JSON.stringify(specifier)};\n`, resolveDir, sourcefile: 'browser-entry.mjs' },
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
+  } catch (failure) {
+    result = failure; // a BuildFailure carries both lists
+  }
+  const describe = (kind) => (message) => {
+    const where = message.location ? ` (${message.location.file}:${message.location.line})` : '';
+    return `${kind}: ${message.text}${where}`;
+  };
+  return [...(result.errors ?? []).map(describe('error')), ...(result.warnings ?? []).map(describe('warning'))];
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -515,6 +546,12 @@ async function main() {
     ok.length === packed.length ? installAndSmoke(ok, scratch) : null,
   ]);
 
+  // 6. browser bundles of the packages' main entries, from the workspace (see the note at the top).
+  const browserDir = join(scratch, 'browser');
+  mkdirSync(join(browserDir, 'node_modules', '@nn'), { recursive: true });
+  for (const p of packed) symlinkSync(p.dir, join(browserDir, 'node_modules', p.name), 'junction');
+  for (const p of ok) p.problems.browser = await browserBundleProblems(p.name, browserDir);
+
   // Report.
   const rows = packed.map((p) => {
     const smoke = (kind) => {
@@ -534,10 +571,13 @@ async function main() {
       attw: p.modes ? resolutionModes.map((mode) => `${mode}:${p.modes[mode]}`).join(' ') : 'skipped',
       esm: smoke('esm'),
       cjs: smoke('cjs'),
+      browser: cell(p.problems.browser),
       smoke: note || '',
     };
   });
-  console.log(`\n${table(rows, ['package', 'pack', 'contents', 'publint', 'attw', 'esm', 'cjs', 'smoke'])}\n`);
+  console.log(
+    `\n${table(rows, ['package', 'pack', 'contents', 'publint', 'attw', 'esm', 'cjs', 'browser', 'smoke'])}\n`,
+  );
   for (const r of install?.results.filter((result) => result.kind === 'bundle') ?? [])
     console.log(`esbuild bundle: ${r.note}`);
 
@@ -564,7 +604,7 @@ async function main() {
   if (!keep) rmSync(scratch, { recursive: true, force: true });
   console.log(
     `check-packages: all ${packed.length} packages passed pack, contents, publint, attw (${resolutionModes.join(', ')}),` +
-      ` npm install from tarballs, ESM import and CJS require in ${seconds}s`,
+      ` npm install from tarballs, ESM import, CJS require and browser bundle in ${seconds}s`,
   );
 }
 

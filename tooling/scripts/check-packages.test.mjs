@@ -1,8 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { checkContents, declaredExports, exportedEntries, readTarball, smokeChecks } from './check-packages.mjs';
+import {
+  browserBundleProblems,
+  checkContents,
+  declaredExports,
+  exportedEntries,
+  readTarball,
+  smokeChecks,
+} from './check-packages.mjs';
 
 const packagesDir = new URL('../../packages/', import.meta.url).pathname;
 
@@ -80,5 +88,34 @@ describe('check-packages', () => {
       .filter((pkg) => !pkg.private)
       .map((pkg) => pkg.name);
     expect(Object.keys(smokeChecks).sort()).toEqual(publishable.sort());
+  });
+
+  it('names every error and warning of a browser bundle, and passes a clean one', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'nn-browser-check-'));
+    // Linked into node_modules from elsewhere, as check-packages links the workspace's packages.
+    const fake = (name, files) => {
+      const dir = join(project, 'packages', name);
+      mkdirSync(dir, { recursive: true });
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+      mkdirSync(join(project, 'node_modules'), { recursive: true });
+      symlinkSync(dir, join(project, 'node_modules', name), 'junction');
+    };
+    fake('clean', { 'package.json': '{"name":"clean","main":"index.js"}', 'index.js': 'export const x = 1;' });
+    fake('node-only', {
+      'package.json': '{"name":"node-only","main":"index.js"}',
+      'index.js': "import { readFile } from 'fs/promises';\nexport const read = readFile;",
+    });
+    fake('dropped', {
+      'package.json': '{"name":"dropped","main":"index.js","sideEffects":false}',
+      'index.js': "import './setup.js';\nexport const y = 2;",
+      'setup.js': 'globalThis.z = 3;',
+    });
+    expect(await browserBundleProblems('clean', project)).toEqual([]);
+    const nodeOnly = await browserBundleProblems('node-only', project);
+    expect(nodeOnly).toHaveLength(1);
+    expect(nodeOnly[0]).toMatch(/^error: Could not resolve "fs\/promises" \(.*node-only\/index\.js:1\)$/);
+    expect(await browserBundleProblems('dropped', project)).toEqual([
+      expect.stringMatching(/^warning: Ignoring this import because .*setup.js" was marked as having no side effects/),
+    ]);
   });
 });
