@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { FormatError, tensor } from '@nn/tensor';
+import { FormatError, type Tensor, tensor } from '@nn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadSafetensors } from './model';
 import { parseSafetensors, parseSafetensorsFile, serializeSafetensors } from './safetensors';
 
 const fixture = new Uint8Array(readFileSync(new URL('./fixtures/torch.safetensors', import.meta.url)));
@@ -173,5 +174,48 @@ describe('safetensors', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('safetensors from Node Buffers', () => {
+  // Buffer#slice is a view, not a copy, and a Buffer's .buffer may be the whole file or Node's shared pool.
+  const expectFixtureValues = (tensors: Record<string, Tensor>) => {
+    for (const [name, want] of Object.entries(expected)) {
+      const values = want.values.map((v) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v)));
+      expect(tensors[name]!.shape, name).toEqual(want.shape);
+      expect(Array.from(tensors[name]!.dataSync()), name).toEqual(values);
+    }
+  };
+
+  it('loadSafetensors(readFileSync(path)) reads the PyTorch-written file', async () => {
+    const buffer = readFileSync(new URL('./fixtures/torch.safetensors', import.meta.url));
+    expect(Buffer.isBuffer(buffer)).toBe(true);
+    expectFixtureValues(await loadSafetensors(buffer));
+    expectFixtureValues(parseSafetensors(buffer));
+  });
+
+  it("reads a small Buffer living in Node's shared pool (non-zero byteOffset)", () => {
+    const sd = {
+      w: tensor([[1.5, -2, 3.25]]),
+      ids: tensor([7, -1], undefined, 'int32'),
+      precise: tensor([Math.PI], undefined, 'float64'),
+    };
+    Buffer.from('x'); // takes the start of the pool, so the next small Buffer is at an offset inside it
+    const pooled = Buffer.from(serializeSafetensors(sd));
+    expect(pooled.byteOffset).toBeGreaterThan(0);
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    const tensors = parseSafetensors(pooled);
+    for (const [name, t] of Object.entries(sd)) {
+      expect(tensors[name]!.dtype, name).toBe(t.dtype);
+      expect(tensors[name]!.shape, name).toEqual(t.shape);
+      expect(Array.from(tensors[name]!.dataSync()), name).toEqual(Array.from(t.dataSync()));
+    }
+  });
+
+  it('the tensors own copies: changing the Buffer afterwards changes nothing', () => {
+    const buffer = Buffer.from(serializeSafetensors({ w: tensor([1, 2, 3, 4]) }));
+    const { w } = parseSafetensors(buffer);
+    buffer.fill(0);
+    expect(Array.from(w!.dataSync())).toEqual([1, 2, 3, 4]);
   });
 });

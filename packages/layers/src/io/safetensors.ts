@@ -50,14 +50,24 @@ function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/**
+ * A plain Uint8Array over the input's bytes, never a subclass: a Node Buffer's `slice()` is a view, not a copy,
+ * and its `.buffer` may be a whole file or Node's shared pool, so Buffers are re-viewed here once.
+ */
 function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
-  if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) {
     const view = input as ArrayBufferView;
     return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   }
   throw new ValueError('safetensors: expected a Uint8Array or ArrayBuffer');
+}
+
+/** A fresh ArrayBuffer holding exactly `raw`'s bytes (a typed array over `raw.buffer` would see the whole file). */
+function copyOf(raw: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(raw.byteLength);
+  copy.set(raw);
+  return copy.buffer;
 }
 
 /** Reads and checks the header; returns the entries sorted by offset, the metadata, and where the data starts. */
@@ -168,13 +178,13 @@ function decode(entry: Entry, raw: Uint8Array): Float32Array | Float64Array | In
   const n = raw.byteLength / FILE_DTYPES[entry.fileDType]!.bytes;
   switch (entry.fileDType) {
     case 'F32':
-      if (littleEndianHost) return new Float32Array(raw.slice().buffer);
+      if (littleEndianHost) return new Float32Array(copyOf(raw));
       return Float32Array.from({ length: n }, (_, i) => view.getFloat32(i * 4, true));
     case 'F64':
-      if (littleEndianHost) return new Float64Array(raw.slice().buffer);
+      if (littleEndianHost) return new Float64Array(copyOf(raw));
       return Float64Array.from({ length: n }, (_, i) => view.getFloat64(i * 8, true));
     case 'I32':
-      if (littleEndianHost) return new Int32Array(raw.slice().buffer);
+      if (littleEndianHost) return new Int32Array(copyOf(raw));
       return Int32Array.from({ length: n }, (_, i) => view.getInt32(i * 4, true));
     case 'F16':
       return Float32Array.from({ length: n }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
