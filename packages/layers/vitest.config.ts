@@ -1,3 +1,3 @@
 import { packageTests } from '../../tooling/config/vitest.ts';
 
-export default packageTests('layers');
+export default packageTests('layers', { setupFiles: ['./test/node-entry.ts'] });

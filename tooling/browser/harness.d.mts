@@ -7,6 +7,13 @@ export const CHROMIUM_ARGS: readonly string[];
 /** esbuild's `build`, as far as bundleForPage uses it. */
 export type BuildFunction = (options: object) => Promise<{ outputFiles: { text: string }[] }>;
 export function bundleForPage(build: BuildFunction, entry: string | URL): Promise<string>;
+/** esbuild plugin: `@nn/*` from the packages' sources (`node: true`: src/node.ts where a `node` condition exists). */
+export function nnSources(options?: { node?: boolean }): {
+  name: string;
+  setup(build: {
+    onResolve(options: { filter: RegExp }, callback: (args: { path: string }) => { path: string }): void;
+  }): void;
+};
 
 /** What the tests use of a playwright page. */
 export interface Tab {

@@ -2,7 +2,7 @@
 // resolved to their sources, so no package build is needed), serves it from 127.0.0.1 and drives Debian's
 // Chromium through playwright-core. The caller passes in esbuild's `build` and playwright's `chromium`, so each
 // package keeps declaring (and pinning) the tools its tests use; this module itself imports nothing outside Node.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,28 @@ const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
 /** Pages under this path are served without COOP/COEP, so they are not cross-origin isolated. */
 const NOT_ISOLATED = '/not-isolated/';
 
+/**
+ * An esbuild plugin resolving `@nn/<pkg>` and `@nn/<pkg>/<sub>` to the packages' sources, so no build is needed.
+ * With `node: true`, a package with a `node` export condition resolves to its src/node.ts, as Node would load it.
+ */
+export function nnSources({ node = false } = {}) {
+  const hasNodeEntry = (pkg) => existsSync(`${packagesDir}${pkg}/src/node.ts`) && nodeCondition(pkg);
+  return {
+    name: 'nn-sources',
+    setup(b) {
+      b.onResolve({ filter: /^@nn\/[a-z0-9-]+(\/[a-z0-9-]+)?$/ }, (args) => {
+        const [, , pkg, sub] = args.path.split(/[@/]/);
+        if (sub) return { path: `${packagesDir}${pkg}/src/${sub}/index.ts` };
+        return { path: `${packagesDir}${pkg}/src/${node && hasNodeEntry(pkg) ? 'node' : 'index'}.ts` };
+      });
+    },
+  };
+}
+
+function nodeCondition(pkg) {
+  return JSON.parse(readFileSync(`${packagesDir}${pkg}/package.json`, 'utf8')).exports?.['.']?.node !== undefined;
+}
+
 /** Bundles `entry` (a path or file: URL) into one classic script for the page. */
 export async function bundleForPage(build, entry) {
   const result = await build({
@@ -36,19 +58,7 @@ export async function bundleForPage(build, entry) {
     platform: 'browser',
     target: 'es2022',
     logLevel: 'silent',
-    // @nn/layers loads node:fs/node:path lazily, and only under Node (file paths); the page never does.
-    external: ['node:*'],
-    plugins: [
-      {
-        name: 'nn-sources',
-        setup(b) {
-          b.onResolve({ filter: /^@nn\/[a-z0-9-]+(\/[a-z0-9-]+)?$/ }, (args) => {
-            const [, , pkg, sub] = args.path.split(/[@/]/);
-            return { path: sub ? `${packagesDir}${pkg}/src/${sub}/index.ts` : `${packagesDir}${pkg}/src/index.ts` };
-          });
-        },
-      },
-    ],
+    plugins: [nnSources()],
   });
   return result.outputFiles[0].text;
 }

@@ -78,7 +78,16 @@ export const smokeChecks = {
       assert.deepEqual(Object.keys(model.stateDict()), ['0.weight', '0.bias', '2.weight', '2.bias']);
       const bytes = m.serializeSafetensors(model.stateDict());
       assert.deepEqual(Object.keys(await m.loadSafetensors(bytes)).sort(), ['0.bias', '0.weight', '2.bias', '2.weight']);
-      return 'Sequential forward, stateDict, safetensors round trip';
+      assert.deepEqual(m.deserializeModel(m.serializeModel(model)).forward(t.ones([1, 2])).shape, [1, 1]);
+      // Under Node the 'node' export condition gives file paths: a model saved to a directory loads back.
+      const { mkdtempSync, readdirSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'nn-smoke-'));
+      await m.saveModel(model, dir);
+      assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'model.safetensors']);
+      const x = t.ones([1, 2]);
+      assert.deepEqual((await m.loadModel(dir)).forward(x).dataSync(), model.forward(x).dataSync());
+      return 'Sequential forward, safetensors and model bytes round trips, saveModel/loadModel in Node';
     `,
   },
   '@nn/optim': {

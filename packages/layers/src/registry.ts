@@ -3,7 +3,7 @@
  * without the user's code. The built-in layers are listed in builtins.ts (not registered on import, which a bundler
  * could drop); custom modules call `registerModule`.
  */
-import { FormatError, ValueError } from '@nn/tensor';
+import { dispose, FormatError, ValueError } from '@nn/tensor';
 import { builtinModules } from './builtins';
 import { Module } from './module';
 
@@ -102,10 +102,13 @@ export function deserializeModule(spec: ModuleSpec): Module {
   if (spec.children !== undefined && !Array.isArray(spec.children)) {
     throw new FormatError(`deserializeModule: children of '${spec.className}' must be an array`);
   }
-  const children = (spec.children ?? []).map(deserializeModule);
+  const children: Module[] = [];
   try {
+    for (const child of spec.children ?? []) children.push(deserializeModule(child));
     return factory(config, children);
   } catch (error) {
+    // A spec that fails halfway must not leak the children already built (their parameters are kept tensors).
+    for (const child of children) dispose(child.stateDict());
     if (error instanceof FormatError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new FormatError(`deserializeModule: cannot rebuild '${spec.className}' from ${describe(config)}: ${reason}`);

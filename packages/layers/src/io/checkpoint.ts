@@ -7,7 +7,7 @@
 import type { LRScheduler, Optimizer, OptimizerStateDict, SchedulerStateDict } from '@nn/optim';
 import { defaultGenerator, FormatError, fmtShape, type Tensor, tensor } from '@nn/tensor';
 import type { Module } from '../module';
-import { readBytes, writeFileAtomic } from './files';
+import { fileAccess } from './files';
 import { parseSafetensorsFile, safetensorsChunks } from './safetensors';
 
 export interface CheckpointContents {
@@ -70,7 +70,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
   metadata.generatorState = JSON.stringify(encodeNumbers(contents.generatorState ?? defaultGenerator.getState()));
   if (extra !== undefined) metadata.extra = JSON.stringify(extra);
   try {
-    await writeFileAtomic(path, safetensorsChunks(tensors, metadata), 'saveCheckpoint');
+    await fileAccess('saveCheckpoint').writeAtomic(path, safetensorsChunks(tensors, metadata));
   } finally {
     for (const t of temporary) t.dispose();
   }
@@ -103,7 +103,7 @@ export async function loadCheckpoint(
   options: LoadCheckpointOptions,
 ): Promise<LoadedCheckpoint> {
   const { model, optimizer, scheduler, restoreGenerator = true } = options;
-  const bytes = typeof pathOrBytes === 'string' ? await readBytes(pathOrBytes, 'loadCheckpoint') : pathOrBytes;
+  const bytes = typeof pathOrBytes === 'string' ? await fileAccess('loadCheckpoint').read(pathOrBytes) : pathOrBytes;
   const { tensors, metadata } = parseSafetensorsFile(bytes);
   try {
     if (metadata.format !== 'nn-checkpoint') {

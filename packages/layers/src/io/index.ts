@@ -1,6 +1,6 @@
 /**
- * Saving and loading: safetensors (pure byte functions for the browser, file paths in Node), whole
- * models (`model.json` + `model.safetensors`) and training checkpoints. Every file write is atomic.
+ * Saving and loading: safetensors and whole models as bytes (anywhere) or files (paths: Node only, through the
+ * `node` entry), and training checkpoints. Every file write is atomic.
  */
 export {
   type CheckpointContents,
@@ -9,7 +9,8 @@ export {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint';
-export { loadModel, loadSafetensors, type ModelJson, type SaveModelOptions, saveModel, saveSafetensors } from './model';
+export { loadModel, loadSafetensors, saveModel, saveSafetensors } from './model';
+export { deserializeModel, type ModelJson, type SaveModelOptions, serializeModel } from './model-format';
 export {
   parseSafetensors,
   parseSafetensorsFile,

@@ -1,16 +1,27 @@
 /**
- * Saving tensors and whole models. `saveModel(model, dir)` writes `model.json` (the architecture, so
- * `loadModel` needs no user code) and `model.safetensors` (the weights, PyTorch names).
+ * Saving tensors and whole models to files (paths need Node: see files.ts; bytes work everywhere).
  *
- * Guarantee: each file is replaced atomically (temp file, fsync, rename), so a crash never leaves a
- * half-written file where a good one stood. Both temp files are written before either is renamed; the
- * two renames are not one atomic step, so both files carry the same random `saveId`, and `loadModel`
- * refuses (FormatError) a model.json/model.safetensors pair that came from different saves.
+ * On-disk layout of `saveModel(model, dir)` (see the package README):
+ * - `model.safetensors`: the weights under their PyTorch names, with the whole model.json embedded in
+ *   `__metadata__` (model-format.ts). It alone is the model: `loadModel` reads nothing else, so replacing it
+ *   with one atomic rename commits a save, and a crash at any instant leaves the previous model or the new one.
+ * - `model.json`: the same JSON, pretty-printed for people and tools, replaced after the weights. It can be one
+ *   save behind after a crash; `loadModel` ignores it unless model.safetensors has no embedded copy.
+ * - Models written by 0.1 (model.json + model.safetensors paired by `saveId`, no embedded copy) still load.
  */
-import { FormatError, type Tensor } from '@nn/tensor';
+import { dispose, FormatError, type Tensor } from '@nn/tensor';
 import type { Module } from '../module';
-import { deserializeModule, type ModuleSpec, serializeModule } from '../registry';
-import { commit, discard, nodeModules, type PendingFile, readBytes, writeFileAtomic, writeTemp } from './files';
+import { fileAccess } from './files';
+import {
+  buildModel,
+  EMBEDDED_JSON_KEY,
+  type ModelJson,
+  modelChunks,
+  modelJson,
+  modelJsonText,
+  readModelJson,
+  type SaveModelOptions,
+} from './model-format';
 import { parseSafetensors, parseSafetensorsFile, safetensorsChunks } from './safetensors';
 
 /**
@@ -22,7 +33,7 @@ export async function saveSafetensors(
   path: string,
   metadata?: Record<string, string>,
 ): Promise<void> {
-  await writeFileAtomic(path, safetensorsChunks(stateDict, metadata), 'saveSafetensors');
+  await fileAccess('saveSafetensors').writeAtomic(path, safetensorsChunks(stateDict, metadata));
 }
 
 /**
@@ -30,97 +41,52 @@ export async function saveSafetensors(
  * @example model.loadStateDict(await loadSafetensors('weights.safetensors'));
  */
 export async function loadSafetensors(pathOrBytes: string | Uint8Array | ArrayBuffer): Promise<Record<string, Tensor>> {
-  const bytes = typeof pathOrBytes === 'string' ? await readBytes(pathOrBytes, 'loadSafetensors') : pathOrBytes;
+  const bytes = typeof pathOrBytes === 'string' ? await fileAccess('loadSafetensors').read(pathOrBytes) : pathOrBytes;
   return parseSafetensors(bytes);
 }
 
-/** The contents of `model.json`. */
-export interface ModelJson {
-  format: 'nn-model';
-  version: 1;
-  architecture: ModuleSpec;
-  /** Matches the `saveId` in model.safetensors' metadata: both files come from the same save. */
-  saveId: string;
-  metadata: Record<string, unknown>;
-}
-
-export interface SaveModelOptions {
-  /** Anything JSON-safe to keep with the model (training settings, accuracy...). */
-  metadata?: Record<string, unknown>;
-}
-
 /**
- * Saves a model to a directory (created if needed): `model.json` + `model.safetensors`.
+ * Saves a model to a directory (created if needed): `model.safetensors` (weights + architecture) and
+ * `model.json` (the architecture and metadata, readable). Crash-safe: see the module comment.
  * @example await saveModel(model, 'models/lenet'); const again = await loadModel('models/lenet');
  */
 export async function saveModel(model: Module, dir: string, options: SaveModelOptions = {}): Promise<void> {
-  const { fs, path } = await nodeModules('saveModel');
-  const saveId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const json: ModelJson = {
-    format: 'nn-model',
-    version: 1,
-    architecture: serializeModule(model),
-    saveId,
-    metadata: JSON.parse(JSON.stringify(options.metadata ?? {})),
-  };
-  await fs.mkdir(dir, { recursive: true });
-  const pending: PendingFile[] = [];
-  try {
-    const weights = safetensorsChunks(model.stateDict(), { format: 'nn-model', saveId });
-    pending.push(await writeTemp(path.join(dir, 'model.safetensors'), weights, 'saveModel'));
-    const text = new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
-    pending.push(await writeTemp(path.join(dir, 'model.json'), [text], 'saveModel'));
-  } catch (error) {
-    await discard(pending, 'saveModel');
-    throw error;
-  }
-  await commit(pending, 'saveModel');
-}
-
-/** Checks model.json's shape (never evaluates anything from it). */
-function readModelJson(text: string, file: string): ModelJson {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FormatError(`loadModel: ${file} is not valid JSON (${(error as Error).message})`);
-  }
-  const j = json as Partial<ModelJson> | null;
-  if (j === null || typeof j !== 'object' || j.format !== 'nn-model') {
-    throw new FormatError(`loadModel: ${file} is not an nn-model file (format: ${JSON.stringify(j?.format)})`);
-  }
-  if (j.version !== 1) throw new FormatError(`loadModel: ${file} has unsupported version ${JSON.stringify(j.version)}`);
-  if (j.architecture === null || typeof j.architecture !== 'object') {
-    throw new FormatError(`loadModel: ${file} has no architecture`);
-  }
-  return j as ModelJson;
+  const files = fileAccess('saveModel');
+  const json = modelJson(model, options);
+  await files.makeDir(dir);
+  await files.writeAtomic(files.join(dir, 'model.safetensors'), modelChunks(model, json));
+  await files.writeAtomic(files.join(dir, 'model.json'), [new TextEncoder().encode(modelJsonText(json))]);
 }
 
 /**
- * Rebuilds a model saved by `saveModel` and loads its weights strictly (missing, unexpected or
- * mis-shaped weights are a FormatError).
+ * Rebuilds a model saved by `saveModel` and loads its weights strictly (missing, unexpected or mis-shaped
+ * weights are a FormatError). A failed load leaves nothing allocated.
  */
 export async function loadModel(dir: string): Promise<Module> {
-  const { fs, path } = await nodeModules('loadModel');
-  const jsonFile = path.join(dir, 'model.json');
-  const json = readModelJson(await fs.readFile(jsonFile, 'utf8'), jsonFile);
-  const { tensors, metadata } = parseSafetensorsFile(await readBytes(path.join(dir, 'model.safetensors'), 'loadModel'));
-  if (json.saveId !== undefined && metadata.saveId !== undefined && json.saveId !== metadata.saveId) {
+  const files = fileAccess('loadModel');
+  const weightsFile = files.join(dir, 'model.safetensors');
+  const { tensors, metadata } = parseSafetensorsFile(await files.read(weightsFile));
+  try {
+    const embedded = metadata[EMBEDDED_JSON_KEY];
+    if (embedded !== undefined) {
+      const source = `${weightsFile} (embedded ${EMBEDDED_JSON_KEY})`;
+      return buildModel(readModelJson(embedded, source, 'loadModel'), tensors, 'loadModel', source);
+    }
+    const jsonFile = files.join(dir, 'model.json');
+    const json = readPairedJson(jsonFile, metadata.saveId, await files.read(jsonFile));
+    return buildModel(json, tensors, 'loadModel', jsonFile);
+  } finally {
+    dispose(tensors);
+  }
+}
+
+/** A 0.1 directory: model.json must come from the same save as model.safetensors. */
+function readPairedJson(jsonFile: string, saveId: string | undefined, bytes: Uint8Array): ModelJson {
+  const json = readModelJson(new TextDecoder().decode(bytes), jsonFile, 'loadModel');
+  if (json.saveId !== undefined && saveId !== undefined && json.saveId !== saveId) {
     throw new FormatError(
-      `loadModel: model.json (save ${json.saveId}) and model.safetensors (save ${metadata.saveId}) come from different saves`,
+      `loadModel: model.json (save ${json.saveId}) and model.safetensors (save ${saveId}) come from different saves`,
     );
   }
-  let model: Module;
-  try {
-    model = deserializeModule(json.architecture);
-  } catch (error) {
-    if (error instanceof FormatError) throw error;
-    throw new FormatError(`loadModel: cannot rebuild the architecture in ${jsonFile}: ${(error as Error).message}`);
-  }
-  try {
-    model.loadStateDict(tensors, { strict: true });
-  } finally {
-    for (const t of Object.values(tensors)) t.dispose();
-  }
-  return model;
+  return json;
 }
