@@ -3,7 +3,7 @@
  * runs LeNet-5 in the browser on the model the server trained, and the ten probabilities update live.
  */
 import { decodeImage, imageDataToTensor } from '@nn/data';
-import { deserializeModule, loadSafetensors, type ModuleSpec, type Sequential } from '@nn/layers';
+import { deserializeModel, type Sequential } from '@nn/layers';
 import { getBackend, ready, registeredBackends, setBackend } from '@nn/tensor';
 import { recognise } from '../src/model';
 
@@ -173,16 +173,10 @@ async function setUpBackends(): Promise<void> {
 }
 
 async function loadTrainedModel(): Promise<Sequential> {
-  const [specResponse, weightsResponse] = await Promise.all([
-    fetch('../model/model.json'),
-    fetch('../model/model.safetensors'),
-  ]);
-  if (!specResponse.ok || !weightsResponse.ok)
-    throw new Error('the server has no trained model yet: run the demo first');
-  const spec = (await specResponse.json()) as { architecture: ModuleSpec };
-  const trained = deserializeModule(spec.architecture) as Sequential;
-  const weights = await loadSafetensors(new Uint8Array(await weightsResponse.arrayBuffer()));
-  trained.loadStateDict(weights, { strict: true });
+  // model.safetensors alone is the model (weights and architecture), so one fetch always sees one whole save.
+  const response = await fetch('../model/model.safetensors');
+  if (!response.ok) throw new Error('the server has no trained model yet: run the demo first');
+  const trained = deserializeModel(new Uint8Array(await response.arrayBuffer())) as Sequential;
   trained.eval();
   return trained;
 }
