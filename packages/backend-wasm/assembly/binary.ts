@@ -1,6 +1,7 @@
-// Elementwise binary ops over one run of the broadcast walk: out[i] = a[i * aStep] (op) b[i * bStep].
-// The JS side walks the outer axes; the common cases (same shape, tensor-scalar, scalar-tensor) are one
-// run, done here four lanes at a time. Op codes match src/kernels/binary.ts.
+// Elementwise binary ops over one run of the broadcast walk: out[i] = a[i * aStep] (op) b[i * bStep], for float32
+// inputs (binaryRun) and int32 ones (binaryRunInt). The JS side walks the outer axes; the common cases (same shape,
+// tensor-scalar, scalar-tensor) are one run, done here four lanes at a time. Op codes match src/kernels/binary.ts.
+import { toInt32 } from './int32';
 
 const ADD = 0;
 const SUB = 1;
@@ -96,6 +97,92 @@ export function binaryRun(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, o
     case EQUAL: runOp(EQUAL, a, aStep, b, bStep, out, n); break;
     case GREATER: runOp(GREATER, a, aStep, b, bStep, out, n); break;
     default: runOp(LESS, a, aStep, b, bStep, out, n);
+  }
+}
+
+// int32 inputs: int32 results wrap (Mul as imul; Pow computed in f64 and wrapped, as the reference stores it);
+// Div is true division to float32 and the comparisons give float32 0/1, the spec's output dtypes. Results are
+// returned as their 32 bits.
+const ONE: u32 = 0x3f800000;
+
+// @ts-ignore: decorator
+@inline
+function intScalarOp(op: i32, a: i32, b: i32): u32 {
+  switch (op) {
+    case ADD: return <u32>(a + b);
+    case SUB: return <u32>(a - b);
+    case MUL: return <u32>(a * b);
+    // Both operands are exact in f64 and the quotient rounds once more to f32, as the reference does.
+    case DIV: return reinterpret<u32>(<f32>(<f64>a / <f64>b));
+    case POW: return <u32>toInt32(Math.pow(<f64>a, <f64>b));
+    case MAXIMUM: return <u32>max<i32>(a, b);
+    case MINIMUM: return <u32>min<i32>(a, b);
+    case EQUAL: return a == b ? ONE : 0;
+    case GREATER: return a > b ? ONE : 0;
+    default: return a < b ? ONE : 0;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function intVectorOp(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case ADD: return i32x4.add(a, b);
+    case SUB: return i32x4.sub(a, b);
+    case MUL: return i32x4.mul(a, b);
+    case MAXIMUM: return i32x4.max_s(a, b);
+    case MINIMUM: return i32x4.min_s(a, b);
+    case EQUAL: return v128.and(i32x4.eq(a, b), f32x4.splat(1));
+    case GREATER: return v128.and(i32x4.gt_s(a, b), f32x4.splat(1));
+    default: return v128.and(i32x4.lt_s(a, b), f32x4.splat(1));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function runIntOp(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, out: usize, n: i32): void {
+  let i = 0;
+  if (op != POW && op != DIV) {
+    if (aStep == 1 && bStep == 1) {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(out + o, intVectorOp(op, v128.load(a + o), v128.load(b + o)));
+      }
+    } else if (aStep == 1 && bStep == 0) {
+      const bv = v128.load32_splat(b);
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(out + o, intVectorOp(op, v128.load(a + o), bv));
+      }
+    } else if (aStep == 0 && bStep == 1) {
+      const av = v128.load32_splat(a);
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(out + o, intVectorOp(op, av, v128.load(b + o)));
+      }
+    }
+  }
+  const aBytes = <usize>aStep << 2;
+  const bBytes = <usize>bStep << 2;
+  let pa = a + <usize>i * aBytes;
+  let pb = b + <usize>i * bBytes;
+  for (; i < n; i++) {
+    store<u32>(out + (<usize>i << 2), intScalarOp(op, load<i32>(pa), load<i32>(pb)));
+    pa += aBytes;
+    pb += bBytes;
+  }
+}
+
+/** binaryRun for int32 inputs: out[i] = a[i * aStep] (op) b[i * bStep], int32 or float32 as the op gives. */
+export function binaryRunInt(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, out: usize, n: i32): void {
+  switch (op) {
+    case ADD: runIntOp(ADD, a, aStep, b, bStep, out, n); break;
+    case SUB: runIntOp(SUB, a, aStep, b, bStep, out, n); break;
+    case MUL: runIntOp(MUL, a, aStep, b, bStep, out, n); break;
+    case MAXIMUM: runIntOp(MAXIMUM, a, aStep, b, bStep, out, n); break;
+    case MINIMUM: runIntOp(MINIMUM, a, aStep, b, bStep, out, n); break;
+    // The rest are rare on int32: one loop that switches per element.
+    default: runIntOp(op, a, aStep, b, bStep, out, n);
   }
 }
 

@@ -1,13 +1,16 @@
-// The module's exports: one file per kernel family, re-exported here as asc's entry point.
-export { binaryRun, whereRun } from './binary';
-export { conv2d, directConv, directConvWorkFloats } from './conv';
-export { stridedCopy, transpose2d } from './copy';
+// The module's exports: one file per kernel family (see CONTRIBUTING.md), re-exported here as asc's entry point.
+export { binaryRun, binaryRunInt, whereRun } from './binary';
+export { conv2d, directConv2d, directConvWorkFloats } from './conv';
+export { conv2dBackpropFilter, directConv2dBackpropFilter } from './conv-backprop-filter';
+export { conv2dBackpropInput, directConv2dBackpropInput } from './conv-backprop-input';
+export { scatterAdd } from './indexing';
 export { gemm, gemmScratchFloats } from './matmul';
-export { adamUpdate, reluBackward, sgdUpdate } from './optim';
+export { adamUpdate, sgdUpdate } from './optim';
 export { maxPool2x2, pool2d } from './pool';
 export { argMax, reduce } from './reduce';
+export { stridedCopy, transpose2d } from './shape';
 export { softmaxCrossEntropy } from './softmax';
-export { castF32ToI32, castI32ToF32, unary } from './unary';
+export { castF32ToI32, castI32ToF32, reluBackward, UnaryOp, unary } from './unary';
 
 /** First byte after the module's own static data: the JS allocator hands out memory from here. */
 export function heapBase(): usize {

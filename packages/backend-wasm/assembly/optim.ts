@@ -1,4 +1,4 @@
-// Fused optimizer updates and ReLU's backward pass over contiguous float32 runs. Each operation rounds to
+// Fused optimizer updates over contiguous float32 runs. Each operation rounds to
 // f32 in the order the kernel contract gives (PyTorch 1.13's single-tensor loops), and wasm never fuses a
 // multiply-add, so the SIMD lanes, the scalar tail and the unfused kernels all give the same bits.
 
@@ -101,19 +101,5 @@ export function sgdUpdate(
       d = nesterov ? d + b * mom : b;
     }
     store<f32>(outP + o, pi - d * lr);
-  }
-}
-
-/** out = dy where y > 0, else +0 (NaN y gives 0): one masked pass instead of greater + where. */
-export function reluBackward(dy: usize, y: usize, out: usize, n: i32): void {
-  let i = 0;
-  const zero = f32x4.splat(0);
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), zero)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0);
   }
 }

@@ -1,49 +1,78 @@
-// Elementwise ops of one float32 input over a contiguous run. Op codes match src/kernels/unary.ts.
+// Elementwise ops of one input over a contiguous run (float32 or int32), the casts between the two, and ReLU's
+// backward pass: the unary family of the kernel spec.
+//
+// A plain unary op lives in this file alone. To add one, say the spec's `Softplus`:
+//   1. add `Softplus` to `UnaryOp` (its exact kernel name). The backend installs a kernel for every member it finds
+//      among the module's exports (src/kernels/unary.ts): the op's attributes, in the order its spec's parseArgs
+//      returns them, arrive here as `p` and `q` (numbers; booleans as 0 and 1);
+//   2. give its value in `scalarOp`, in f64: float32 inputs round the result once, int32 inputs (ops the spec lets
+//      take them) wrap it as the reference backend's typed-array store does;
+//   3. for speed, a four-lane float32 form in `vectorOp` (and a `true` in `hasVector`), and a case in `unary()`'s
+//      switch, which gives the op a loop of its own instead of a loop that switches per element.
+import { toInt32 } from './int32';
 
-const NEG = 0;
-const EXP = 1;
-const LOG = 2;
-const SQRT = 3;
-const ABS = 4;
-const SQUARE = 5;
-const RELU = 6;
-const SIGMOID = 7;
-const TANH = 8;
-const LEAKY_RELU = 9;
-const CLIP = 10;
-
-// @ts-ignore: decorator
-@inline
-function sigmoid(v: f32): f32 {
-  // exp of a non-positive argument only, so neither branch overflows.
-  if (v >= 0) return 1 / (1 + Mathf.exp(-v));
-  const e = Mathf.exp(v);
-  return e / (1 + e);
+/** The ops, by kernel name (exported: `UnaryOp.Neg` is a global of the module, whose value is the op's code). */
+export enum UnaryOp {
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Square,
+  Relu,
+  Sigmoid,
+  Tanh,
+  LeakyRelu,
+  Clip,
 }
 
 // @ts-ignore: decorator
 @inline
-function scalarOp(op: i32, v: f32, p: f32, q: f32): f32 {
+function scalarOp(op: UnaryOp, v: f64, p: f64, q: f64): f64 {
   switch (op) {
-    case NEG: return -v;
-    case EXP: return Mathf.exp(v);
-    case LOG: return Mathf.log(v);
-    case SQRT: return Mathf.sqrt(v);
-    case ABS: return Mathf.abs(v);
-    case SQUARE: return v * v;
+    case UnaryOp.Neg: return -v;
+    case UnaryOp.Exp: return Math.exp(v);
+    case UnaryOp.Log: return Math.log(v);
+    case UnaryOp.Sqrt: return Math.sqrt(v);
+    case UnaryOp.Abs: return Math.abs(v);
+    case UnaryOp.Square: return v * v;
     // max(NaN, 0) is NaN, as torch.relu gives.
-    case RELU: return max<f32>(v, 0);
-    case SIGMOID: return sigmoid(v);
-    case TANH: return Mathf.tanh(v);
-    case LEAKY_RELU: return v < 0 ? p * v : v;
-    default: return v < p ? p : min<f32>(v, q);
+    case UnaryOp.Relu: return max<f64>(v, 0);
+    // exp of a non-positive argument only, so neither branch overflows.
+    case UnaryOp.Sigmoid: return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    case UnaryOp.Tanh: return Math.tanh(v);
+    case UnaryOp.LeakyRelu: return v < 0 ? p * v : v;
+    case UnaryOp.Clip: return v < p ? p : min<f64>(v, q);
+    default: unreachable();
   }
+  return 0;
+}
+
+/** int32 inputs: the f64 value wrapped, except where a product of two int32s would not be exact in a double. */
+// @ts-ignore: decorator
+@inline
+function intOp(op: UnaryOp, v: i32, p: f64, q: f64): i32 {
+  if (op == UnaryOp.Square) return v * v;
+  return toInt32(scalarOp(op, <f64>v, p, q));
 }
 
 // @ts-ignore: decorator
 @inline
-function hasVector(op: i32): bool {
-  return op != LOG && op != TANH;
+function hasVector(op: UnaryOp): bool {
+  switch (op) {
+    case UnaryOp.Neg:
+    case UnaryOp.Exp:
+    case UnaryOp.Sqrt:
+    case UnaryOp.Abs:
+    case UnaryOp.Square:
+    case UnaryOp.Relu:
+    case UnaryOp.Sigmoid:
+    case UnaryOp.LeakyRelu:
+    case UnaryOp.Clip:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**
@@ -80,28 +109,30 @@ function expLanes(x: v128): v128 {
 
 // @ts-ignore: decorator
 @inline
-function vectorOp(op: i32, v: v128, p: v128, q: v128): v128 {
+function vectorOp(op: UnaryOp, v: v128, p: v128, q: v128): v128 {
   switch (op) {
-    case NEG: return f32x4.neg(v);
-    case EXP: return expLanes(v);
+    case UnaryOp.Neg: return f32x4.neg(v);
+    case UnaryOp.Exp: return expLanes(v);
     // 1 / (1 + e^-x): e^-x overflowing to Infinity gives exactly 0.
-    case SIGMOID: return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expLanes(f32x4.neg(v))));
-    case SQRT: return f32x4.sqrt(v);
-    case ABS: return f32x4.abs(v);
-    case SQUARE: return f32x4.mul(v, v);
-    case RELU: return f32x4.max(v, f32x4.splat(0));
-    case LEAKY_RELU: return v128.bitselect(f32x4.mul(v, p), v, f32x4.lt(v, f32x4.splat(0)));
-    default: return v128.bitselect(p, f32x4.min(v, q), f32x4.lt(v, p));
+    case UnaryOp.Sigmoid: return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expLanes(f32x4.neg(v))));
+    case UnaryOp.Sqrt: return f32x4.sqrt(v);
+    case UnaryOp.Abs: return f32x4.abs(v);
+    case UnaryOp.Square: return f32x4.mul(v, v);
+    case UnaryOp.Relu: return f32x4.max(v, f32x4.splat(0));
+    case UnaryOp.LeakyRelu: return v128.bitselect(f32x4.mul(v, p), v, f32x4.lt(v, f32x4.splat(0)));
+    case UnaryOp.Clip: return v128.bitselect(p, f32x4.min(v, q), f32x4.lt(v, p));
+    default: unreachable();
   }
+  return v;
 }
 
 // @ts-ignore: decorator
 @inline
-function runOp(op: i32, x: usize, out: usize, n: i32, p: f32, q: f32): void {
+function runFloat(op: UnaryOp, x: usize, out: usize, n: i32, p: f64, q: f64): void {
   let i = 0;
   if (hasVector(op)) {
-    const pv = f32x4.splat(p);
-    const qv = f32x4.splat(q);
+    const pv = f32x4.splat(<f32>p);
+    const qv = f32x4.splat(<f32>q);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       v128.store(out + o, vectorOp(op, v128.load(x + o), pv, qv));
@@ -109,40 +140,44 @@ function runOp(op: i32, x: usize, out: usize, n: i32, p: f32, q: f32): void {
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(out + o, scalarOp(op, load<f32>(x + o), p, q));
-  }
-}
-
-/** out[i] = op(x[i]) for i < n; `p`, `q` are the op's parameters (LeakyRelu alpha, Clip min/max). */
-export function unary(op: i32, x: usize, out: usize, n: i32, p: f32, q: f32): void {
-  switch (op) {
-    case NEG: runOp(NEG, x, out, n, p, q); break;
-    case EXP: runOp(EXP, x, out, n, p, q); break;
-    case LOG: runOp(LOG, x, out, n, p, q); break;
-    case SQRT: runOp(SQRT, x, out, n, p, q); break;
-    case ABS: runOp(ABS, x, out, n, p, q); break;
-    case SQUARE: runOp(SQUARE, x, out, n, p, q); break;
-    case RELU: runOp(RELU, x, out, n, p, q); break;
-    case SIGMOID: runOp(SIGMOID, x, out, n, p, q); break;
-    case TANH: runOp(TANH, x, out, n, p, q); break;
-    case LEAKY_RELU: runOp(LEAKY_RELU, x, out, n, p, q); break;
-    default: runOp(CLIP, x, out, n, p, q);
+    store<f32>(out + o, <f32>scalarOp(op, <f64>load<f32>(x + o), p, q));
   }
 }
 
 /**
- * float32 -> int32 like a C cast with JS's ToInt32: truncation toward zero, NaN to 0, and values outside
- * the int32 range wrapped modulo 2^32 (what a typed-array store does on the reference backend).
+ * out[i] = op(x[i]) for i < n, float32 or (`int`) int32. `p`, `q` are the op's attributes (LeakyRelu alpha,
+ * Clip min/max), exact as the caller's doubles.
  */
+export function unary(op: UnaryOp, int: bool, x: usize, out: usize, n: i32, p: f64, q: f64): void {
+  if (int) {
+    // Rare (only ops the spec lets take int32): one loop for every op.
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      store<i32>(out + o, intOp(op, load<i32>(x + o), p, q));
+    }
+    return;
+  }
+  switch (op) {
+    case UnaryOp.Neg: runFloat(UnaryOp.Neg, x, out, n, p, q); break;
+    case UnaryOp.Exp: runFloat(UnaryOp.Exp, x, out, n, p, q); break;
+    case UnaryOp.Log: runFloat(UnaryOp.Log, x, out, n, p, q); break;
+    case UnaryOp.Sqrt: runFloat(UnaryOp.Sqrt, x, out, n, p, q); break;
+    case UnaryOp.Abs: runFloat(UnaryOp.Abs, x, out, n, p, q); break;
+    case UnaryOp.Square: runFloat(UnaryOp.Square, x, out, n, p, q); break;
+    case UnaryOp.Relu: runFloat(UnaryOp.Relu, x, out, n, p, q); break;
+    case UnaryOp.Sigmoid: runFloat(UnaryOp.Sigmoid, x, out, n, p, q); break;
+    case UnaryOp.Tanh: runFloat(UnaryOp.Tanh, x, out, n, p, q); break;
+    case UnaryOp.LeakyRelu: runFloat(UnaryOp.LeakyRelu, x, out, n, p, q); break;
+    case UnaryOp.Clip: runFloat(UnaryOp.Clip, x, out, n, p, q); break;
+    default: runFloat(op, x, out, n, p, q);
+  }
+}
+
+/** float32 -> int32 like the reference's typed-array store (see int32.ts). */
 export function castF32ToI32(x: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    let r: i32;
-    if (Mathf.abs(v) < 2147483648.0) r = <i32>v;
-    else if (isFinite<f32>(v)) r = <i32>(<i64>(<f64>v % 4294967296.0));
-    else r = 0;
-    store<i32>(out + o, r);
+    store<i32>(out + o, toInt32(<f64>load<f32>(x + o)));
   }
 }
 
@@ -156,5 +191,21 @@ export function castI32ToF32(x: usize, out: usize, n: i32): void {
   for (; i < n; i++) {
     const o = <usize>i << 2;
     store<f32>(out + o, <f32>load<i32>(x + o));
+  }
+}
+
+/** out = dy where y > 0, else 0 (NaN y gives 0), float32 or (`int`) int32: one masked pass instead of greater + where. */
+export function reluBackward(int: bool, dy: usize, y: usize, out: usize, n: i32): void {
+  let i = 0;
+  const zero = i32x4.splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const yv = v128.load(y + o);
+    v128.store(out + o, v128.and(v128.load(dy + o), int ? i32x4.gt_s(yv, zero) : f32x4.gt(yv, zero)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const positive = int ? load<i32>(y + o) > 0 : load<f32>(y + o) > 0;
+    store<u32>(out + o, positive ? load<u32>(dy + o) : 0);
   }
 }

@@ -9,7 +9,7 @@ import {
   type TensorInfo,
   type TypedArray,
 } from '@nn/tensor';
-import type { KernelMap } from '@nn/tensor/backend';
+import type { KernelMap, NotImplemented } from '@nn/tensor/backend';
 import { WasmHeap } from './heap';
 import { wasmKernels } from './kernels';
 import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
@@ -35,9 +35,27 @@ export interface WasmBackendOptions {
   unshared?: boolean;
 }
 
+/**
+ * What runs on the reference CPU kernels (over views of wasm memory, reported as fallbacks): int32 matrix
+ * products, convolutions and poolings, which no model here computes in int32 (their float32 forms are wasm).
+ */
+export const WASM_NOT_IMPLEMENTED: readonly NotImplemented[] = (
+  [
+    'MatMul',
+    'Conv2D',
+    'Conv2DBackpropInput',
+    'Conv2DBackpropFilter',
+    'MaxPool2D',
+    'MaxPool2DBackward',
+    'AvgPool2D',
+    'AvgPool2DBackward',
+  ] as const
+).map((kernel) => ({ kernel, dtypes: ['int32'] }));
+
 export class WasmBackend implements Backend {
   readonly name: string = 'wasm';
-  readonly kernels: KernelMap = wasmKernels;
+  readonly kernels: KernelMap;
+  readonly notImplemented = WASM_NOT_IMPLEMENTED;
   private readonly live = new Set<WasmData>();
   /** One GEMM packing scratch per lane (thread), allocated on first use and kept. */
   private readonly gemmScratchPtrs: number[] = [];
@@ -50,7 +68,9 @@ export class WasmBackend implements Backend {
     readonly shared: boolean,
     /** The compiled kernels, for the worker pool to instantiate over the same memory. */
     readonly module: WebAssembly.Module | null = null,
-  ) {}
+  ) {
+    this.kernels = wasmKernels(exports);
+  }
 
   floatPrecision(): 32 | 64 {
     return 32;

@@ -9,7 +9,13 @@ import { registerWasmBackend } from './register';
 
 registerWasmBackend();
 
-export { createWasmBackend, WasmBackend, type WasmBackendOptions, WasmData } from './backend';
-export { WASM_KERNEL_PATHS, type WasmKernelPath, wasmKernels } from './kernels';
+export {
+  createWasmBackend,
+  WASM_NOT_IMPLEMENTED,
+  WasmBackend,
+  type WasmBackendOptions,
+  WasmData,
+} from './backend';
+export { wasmKernels } from './kernels';
 export { availableCores, getWasmThreads, setWasmThreads } from './threads';
 export { registerWasmBackend };

@@ -24,6 +24,7 @@ export interface KernelExports {
     scratch: number,
   ): void;
   binaryRun(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
+  binaryRunInt(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
   whereRun(
     c: number,
     cStep: number,
@@ -35,22 +36,57 @@ export interface KernelExports {
     out: number,
     n: number,
   ): void;
-  unary(op: number, x: number, out: number, n: number, p: number, q: number): void;
+  unary(op: number, int: number, x: number, out: number, n: number, p: number, q: number): void;
   castF32ToI32(x: number, out: number, n: number): void;
   castI32ToF32(x: number, out: number, n: number): void;
-  reduce(op: number, x: number, out: number, outer: number, length: number, inner: number, acc: number): void;
-  argMax(x: number, out: number, outer: number, length: number, inner: number): void;
+  reduce(
+    op: number,
+    int: number,
+    x: number,
+    out: number,
+    outer: number,
+    length: number,
+    inner: number,
+    acc: number,
+  ): void;
+  argMax(int: number, x: number, out: number, outer: number, length: number, inner: number): void;
+  // biome-ignore format: one argument group per line
+  scatterAdd(
+    int: number, updates: number, indices: number, out: number,
+    outer: number, count: number, inner: number, size: number, acc: number,
+  ): void;
   softmaxCrossEntropy(logits: number, target: number, out: number, rows: number, classes: number): void;
   pool2d(...args: number[]): void;
   stridedCopy(src: number, dst: number, rank: number, meta: number): void;
   transpose2d(src: number, dst: number, batches: number, rows: number, cols: number): void;
   maxPool2x2(mode: number, src: number, dy: number, out: number, planes: number, H: number, W: number): void;
-  conv2d(...args: number[]): void;
-  directConv(...args: number[]): void;
+  /** The convolutions take a pointer to a ConvShape (assembly/conv-shape.ts), `images` images, and buffers. */
+  conv2d(shape: number, x: number, w: number, y: number, images: number, cols: number, scratch: number): void;
+  conv2dBackpropFilter(
+    shape: number,
+    x: number,
+    dy: number,
+    dw: number,
+    images: number,
+    cols: number,
+    scratch: number,
+  ): void;
+  conv2dBackpropInput(
+    shape: number,
+    dy: number,
+    w: number,
+    dx: number,
+    images: number,
+    cols: number,
+    scratch: number,
+  ): void;
+  directConv2d(shape: number, x: number, w: number, y: number, images: number, work: number): void;
+  directConv2dBackpropFilter(shape: number, x: number, dy: number, dw: number, images: number, work: number): void;
+  directConv2dBackpropInput(shape: number, dy: number, w: number, dx: number, images: number, work: number): void;
   directConvWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
   adamUpdate(...args: number[]): void;
   sgdUpdate(...args: number[]): void;
-  reluBackward(dy: number, y: number, out: number, n: number): void;
+  reluBackward(int: number, dy: number, y: number, out: number, n: number): void;
 }
 
 /** The wasm32 limit: 65536 pages of 64 KiB. The module declares the same maximum for its imported memory. */

@@ -1,15 +1,14 @@
 /**
- * Broadcasting elementwise kernels. float32 runs in wasm (SIMD for the contiguous, tensor-scalar and
- * scalar-tensor runs); the outer axes of a broadcast are walked here, one wasm call per innermost run, after
- * collapsing axes so runs are as long as the shapes allow ([N, C] + [C] is N runs of C, NCHW + [1, C, 1, 1]
- * is N*C runs of H*W). int32 arithmetic takes the reference path.
+ * Broadcasting elementwise kernels, float32 and int32, in wasm (SIMD for the contiguous, tensor-scalar and
+ * scalar-tensor runs). The output's shape and dtype are the spec's; the outer axes of a broadcast are walked
+ * here, one wasm call per innermost run, after collapsing axes so runs are as long as the shapes allow
+ * ([N, C] + [C] is N runs of C, NCHW + [1, C, 1, 1] is N*C runs of H*W).
  */
 import type { KernelName } from '@nn/tensor';
-import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, collapseAxes, forEachRun, innerStep, sizeOf } from '../strided';
 import { parallelElementwise } from './parallel';
-import { runReference } from './reference';
 
 /** Op codes of assembly/binary.ts. */
 const OP = { Add: 0, Sub: 1, Mul: 2, Div: 3, Pow: 4, Maximum: 5, Minimum: 6, Equal: 7, Greater: 8, Less: 9 } as const;
@@ -17,24 +16,23 @@ type BinaryName = keyof typeof OP;
 
 function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
   const op = OP[name];
-  return (args) => {
-    const { a, b } = args.inputs;
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return runReference<BinaryName>(name, args);
-    const backend = args.backend as WasmBackend;
-    const shape = broadcastShapes(name, a.shape, b.shape);
-    const { info, data } = backend.output(shape, 'float32');
+  return ({ inputs: { a, b }, outputs: [{ shape, dtype }], backend: base }) => {
+    const backend = base as WasmBackend;
+    const { info, data } = backend.output(shape, dtype);
     const size = sizeOf(shape);
     if (size === 0) return info;
     const aPtr = backend.ptr(a);
     const bPtr = backend.ptr(b);
-    const run = backend.exports.binaryRun;
+    // The spec gives both inputs one dtype.
+    const fn = a.dtype === 'int32' ? 'binaryRunInt' : 'binaryRun';
+    const run = backend.exports[fn];
     const aSize = sizeOf(a.shape);
     const bSize = sizeOf(b.shape);
     if ((aSize === size || aSize === 1) && (bSize === size || bSize === 1)) {
       // Same shape, tensor-scalar or scalar-tensor: one contiguous run (split over threads when large).
       const aStep = aSize === size ? 1 : 0;
       const bStep = bSize === size ? 1 : 0;
-      parallelElementwise(backend, 'binaryRun', size, (start, count) => [
+      parallelElementwise(backend, fn, size, (start, count) => [
         op,
         aPtr + start * aStep * 4,
         aStep,
@@ -56,10 +54,9 @@ function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
 }
 
 /** where(condition != 0, a, b): a 32-bit select in wasm, for float32 and int32 alike. */
-const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, backend: base }) => {
+const where: KernelFn<'Where'> = ({ inputs: { condition, a, b }, outputs: [{ shape, dtype }], backend: base }) => {
   const backend = base as WasmBackend;
-  const shape = broadcastShapes('where', condition.shape, a.shape, b.shape);
-  const { info, data } = backend.output(shape, a.dtype);
+  const { info, data } = backend.output(shape, dtype);
   const layout = collapseAxes(shape, [
     broadcastStrides(condition.shape, shape),
     broadcastStrides(a.shape, shape),

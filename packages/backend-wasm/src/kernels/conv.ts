@@ -1,150 +1,156 @@
 /**
- * 2-D convolution and its two gradients, entirely in wasm: per image an im2col (or col2im) into a temporary
- * column buffer and one call of the same GEMM as MatMul (see assembly/conv.ts).
+ * 2-D convolution and its two gradients in wasm, float32: per run of images either the direct loops (stride 1,
+ * few channels) or an im2col (col2im) into a column buffer and one call of the same GEMM as MatMul (see
+ * assembly/conv.ts). The geometry is `convGeometry` of the spec's shapes, written once into wasm memory for the
+ * entry points to read. int32 runs on the reference kernels, declared in backend.ts.
  */
-import type { Conv2DAttrs, Shape, TensorInfo } from '@nn/tensor';
-import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
+import type { TensorInfo } from '@nn/tensor';
+import { type ConvGeometry, convGeometry, type KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import type { ThreadCall } from '../threads/pool';
+import type { ThreadFunction } from '../threads/protocol';
+import { cpuFallback } from './fallback';
 import { CALLS_PER_LANE, parallelThresholds, splitRange } from './parallel';
-import { runReference } from './reference';
 
-/** Modes of assembly/conv.ts conv2d() (directConv() takes FORWARD / FILTER_GRAD + DIRECT). */
-const FORWARD = 0;
-const FILTER_GRAD = 1;
-const INPUT_GRAD = 2;
-const DIRECT = 3;
+type Pass = 'forward' | 'filterGrad' | 'inputGrad';
+
+/** The wasm entry points of each pass: [im2col + GEMM, direct loops]. */
+const ENTRY: Record<Pass, readonly [ThreadFunction, ThreadFunction]> = {
+  forward: ['conv2d', 'directConv2d'],
+  filterGrad: ['conv2dBackpropFilter', 'directConv2dBackpropFilter'],
+  inputGrad: ['conv2dBackpropInput', 'directConv2dBackpropInput'],
+};
 /** Op code of assembly/binary.ts binaryRun. */
 const ADD = 0;
 /** Large convolutions are cut into at least this many calls, whatever the threads, so results do not depend on them. */
 const MIN_CALLS = 8;
 
-function geometry(xShape: Shape, wShape: Shape, { stride, padding }: Conv2DAttrs) {
-  const [N, C, H, W] = xShape as [number, number, number, number];
-  const [O, , kH, kW] = wShape as [number, number, number, number];
-  const [sH, sW] = stride;
-  const [padTop, padBottom, padLeft, padRight] = padding;
-  const oH = windowOutputSize(H, kH, sH, padTop, padBottom);
-  const oW = windowOutputSize(W, kW, sW, padLeft, padRight);
-  return { N, C, H, W, O, kH, kW, sH, sW, padTop, padLeft, oH, oW };
-}
-
-type Geometry = ReturnType<typeof geometry>;
-
 /**
- * Whether the direct loops (assembly/conv.ts directConv) beat im2col + GEMM: stride 1, forward or filter
- * gradient, and few enough channels that the GEMM's panels would be mostly edges and its packing would cost
- * as much as the arithmetic (LeNet's layers; measured in bench/conv.mjs).
+ * Whether the direct loops (assembly/conv.ts directConv2d) beat im2col + GEMM: stride 1, and few enough
+ * channels that the GEMM's panels would be mostly edges and its packing would cost as much as the arithmetic
+ * (LeNet's layers; measured in bench/conv.mjs).
  */
-export function useDirect(mode: number, g: Geometry): boolean {
-  if (g.sH !== 1 || g.sW !== 1) return false;
+export function useDirect(pass: Pass, g: ConvGeometry): boolean {
+  if (g.strideH !== 1 || g.strideW !== 1) return false;
+  const { kernelHeight: kH, kernelWidth: kW } = g;
   // The input gradient convolves dy (O channels) into C outputs; it pads dy by kH-1-padTop, which must be >= 0.
   // When the output is much smaller than the input ('valid' padding), most of those taps multiply padding
   // zeros and col2im's GEMM, which skips them, wins (LeNet's 6->16: 0.8x).
-  if (mode === INPUT_GRAD) {
-    if (g.padTop >= g.kH || g.padLeft >= g.kW || g.oH * g.oW * 5 < g.H * g.W * 4) return false;
-    return g.O * g.kH * g.kW <= directLimits.patch && g.C <= directLimits.channels;
+  if (pass === 'inputGrad') {
+    if (g.padTop >= kH || g.padLeft >= kW || g.outHeight * g.outWidth * 5 < g.inHeight * g.inWidth * 4) return false;
+    return g.outChannels * kH * kW <= directLimits.patch && g.inChannels <= directLimits.channels;
   }
-  return g.C * g.kH * g.kW <= directLimits.patch && g.O <= directLimits.channels;
+  return g.inChannels * kH * kW <= directLimits.patch && g.outChannels <= directLimits.channels;
 }
 
 /** Largest patch (C*kH*kW) and output channel count the direct loops take; mutable for tests and benches. */
 export const directLimits = { patch: 512, channels: 64 };
 
-/**
- * Runs assembly/conv.ts conv2d over runs of images, as calls the threads claim; each thread has its own
- * column buffer and GEMM scratch. The filter gradient (a sum over images) gets one partial sum per call after
- * the first, added into `out` in call order, so its rounding depends on the cut, never on the threads.
- */
-function run(backend: WasmBackend, mode: number, a: TensorInfo, b: TensorInfo, out: number, g: Geometry): void {
-  const patch = g.C * g.kH * g.kW;
-  const pixels = g.oH * g.oW;
-  const direct = useDirect(mode, g);
-  // im2col's columns, and for FILTER_GRAD a transposed [patch, O] gradient after them.
-  const workBytes = direct
-    ? (mode === INPUT_GRAD
-        ? backend.exports.directConvWorkFloats(g.O, g.C, g.kH, g.kW, g.H, g.W)
-        : backend.exports.directConvWorkFloats(g.C, g.O, g.kH, g.kW, g.oH, g.oW)) * 4
-    : (patch * pixels + (mode === FILTER_GRAD ? patch * g.O : 0)) * 4;
-  const macs = g.N * g.O * patch * pixels;
-  const parallel = macs >= parallelThresholds.gemmMacs && g.N > 1;
-  const runs = splitRange(g.N, parallel ? Math.max(MIN_CALLS, CALLS_PER_LANE * backend.lanes()) : 1);
-  const xImage = g.C * g.H * g.W * 4;
-  const yImage = g.O * pixels * 4;
-  const partialBytes = g.O * patch * 4;
-  const partials: number[] = [];
-  try {
-    const calls: ThreadCall[] = runs.map(([first, count], i) => {
-      let aPtr = backend.ptr(a);
-      let bPtr = backend.ptr(b);
-      let outPtr = out;
-      if (mode === FORWARD) {
-        aPtr += first * xImage;
-        outPtr += first * yImage;
-      } else if (mode === FILTER_GRAD) {
-        aPtr += first * xImage;
-        bPtr += first * yImage;
-        if (i > 0) {
-          outPtr = backend.heap.alloc(partialBytes);
-          partials.push(outPtr);
-        }
-      } else {
-        aPtr += first * yImage;
-        outPtr += first * xImage;
-      }
-      if (direct) {
-        // biome-ignore format: the argument list mirrors assembly/conv.ts directConv()
-        const args = [
-          mode + DIRECT, aPtr, bPtr, outPtr,
-          count, g.C, g.H, g.W, g.O, g.kH, g.kW, g.padTop, g.padLeft, g.oH, g.oW,
-          0,
-        ];
-        // The last argument is the running thread's work buffer.
-        return { fn: 'directConv', args, workArg: 15 };
-      }
-      // biome-ignore format: the argument list mirrors assembly/conv.ts conv2d()
-      const args = [
-        mode, aPtr, bPtr, outPtr,
-        count, g.C, g.H, g.W, g.O, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft, g.oH, g.oW,
-        0, 0,
-      ];
-      // The last two arguments are the running thread's column buffer and GEMM scratch.
-      return { fn: 'conv2d', args, workArg: 17, scratchArg: 18 };
-    });
-    backend.parallel(calls, workBytes);
-    for (const partial of partials) backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.O * patch);
-  } finally {
-    for (const partial of partials) backend.heap.release(partial, partialBytes);
+/** The ConvShape of assembly/conv-shape.ts, field by field. */
+function shapeWords(g: ConvGeometry): number[] {
+  // biome-ignore format: one row per line of the assembly's class
+  return [
+    g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth,
+    g.strideH, g.strideW, g.padTop, g.padLeft, g.outHeight, g.outWidth,
+  ];
+}
+
+/** Bytes of work buffer one call of `pass` needs. */
+function workBytes(backend: WasmBackend, pass: Pass, direct: boolean, g: ConvGeometry): number {
+  const { inChannels: C, outChannels: O, kernelHeight: kH, kernelWidth: kW } = g;
+  if (direct) {
+    const floats =
+      pass === 'inputGrad'
+        ? backend.exports.directConvWorkFloats(O, C, kH, kW, g.inHeight, g.inWidth)
+        : backend.exports.directConvWorkFloats(C, O, kH, kW, g.outHeight, g.outWidth);
+    return floats * 4;
   }
+  const patch = C * kH * kW;
+  // im2col's columns, and for the filter gradient a transposed [patch, O] gradient after them.
+  return (patch * g.outHeight * g.outWidth + (pass === 'filterGrad' ? patch * O : 0)) * 4;
+}
+
+/**
+ * Runs `pass` over runs of images, as calls the threads claim; each thread has its own column buffer and GEMM
+ * scratch. `a` is x (forward, filter gradient) or dy (input gradient); `b` is w (forward, input gradient) or dy
+ * (filter gradient). The filter gradient (a sum over images) gets one partial sum per call after the first,
+ * added into `out` in call order, so its rounding depends on the cut, never on the threads.
+ */
+function run(backend: WasmBackend, pass: Pass, a: TensorInfo, b: TensorInfo, out: number, g: ConvGeometry): void {
+  const patch = g.inChannels * g.kernelHeight * g.kernelWidth;
+  const pixels = g.outHeight * g.outWidth;
+  const direct = useDirect(pass, g);
+  const fn = ENTRY[pass][direct ? 1 : 0];
+  const macs = g.batch * g.outChannels * patch * pixels;
+  const parallel = macs >= parallelThresholds.gemmMacs && g.batch > 1;
+  const runs = splitRange(g.batch, parallel ? Math.max(MIN_CALLS, CALLS_PER_LANE * backend.lanes()) : 1);
+  const xImage = g.inChannels * g.inHeight * g.inWidth * 4;
+  const yImage = g.outChannels * pixels * 4;
+  const partialBytes = g.outChannels * patch * 4;
+  const partials: number[] = [];
+  const words = shapeWords(g);
+  backend.withTemp(words.length * 4, (shape) => {
+    backend.heap.i32.set(words, shape >> 2);
+    try {
+      const calls: ThreadCall[] = runs.map(([first, count], i) => {
+        let aPtr = backend.ptr(a);
+        let bPtr = backend.ptr(b);
+        let outPtr = out;
+        if (pass === 'forward') {
+          aPtr += first * xImage;
+          outPtr += first * yImage;
+        } else if (pass === 'filterGrad') {
+          aPtr += first * xImage;
+          bPtr += first * yImage;
+          if (i > 0) {
+            outPtr = backend.heap.alloc(partialBytes);
+            partials.push(outPtr);
+          }
+        } else {
+          aPtr += first * yImage;
+          outPtr += first * xImage;
+        }
+        // The work buffer (and for im2col the GEMM scratch) is the running thread's own.
+        const args = [shape, aPtr, bPtr, outPtr, count, 0, 0];
+        return direct ? { fn, args: args.slice(0, 6), workArg: 5 } : { fn, args, workArg: 5, scratchArg: 6 };
+      });
+      backend.parallel(calls, workBytes(backend, pass, direct, g));
+      for (const partial of partials) {
+        backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.outChannels * patch);
+      }
+    } finally {
+      for (const partial of partials) backend.heap.release(partial, partialBytes);
+    }
+  });
 }
 
 const conv2D: KernelFn<'Conv2D'> = (args) => {
   const { x, w } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('Conv2D', args);
+  const [y] = args.outputs;
+  if (y.dtype === 'int32') return cpuFallback('Conv2D', args);
   const backend = args.backend as WasmBackend;
-  const g = geometry(x.shape, w.shape, args.attrs);
-  const { info, data } = backend.output([g.N, g.O, g.oH, g.oW], 'float32');
-  run(backend, FORWARD, x, w, data.ptr, g);
+  const { info, data } = backend.output(y.shape, y.dtype);
+  run(backend, 'forward', x, w, data.ptr, convGeometry(x.shape, w.shape, y.shape, args.attrs));
   return info;
 };
 
 const conv2DBackpropFilter: KernelFn<'Conv2DBackpropFilter'> = (args) => {
   const { x, dy } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('Conv2DBackpropFilter', args);
+  const [dw] = args.outputs;
+  if (dw.dtype === 'int32') return cpuFallback('Conv2DBackpropFilter', args);
   const backend = args.backend as WasmBackend;
-  const g = geometry(x.shape, args.attrs.wShape, args.attrs);
-  const { info, data } = backend.output(args.attrs.wShape, 'float32');
-  run(backend, FILTER_GRAD, x, dy, data.ptr, g);
+  const { info, data } = backend.output(dw.shape, dw.dtype);
+  run(backend, 'filterGrad', x, dy, data.ptr, convGeometry(x.shape, dw.shape, dy.shape, args.attrs));
   return info;
 };
 
 const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = (args) => {
   const { dy, w } = args.inputs;
-  if (dy.dtype !== 'float32') return runReference('Conv2DBackpropInput', args);
+  const [dx] = args.outputs;
+  if (dx.dtype === 'int32') return cpuFallback('Conv2DBackpropInput', args);
   const backend = args.backend as WasmBackend;
-  const g = geometry(args.attrs.xShape, w.shape, args.attrs);
-  const { info, data } = backend.output(args.attrs.xShape, 'float32');
-  run(backend, INPUT_GRAD, dy, w, data.ptr, g);
+  const { info, data } = backend.output(dx.shape, dx.dtype);
+  run(backend, 'inputGrad', dy, w, data.ptr, convGeometry(dx.shape, w.shape, dy.shape, args.attrs));
   return info;
 };
 

@@ -1,16 +1,18 @@
 /**
- * Batched matrix product on the wasm GEMM (packed panels, 4x8 SIMD register tiles, cache blocking). Batch
- * dims broadcast; transposes are folded into the strides the packing reads through, so they cost nothing.
+ * Batched matrix product on the wasm GEMM (packed panels, 4x8 SIMD register tiles, cache blocking), float32.
+ * Batch dims broadcast (to the output's, which the spec resolved); transposes are folded into the strides the
+ * packing reads through, so they cost nothing. int32 runs on the reference kernel, declared in backend.ts.
  */
-import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
+import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, sizeOf } from '../strided';
+import { cpuFallback } from './fallback';
 import { parallelGemm } from './parallel';
-import { runReference } from './reference';
 
 const matMul: KernelFn<'MatMul'> = (args) => {
   const { a, b } = args.inputs;
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') return runReference('MatMul', args);
+  const [out] = args.outputs;
+  if (out.dtype === 'int32') return cpuFallback('MatMul', args);
   const backend = args.backend as WasmBackend;
   const { transposeA, transposeB } = args.attrs;
   const aRank = a.shape.length;
@@ -19,18 +21,17 @@ const matMul: KernelFn<'MatMul'> = (args) => {
   const aCols = a.shape[aRank - 1]!;
   const bRows = b.shape[bRank - 2]!;
   const bCols = b.shape[bRank - 1]!;
-  const m = transposeA ? aCols : aRows;
+  const [m, n] = out.shape.slice(-2) as [number, number];
   const k = transposeA ? aRows : aCols;
-  const n = transposeB ? bRows : bCols;
   // Element strides of the logical (already transposed) operands.
   const [ars, acs] = transposeA ? [1, aCols] : [aCols, 1];
   const [brs, bcs] = transposeB ? [1, bCols] : [bCols, 1];
 
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
-  const batchShape = broadcastShapes('matmul', aBatch, bBatch);
+  const batchShape = out.shape.slice(0, -2);
   const batches = sizeOf(batchShape);
-  const { info, data } = backend.output([...batchShape, m, n], 'float32');
+  const { info, data } = backend.output(out.shape, out.dtype);
   if (batches * m * n === 0) return info;
   const aPtr = backend.ptr(a);
   const bPtr = backend.ptr(b);

@@ -1,24 +1,24 @@
 /**
- * Fused optimizer updates and ReLU's backward pass in wasm (assembly/optim.ts), float32, split over threads
- * for large tensors like the other elementwise kernels. Scalars are passed as f32 (rounded like the unfused
- * ops' scalar tensors), so results are the same bits as the reference kernels.
+ * Fused optimizer updates in wasm (assembly/optim.ts), split over threads for large tensors like the other
+ * elementwise kernels. float32 only: the spec admits float tensors, and float64 ones stay on the CPU backend.
+ * Scalars are passed as f32 (rounded like the unfused ops' scalar tensors), so results are the same bits as the
+ * reference kernels.
  */
 import type { TensorInfo } from '@nn/tensor';
 import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import { parallelElementwise } from './parallel';
-import { runReference } from './reference';
 
 const adamUpdate: KernelFn<'AdamUpdate'> = (args) => {
   const { param, grad, m, v } = args.inputs;
-  if (param.dtype !== 'float32') return runReference('AdamUpdate', args);
   const backend = args.backend as WasmBackend;
   const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = args.attrs;
   const n = sizeOf(param.shape);
-  const outP = backend.output(param.shape, 'float32');
-  const outM = backend.output(param.shape, 'float32');
-  const outV = backend.output(param.shape, 'float32');
+  const [pMeta, mMeta, vMeta] = args.outputs;
+  const outP = backend.output(pMeta.shape, pMeta.dtype);
+  const outM = backend.output(mMeta.shape, mMeta.dtype);
+  const outV = backend.output(vMeta.shape, vMeta.dtype);
   const first = step === 1;
   const [p, g] = [backend.ptr(param), backend.ptr(grad)];
   // At step 1 the moments are not read: any valid pointer will do.
@@ -45,15 +45,15 @@ const adamUpdate: KernelFn<'AdamUpdate'> = (args) => {
 
 const sgdUpdate: KernelFn<'SGDUpdate'> = (args) => {
   const { param, grad, buf } = args.inputs;
-  if (param.dtype !== 'float32') return runReference('SGDUpdate', args);
   const backend = args.backend as WasmBackend;
   const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = args.attrs;
   const n = sizeOf(param.shape);
-  const outP = backend.output(param.shape, 'float32');
+  const [pMeta, bufMeta] = args.outputs;
+  const outP = backend.output(pMeta.shape, pMeta.dtype);
   const withMomentum = momentum !== 0;
   // With momentum 0 the buffer passes through unchanged (the engine shares its data).
   const outBuf: { info: TensorInfo; ptr: number } = withMomentum
-    ? (({ info, data }) => ({ info, ptr: data.ptr }))(backend.output(param.shape, 'float32'))
+    ? (({ info, data }) => ({ info, ptr: data.ptr }))(backend.output(bufMeta.shape, bufMeta.dtype))
     : { info: buf, ptr: 0 };
   const [p, g] = [backend.ptr(param), backend.ptr(grad)];
   const b = withMomentum && !firstStep ? backend.ptr(buf) : g;
@@ -67,19 +67,4 @@ const sgdUpdate: KernelFn<'SGDUpdate'> = (args) => {
   return [outP.info, outBuf.info] as const;
 };
 
-const reluBackward: KernelFn<'ReluBackward'> = (args) => {
-  const { dy, y } = args.inputs;
-  if (dy.dtype !== 'float32') return runReference('ReluBackward', args);
-  const backend = args.backend as WasmBackend;
-  const { info, data } = backend.output(dy.shape, 'float32');
-  const [dyPtr, yPtr] = [backend.ptr(dy), backend.ptr(y)];
-  parallelElementwise(backend, 'reluBackward', sizeOf(dy.shape), (start, count) => [
-    dyPtr + start * 4,
-    yPtr + start * 4,
-    data.ptr + start * 4,
-    count,
-  ]);
-  return info;
-};
-
-export const optimKernels = { AdamUpdate: adamUpdate, SGDUpdate: sgdUpdate, ReluBackward: reluBackward };
+export const optimKernels = { AdamUpdate: adamUpdate, SGDUpdate: sgdUpdate };

@@ -84,7 +84,7 @@ export function parallelGemm(
  */
 export function parallelElementwise(
   backend: WasmBackend,
-  fn: 'binaryRun' | 'unary' | 'whereRun' | 'adamUpdate' | 'sgdUpdate' | 'reluBackward',
+  fn: 'binaryRun' | 'binaryRunInt' | 'unary' | 'whereRun' | 'adamUpdate' | 'sgdUpdate' | 'reluBackward',
   n: number,
   call: (start: number, count: number) => number[],
 ): void {

@@ -1,11 +1,14 @@
-/** Max/average pooling (NCHW) and their gradients, in wasm (see assembly/pool.ts). */
+/**
+ * Max/average pooling (NCHW) and their gradients, in wasm, float32 (see assembly/pool.ts): the geometry is
+ * `poolGeometry` of the spec's shapes. int32 runs on the reference kernels, declared in backend.ts.
+ */
 import type { Pool2DAttrs, Shape } from '@nn/tensor';
-import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
+import { type KernelFn, type PoolGeometry, poolGeometry } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
 import type { ThreadCall } from '../threads/pool';
+import { cpuFallback } from './fallback';
 import { callsFor, parallelThresholds, splitRange } from './parallel';
-import { runReference } from './reference';
 
 /** Modes of assembly/pool.ts pool2d(). */
 const MAX = 0;
@@ -13,56 +16,53 @@ const AVG = 1;
 const MAX_BACKWARD = 2;
 const AVG_BACKWARD = 3;
 
-function geometry(xShape: Shape, { kernelSize, stride, padding }: Pool2DAttrs) {
-  const [N, C, H, W] = xShape as [number, number, number, number];
-  const [kH, kW] = kernelSize;
-  const [sH, sW] = stride;
-  const [padTop, padBottom, padLeft, padRight] = padding;
-  const oH = windowOutputSize(H, kH, sH, padTop, padBottom);
-  const oW = windowOutputSize(W, kW, sW, padLeft, padRight);
-  return { N, C, H, W, kH, kW, sH, sW, padTop, padLeft, oH, oW };
-}
-
 /** 2x2 windows, stride 2, no padding: the non-overlapping case with a dedicated kernel. */
-function isPlain2x2(g: ReturnType<typeof geometry>): boolean {
+function isPlain2x2(g: PoolGeometry): boolean {
   return (
-    g.kH === 2 &&
-    g.kW === 2 &&
-    g.sH === 2 &&
-    g.sW === 2 &&
+    g.kernelHeight === 2 &&
+    g.kernelWidth === 2 &&
+    g.strideH === 2 &&
+    g.strideW === 2 &&
     g.padTop === 0 &&
     g.padLeft === 0 &&
-    g.oH === g.H >> 1 &&
-    g.oW === g.W >> 1
+    g.outHeight === g.inHeight >> 1 &&
+    g.outWidth === g.inWidth >> 1
   );
 }
 
+/**
+ * Pools (or routes dy back through) the [N, C, H, W] `xShape` and its [N, C, oH, oW] `yShape`; `backward`:
+ * the output is dx, of `xShape`.
+ */
 function pool(
   backend: WasmBackend,
   mode: number,
   xShape: Shape,
+  yShape: Shape,
   attrs: Pool2DAttrs,
   src: number,
   dy: number,
-  outShape: Shape | null,
 ) {
-  const g = geometry(xShape, attrs);
-  const { info, data } = backend.output(outShape ?? [g.N, g.C, g.oH, g.oW], 'float32');
-  const planes = g.N * g.C;
+  const g = poolGeometry(xShape, yShape, attrs);
+  const backward = mode === MAX_BACKWARD || mode === AVG_BACKWARD;
+  const outShape = backward ? xShape : yShape;
+  const { info, data } = backend.output(outShape, 'float32');
+  const { planes, inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = g;
   const plain2x2 = (mode === MAX || mode === MAX_BACKWARD) && isPlain2x2(g);
   // Backward modes of the general kernel accumulate into dx.
-  if (outShape && !plain2x2) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
+  if (backward && !plain2x2) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
   // Planes are independent: split them over the lanes when there is enough work.
-  const inPlane = g.H * g.W * 4;
-  const outPlane = g.oH * g.oW * 4;
-  const calls = callsFor(backend, planes * g.H * g.W, 2 * parallelThresholds.poolElements);
+  const inPlane = H * W * 4;
+  const outPlane = oH * oW * 4;
+  const calls = callsFor(backend, planes * H * W, 2 * parallelThresholds.poolElements);
   const parts: ThreadCall[] = splitRange(planes, calls).map(([first, count]) => {
     const s = src === 0 ? 0 : src + first * inPlane;
     const d = dy === 0 ? 0 : dy + first * outPlane;
-    const o = data.ptr + first * (outShape ? inPlane : outPlane);
-    if (plain2x2) return { fn: 'maxPool2x2', args: [mode, s, d, o, count, g.H, g.W] };
+    const o = data.ptr + first * (backward ? inPlane : outPlane);
+    if (plain2x2) return { fn: 'maxPool2x2', args: [mode, s, d, o, count, H, W] };
+    const { kernelHeight: kH, kernelWidth: kW, strideH: sH, strideW: sW, padTop, padLeft } = g;
     // biome-ignore format: the argument list mirrors assembly/pool.ts pool2d()
-    const args = [mode, s, d, o, count, g.H, g.W, g.oH, g.oW, g.kH, g.kW, g.sH, g.sW, g.padTop, g.padLeft];
+    const args = [mode, s, d, o, count, H, W, oH, oW, kH, kW, sH, sW, padTop, padLeft];
     return { fn: 'pool2d', args };
   });
   backend.parallel(parts);
@@ -71,30 +71,33 @@ function pool(
 
 const maxPool2D: KernelFn<'MaxPool2D'> = (args) => {
   const { x } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('MaxPool2D', args);
+  const [y] = args.outputs;
+  if (y.dtype === 'int32') return cpuFallback('MaxPool2D', args);
   const backend = args.backend as WasmBackend;
-  return pool(backend, MAX, x.shape, args.attrs, backend.ptr(x), 0, null);
+  return pool(backend, MAX, x.shape, y.shape, args.attrs, backend.ptr(x), 0);
 };
 
 const avgPool2D: KernelFn<'AvgPool2D'> = (args) => {
   const { x } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('AvgPool2D', args);
+  const [y] = args.outputs;
+  if (y.dtype === 'int32') return cpuFallback('AvgPool2D', args);
   const backend = args.backend as WasmBackend;
-  return pool(backend, AVG, x.shape, args.attrs, backend.ptr(x), 0, null);
+  return pool(backend, AVG, x.shape, y.shape, args.attrs, backend.ptr(x), 0);
 };
 
 const maxPool2DBackward: KernelFn<'MaxPool2DBackward'> = (args) => {
   const { dy, x } = args.inputs;
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32') return runReference('MaxPool2DBackward', args);
+  if (dy.dtype === 'int32') return cpuFallback('MaxPool2DBackward', args);
   const backend = args.backend as WasmBackend;
-  return pool(backend, MAX_BACKWARD, x.shape, args.attrs, backend.ptr(x), backend.ptr(dy), x.shape);
+  return pool(backend, MAX_BACKWARD, x.shape, dy.shape, args.attrs, backend.ptr(x), backend.ptr(dy));
 };
 
 const avgPool2DBackward: KernelFn<'AvgPool2DBackward'> = (args) => {
   const { dy } = args.inputs;
-  if (dy.dtype !== 'float32') return runReference('AvgPool2DBackward', args);
+  const [dx] = args.outputs;
+  if (dy.dtype === 'int32') return cpuFallback('AvgPool2DBackward', args);
   const backend = args.backend as WasmBackend;
-  return pool(backend, AVG_BACKWARD, args.attrs.xShape, args.attrs, 0, backend.ptr(dy), args.attrs.xShape);
+  return pool(backend, AVG_BACKWARD, dx.shape, dy.shape, args.attrs, 0, backend.ptr(dy));
 };
 
 export const poolKernels = {

@@ -1,13 +1,12 @@
 /**
- * Reductions in wasm for float32. A reduction over one contiguous block of axes is an [outer, length, inner]
- * reduction (last axis: inner = 1; leading axes: outer = 1). Other axis sets are split into their contiguous
- * blocks, reduced last block first through temporaries. int32 takes the reference path.
+ * Reductions in wasm, float32 and int32. A reduction over one contiguous block of axes is an [outer, length,
+ * inner] reduction (last axis: inner = 1; leading axes: outer = 1). Other axis sets are split into their
+ * contiguous blocks, reduced last block first through temporaries.
  */
 import type { TensorInfo } from '@nn/tensor';
-import type { KernelFn } from '@nn/tensor/backend';
+import type { KernelFn, TensorMeta } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
-import { runReference } from './reference';
 
 /** Op codes of assembly/reduce.ts. */
 const OP = { Sum: 0, Max: 1, Min: 2 } as const;
@@ -23,9 +22,20 @@ function contiguousBlocks(axes: readonly number[]): [number, number][] {
   return blocks;
 }
 
-function reduce(backend: WasmBackend, op: number, x: TensorInfo, axes: readonly number[]): TensorInfo {
-  const outShape = x.shape.filter((_, axis) => !axes.includes(axis));
-  const { info, data } = backend.output(outShape, 'float32');
+function reduce(
+  backend: WasmBackend,
+  op: number,
+  x: TensorInfo,
+  axes: readonly number[],
+  { shape: outShape, dtype }: TensorMeta,
+): TensorInfo {
+  const { info, data } = backend.output(outShape, dtype);
+  const int = dtype === 'int32' ? 1 : 0;
+  if (int && op !== OP.Sum && sizeOf(outShape) > 0 && sizeOf(x.shape) === 0) {
+    // An empty int32 max/min: the reference's -Infinity/Infinity stored as int32 is 0 (the ops refuse it).
+    backend.heap.i32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
+    return info;
+  }
   const blocks = contiguousBlocks(axes);
   let shape = [...x.shape];
   let src = backend.ptr(x);
@@ -40,7 +50,7 @@ function reduce(backend: WasmBackend, op: number, x: TensorInfo, axes: readonly 
     const bytes = outer * inner * 4;
     const dst = isFinal ? data.ptr : backend.heap.alloc(bytes);
     if (outer * inner > 0) {
-      backend.withTemp(inner * 8, (acc) => backend.exports.reduce(op, src, dst, outer, length, inner, acc));
+      backend.withTemp(inner * 8, (acc) => backend.exports.reduce(op, int, src, dst, outer, length, inner, acc));
     }
     if (srcTemp) backend.heap.release(srcTemp.ptr, srcTemp.bytes);
     srcTemp = isFinal ? null : { ptr: dst, bytes };
@@ -50,28 +60,19 @@ function reduce(backend: WasmBackend, op: number, x: TensorInfo, axes: readonly 
 }
 
 function reduceKernel<K extends 'Sum' | 'Max' | 'Min'>(name: K): KernelFn<K> {
-  return (args) => {
-    const { x } = args.inputs;
-    if (x.dtype !== 'float32') return runReference<'Sum' | 'Max' | 'Min'>(name, args);
-    return reduce(args.backend as WasmBackend, OP[name], x, args.attrs.axes);
-  };
+  return ({ inputs: { x }, attrs: { axes }, outputs: [output], backend }) =>
+    reduce(backend as WasmBackend, OP[name], x, axes, output);
 }
 
-const argMax: KernelFn<'ArgMax'> = (args) => {
-  const { x } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('ArgMax', args);
-  const backend = args.backend as WasmBackend;
-  const { axis } = args.attrs;
-  const { info, data } = backend.output(
-    x.shape.filter((_, a) => a !== axis),
-    'int32',
-  );
+const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, outputs: [{ shape, dtype }], backend: base }) => {
+  const backend = base as WasmBackend;
+  const { info, data } = backend.output(shape, dtype);
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
   const length = x.shape[axis]!;
   if (outer * inner > 0) {
     if (length === 0) backend.heap.i32.fill(0, data.ptr >> 2, (data.ptr >> 2) + outer * inner);
-    else backend.exports.argMax(backend.ptr(x), data.ptr, outer, length, inner);
+    else backend.exports.argMax(x.dtype === 'int32' ? 1 : 0, backend.ptr(x), data.ptr, outer, length, inner);
   }
   return info;
 };

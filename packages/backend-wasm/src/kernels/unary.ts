@@ -1,68 +1,44 @@
-/** Elementwise kernels of one input: float32 in wasm (SIMD where the op has a vector form), int32 by reference. */
+/**
+ * The unary family in wasm, float32 and int32 (SIMD where the op has a vector form): the plain unary ops, Cast and
+ * ReluBackward. A plain unary op needs nothing here: assembly/unary.ts lists it in its exported `UnaryOp` enum
+ * (by kernel name), and `unaryKernels` makes a kernel for every member the compiled module exports.
+ */
 import type { TensorInfo } from '@nn/tensor';
-import type { KernelFn } from '@nn/tensor/backend';
+import { KERNEL_NAMES, type KernelFn, type KernelMap, type UnaryOpKernel } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
+import type { KernelExports } from '../module';
 import { sizeOf } from '../strided';
 import { parallelElementwise } from './parallel';
-import { runReference } from './reference';
 
-/** Op codes of assembly/unary.ts. */
-const OP = {
-  Neg: 0,
-  Exp: 1,
-  Log: 2,
-  Sqrt: 3,
-  Abs: 4,
-  Square: 5,
-  Relu: 6,
-  Sigmoid: 7,
-  Tanh: 8,
-  LeakyRelu: 9,
-  Clip: 10,
-} as const;
-type UnaryName = keyof typeof OP;
-
-function apply(backend: WasmBackend, op: number, x: TensorInfo, p = 0, q = 0): TensorInfo {
-  const { info, data } = backend.output(x.shape, x.dtype);
-  const src = backend.ptr(x);
-  parallelElementwise(backend, 'unary', sizeOf(x.shape), (start, count) => [
-    op,
-    src + start * 4,
-    data.ptr + start * 4,
-    count,
-    p,
-    q,
-  ]);
-  return info;
-}
-
-function unaryKernel<K extends Exclude<UnaryName, 'LeakyRelu' | 'Clip'>>(name: K): KernelFn<K> {
-  return (args) => {
-    const { x } = args.inputs;
-    if (x.dtype !== 'float32') return runReference<typeof name>(name, args);
-    return apply(args.backend as WasmBackend, OP[name], x);
+/**
+ * The kernel of the op whose code (its `UnaryOp` member) is `op`. Its attributes, in the order its spec's
+ * parseArgs gives them, are the assembly's `p` and `q` (booleans as 0 and 1).
+ */
+function unaryKernel(op: number): KernelFn<UnaryOpKernel> {
+  return ({ inputs: { x }, attrs, outputs: [{ shape, dtype }], backend: base }): TensorInfo => {
+    const backend = base as WasmBackend;
+    const [p = 0, q = 0] = Object.values(attrs).map(Number);
+    const { info, data } = backend.output(shape, dtype);
+    const src = backend.ptr(x);
+    const int = dtype === 'int32' ? 1 : 0;
+    parallelElementwise(backend, 'unary', sizeOf(shape), (start, count) => [
+      op,
+      int,
+      src + start * 4,
+      data.ptr + start * 4,
+      count,
+      p,
+      q,
+    ]);
+    return info;
   };
 }
 
-const leakyRelu: KernelFn<'LeakyRelu'> = (args) => {
-  const { x } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('LeakyRelu', args);
-  return apply(args.backend as WasmBackend, OP.LeakyRelu, x, args.attrs.alpha);
-};
-
-const clip: KernelFn<'Clip'> = (args) => {
-  const { x } = args.inputs;
-  if (x.dtype !== 'float32') return runReference('Clip', args);
-  return apply(args.backend as WasmBackend, OP.Clip, x, args.attrs.min, args.attrs.max);
-};
-
 /** float32 <-> int32 in wasm (truncating toward zero, wrapping like ToInt32); same dtype is a copy. */
-const cast: KernelFn<'Cast'> = (args) => {
-  const { x } = args.inputs;
-  const backend = args.backend as WasmBackend;
-  const { dtype } = args.attrs;
-  const { info, data } = backend.output(x.shape, dtype);
-  const n = sizeOf(x.shape);
+const cast: KernelFn<'Cast'> = ({ inputs: { x }, outputs: [{ shape, dtype }], backend: base }) => {
+  const backend = base as WasmBackend;
+  const { info, data } = backend.output(shape, dtype);
+  const n = sizeOf(shape);
   const src = backend.ptr(x);
   if (x.dtype === dtype) backend.heap.u8.copyWithin(data.ptr, src, src + n * 4);
   else if (dtype === 'int32') backend.exports.castF32ToI32(src, data.ptr, n);
@@ -70,17 +46,29 @@ const cast: KernelFn<'Cast'> = (args) => {
   return info;
 };
 
-export const unaryKernels = {
-  Neg: unaryKernel('Neg'),
-  Exp: unaryKernel('Exp'),
-  Log: unaryKernel('Log'),
-  Sqrt: unaryKernel('Sqrt'),
-  Abs: unaryKernel('Abs'),
-  Square: unaryKernel('Square'),
-  Relu: unaryKernel('Relu'),
-  Sigmoid: unaryKernel('Sigmoid'),
-  Tanh: unaryKernel('Tanh'),
-  LeakyRelu: leakyRelu,
-  Clip: clip,
-  Cast: cast,
+/** dy where y > 0, else 0: one masked pass, float32 or int32. */
+const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, outputs: [{ shape, dtype }], backend: base }) => {
+  const backend = base as WasmBackend;
+  const { info, data } = backend.output(shape, dtype);
+  const [dyPtr, yPtr] = [backend.ptr(dy), backend.ptr(y)];
+  const int = dtype === 'int32' ? 1 : 0;
+  parallelElementwise(backend, 'reluBackward', sizeOf(shape), (start, count) => [
+    int,
+    dyPtr + start * 4,
+    yPtr + start * 4,
+    data.ptr + start * 4,
+    count,
+  ]);
+  return info;
 };
+
+/** The unary kernels of a compiled module: one per `UnaryOp` member it exports, and Cast, ReluBackward. */
+export function unaryKernels(exports: KernelExports): KernelMap {
+  const kernels: Record<string, unknown> = { Cast: cast, ReluBackward: reluBackward };
+  const globals = exports as unknown as Record<string, unknown>;
+  for (const name of KERNEL_NAMES) {
+    const code = globals[`UnaryOp.${name}`];
+    if (code instanceof WebAssembly.Global) kernels[name] = unaryKernel(code.value as number);
+  }
+  return kernels as KernelMap;
+}

@@ -43,14 +43,19 @@ export const CONTROL_WORDS = CALLS_WORD + MAX_CALLS * CALL_WORDS;
 export const THREAD_FUNCTIONS = [
   'gemm',
   'conv2d',
+  'conv2dBackpropFilter',
+  'conv2dBackpropInput',
+  'directConv2d',
+  'directConv2dBackpropFilter',
+  'directConv2dBackpropInput',
   'maxPool2x2',
   'pool2d',
   'binaryRun',
+  'binaryRunInt',
   'unary',
   'whereRun',
   'adamUpdate',
   'sgdUpdate',
   'reluBackward',
-  'directConv',
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];

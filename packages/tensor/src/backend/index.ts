@@ -47,6 +47,7 @@ export {
 export { matmulOutput } from '../kernels/matmul';
 export { pool2dOutputShape } from '../kernels/pool';
 export { defineKernel } from '../kernels/spec';
+export type { UnaryOpKernel } from '../kernels/unary';
 export { registerBackend } from '../runtime';
 export { collectTensors } from '../tensor';
 export { allocate, allocationError } from '../util/allocate';
