@@ -100,7 +100,8 @@ export function binaryRun(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, o
   }
 }
 
-// int32 inputs: int32 results wrap (Mul as imul; Pow computed in f64 and wrapped, as the reference stores it);
+// int32 inputs: int32 results wrap (Mul as imul; Pow computed in f64 and wrapped, as the reference stores it:
+// exact while the power fits a double's 53 bits, libm-dependent past that);
 // Div is true division to float32 and the comparisons give float32 0/1, the spec's output dtypes. Results are
 // returned as their 32 bits.
 const ONE: u32 = 0x3f800000;
