@@ -21,25 +21,37 @@ export interface ExportCall {
   out: string;
   output: Tensor;
   dynamicBatch: boolean;
+  /** Axis 0 of the first sample input (-1 when it has none). */
+  batch: number;
 }
 
 type Mapping = (c: ExportCall) => void;
 
-const same = (op: string): Mapping => (c) => void c.g.node(op, [c.input('x')], [c.out]);
-const binary = (op: string): Mapping => (c) => void c.g.node(op, [c.input('a'), c.input('b')], [c.out]);
+const same =
+  (op: string): Mapping =>
+  (c) =>
+    void c.g.node(op, [c.input('x')], [c.out]);
+const binary =
+  (op: string): Mapping =>
+  (c) =>
+    void c.g.node(op, [c.input('a'), c.input('b')], [c.out]);
 
 /** Comparisons give bool in ONNX and float32 in @nn. */
-const compare = (op: string): Mapping => (c) => {
-  const b = c.g.op(op, [c.input('a'), c.input('b')]);
-  c.g.node('Cast', [b], [c.out], { to: ONNX_FLOAT });
-};
+const compare =
+  (op: string): Mapping =>
+  (c) => {
+    const b = c.g.op(op, [c.input('a'), c.input('b')]);
+    c.g.node('Cast', [b], [c.out], { to: ONNX_FLOAT });
+  };
 
-const reduce = (op: string): Mapping => (c) => {
-  const axes = c.attrs.axes as number[];
-  // From opset 13 ReduceSum takes its axes as an input; ReduceMax/ReduceMin do from opset 18 only.
-  if (op === 'ReduceSum') c.g.node(op, [c.input('x'), c.g.int64s(axes)], [c.out], { keepdims: 0 });
-  else c.g.node(op, [c.input('x')], [c.out], { axes, keepdims: 0 });
-};
+const reduce =
+  (op: string): Mapping =>
+  (c) => {
+    const axes = c.attrs.axes as number[];
+    // From opset 13 ReduceSum takes its axes as an input; ReduceMax/ReduceMin do from opset 18 only.
+    if (op === 'ReduceSum') c.g.node(op, [c.input('x'), c.g.int64s(axes)], [c.out], { keepdims: 0 });
+    else c.g.node(op, [c.input('x')], [c.out], { axes, keepdims: 0 });
+  };
 
 function scalarOf(c: ExportCall, dtype: DType, value: number): string {
   return dtype === 'int32' ? c.g.int32(value) : dtype === 'float32' ? c.g.float32(value) : castScalar(c, dtype, value);
@@ -56,12 +68,14 @@ function swapLast(c: ExportCall, name: string, rank: number): string {
   return c.g.op('Transpose', [name], { perm });
 }
 
-const window = (op: string): Mapping => (c) => {
-  const { kernelSize, stride, padding } = c.attrs as { kernelSize: number[]; stride: number[]; padding: number[] };
-  const [top, bottom, left, right] = padding;
-  const attrs = { kernel_shape: kernelSize, strides: stride, pads: [top!, left!, bottom!, right!] };
-  c.g.node(op, [c.input('x')], [c.out], op === 'AveragePool' ? { ...attrs, count_include_pad: 1 } : attrs);
-};
+const window =
+  (op: string): Mapping =>
+  (c) => {
+    const { kernelSize, stride, padding } = c.attrs as { kernelSize: number[]; stride: number[]; padding: number[] };
+    const [top, bottom, left, right] = padding;
+    const attrs = { kernel_shape: kernelSize, strides: stride, pads: [top!, left!, bottom!, right!] };
+    c.g.node(op, [c.input('x')], [c.out], op === 'AveragePool' ? { ...attrs, count_include_pad: 1 } : attrs);
+  };
 
 export const EXPORT_MAPPINGS: Partial<Record<KernelName, Mapping>> = {
   Add: binary('Add'),
@@ -69,7 +83,10 @@ export const EXPORT_MAPPINGS: Partial<Record<KernelName, Mapping>> = {
   Mul: binary('Mul'),
   Div: (c) => {
     // @nn divides int32 by int32 in float32; ONNX's integer Div truncates.
-    const [a, b] = c.tensor('a').dtype === 'int32' ? ['a', 'b'].map((n) => c.g.op('Cast', [c.input(n)], { to: ONNX_FLOAT })) : [c.input('a'), c.input('b')];
+    const [a, b] =
+      c.tensor('a').dtype === 'int32'
+        ? ['a', 'b'].map((n) => c.g.op('Cast', [c.input(n)], { to: ONNX_FLOAT }))
+        : [c.input('a'), c.input('b')];
     c.g.node('Div', [a!, b!], [c.out]);
   },
   Pow: binary('Pow'),
@@ -108,7 +125,12 @@ export const EXPORT_MAPPINGS: Partial<Record<KernelName, Mapping>> = {
   Reshape: (c) => {
     const shape = [...c.output.shape];
     const x = c.tensor('x');
-    if (c.dynamicBatch && shape.length > 0 && x.rank > 0 && x.shape[0] === shape[0]) shape[0] = 0;
+    if (c.dynamicBatch && shape.length > 0 && x.rank > 0) {
+      // Axis 0 kept: copy it from the input (ONNX's 0). Moved (a stack's [N, H] -> [1, N, H]): let Reshape
+      // infer it (-1), when the batch size appears once in the target.
+      if (x.shape[0] === shape[0]) shape[0] = 0;
+      else if (c.batch > 1 && shape.filter((d) => d === c.batch).length === 1) shape[shape.indexOf(c.batch)] = -1;
+    }
     c.g.node('Reshape', [c.input('x'), c.g.int64s(shape)], [c.out]);
   },
   BroadcastTo: (c) => {

@@ -1,10 +1,10 @@
 /** `exportOnnx`: an @nn model as an ONNX model, by tracing one eval-mode forward pass. */
 import type { Module } from '@nn/layers';
-import { checkOptions, FormatError, type OptionKeys, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { checkOptions, FormatError, type OptionKeys, type Tensor, type TypedArray, tidy, ValueError } from '@nn/tensor';
+import { onnxTypeOf } from './dtypes';
 import { EXPORT_MAPPINGS, type ExportCall } from './export-ops';
 import { writeBytes } from './files';
-import { GraphBuilder } from './graph-builder';
-import { onnxTypeOf } from './dtypes';
+import { GraphBuilder, tensorProto } from './graph-builder';
 import { encodeModel, type ValueInfoProto } from './proto';
 import { type TracedCall, traceForward } from './trace';
 
@@ -61,7 +61,11 @@ function liveCalls(calls: readonly TracedCall[], outputs: readonly Tensor[]): Tr
  * The ONNX model of `model` run on `sampleInput`, as bytes (works in the browser too).
  * @example const bytes = exportOnnxBytes(model.eval(), randn([1, 1, 28, 28]));
  */
-export function exportOnnxBytes(model: Module, sampleInput: Tensor | readonly Tensor[], options: ExportOnnxOptions = {}): Uint8Array {
+export function exportOnnxBytes(
+  model: Module,
+  sampleInput: Tensor | readonly Tensor[],
+  options: ExportOnnxOptions = {},
+): Uint8Array {
   checkOptions('exportOnnx', options, OPTIONS);
   const { opset = 17, dynamicBatch = true } = options;
   if (!Number.isInteger(opset) || opset < 13 || opset > 17) {
@@ -75,7 +79,8 @@ export function exportOnnxBytes(model: Module, sampleInput: Tensor | readonly Te
   const restore = evalModes(model);
   try {
     return tidy(() => {
-      const trace = traceForward(model, inputs);
+      const stateNames = [...model.namedParameters(), ...model.namedBuffers()];
+      const trace = traceForward(model, inputs, new Set(stateNames.map(([, t]) => t)));
       const outputNames = options.outputNames ?? trace.outputs.map(([name]) => name);
       if (outputNames.length !== trace.outputs.length) {
         throw new ValueError(`exportOnnx: ${outputNames.length} outputNames for ${trace.outputs.length} outputs`);
@@ -83,18 +88,22 @@ export function exportOnnxBytes(model: Module, sampleInput: Tensor | readonly Te
       const g = new GraphBuilder();
       const names = new Map<Tensor, string>();
       inputs.forEach((t, i) => names.set(t, inputNames[i]!));
-      const stateNames = [...model.namedParameters(), ...model.namedBuffers()];
       const batch = inputs[0]!.rank > 0 ? inputs[0]!.shape[0]! : -1;
       const nameOf = (t: Tensor): string => {
         let name = names.get(t);
         if (name !== undefined) return name;
         const state = stateNames.find(([, s]) => s === t);
-        name = state ? g.initializer(state[0], t) : leafConstant(g, t, dynamicBatch ? batch : -1, inputNames[0]!);
+        name = state
+          ? g.initializer(state[0], t)
+          : leafConstant(g, t, trace.leafValues.get(t)!, dynamicBatch ? batch : -1, inputNames[0]!);
         names.set(t, name);
         return name;
       };
       const unsupported: string[] = [];
-      for (const { record, modulePath } of liveCalls(trace.calls, trace.outputs.map(([, t]) => t))) {
+      for (const { record, modulePath } of liveCalls(
+        trace.calls,
+        trace.outputs.map(([, t]) => t),
+      )) {
         const mapping = EXPORT_MAPPINGS[record.kernelName];
         if (mapping === undefined) {
           unsupported.push(`${record.kernelName} (in ${modulePath === '' ? 'the model itself' : `'${modulePath}'`})`);
@@ -111,6 +120,7 @@ export function exportOnnxBytes(model: Module, sampleInput: Tensor | readonly Te
           out,
           output: record.output,
           dynamicBatch,
+          batch,
         };
         mapping(call);
       }
@@ -144,10 +154,12 @@ export function exportOnnxBytes(model: Module, sampleInput: Tensor | readonly Te
  * single value whose axis 0 is the batch becomes Expand(value, [batch of the first input, ...]) so it follows
  * the batch; any other is an initializer.
  */
-function leafConstant(g: GraphBuilder, t: Tensor, batch: number, firstInput: string): string {
-  const values = t.dataSync();
+function leafConstant(g: GraphBuilder, t: Tensor, values: TypedArray, batch: number, firstInput: string): string {
   const filled = values.length > 0 && values.every((v) => v === values[0]);
-  if (batch < 1 || t.rank === 0 || t.shape[0] !== batch || !filled) return g.initializer(g.fresh('const'), t);
+  if (batch < 1 || t.rank === 0 || t.shape[0] !== batch || !filled) {
+    g.initializers.push(tensorProto(g.fresh('const'), t.shape, t.dtype, values));
+    return g.initializers.at(-1)!.name!;
+  }
   const inputShape = g.op('Shape', [firstInput]);
   const batchDim = g.op('Slice', [inputShape, g.int64s([0]), g.int64s([1])]);
   const shape = g.op('Concat', [batchDim, g.int64s(t.shape.slice(1))], { axis: 0 });

@@ -1,7 +1,15 @@
 /** Builds an ONNX graph: nodes, initializers and constants, with fresh names. */
 import type { DType, Tensor } from '@nn/tensor';
-import { ATTR, type AttributeProto, type NodeProto, ONNX_FLOAT, ONNX_INT32, ONNX_INT64, type TensorProto } from './proto';
 import { onnxTypeOf } from './dtypes';
+import {
+  ATTR,
+  type AttributeProto,
+  type NodeProto,
+  ONNX_FLOAT,
+  ONNX_INT32,
+  ONNX_INT64,
+  type TensorProto,
+} from './proto';
 
 /** An attribute value: numbers are ints unless wrapped by `float()`, arrays are ints; `{ floats }` for float lists. */
 export type AttrValue = number | readonly number[] | { float: number } | { floats: readonly number[] };
@@ -36,7 +44,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its first output. */
-  node(op: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttrValue> = {}): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+  ): string {
     const attribute_ = Object.entries(attrs).map(([name, value]) => attribute(name, value));
     this.nodes.push({ op_type: op, input: [...inputs], output: [...outputs], attribute: attribute_, name: outputs[0] });
     return outputs[0]!;

@@ -4,8 +4,8 @@
  * running when it ran (for error messages).
  */
 import type { Module } from '@nn/layers';
+import { Tensor, type TypedArray, ValueError } from '@nn/tensor';
 import { engine, type KernelRecord } from '@nn/tensor/backend';
-import { Tensor, ValueError } from '@nn/tensor';
 
 /** One recorded kernel call and the module that made it ('' is the model itself). */
 export interface TracedCall {
@@ -17,6 +17,11 @@ export interface Trace {
   calls: TracedCall[];
   /** The forward's result, flattened to named tensors ('output' alone, else paths such as 'hidden.0'). */
   outputs: [string, Tensor][];
+  /**
+   * The values of tensors the forward made without a kernel (a scalar operand, a state of zeros), read when they
+   * were used: inner tidy scopes dispose them before the trace is turned into a graph.
+   */
+  leafValues: Map<Tensor, TypedArray>;
 }
 
 /** The tensors of a forward's result (a Tensor, or arrays and plain objects of them), named by their path. */
@@ -37,8 +42,10 @@ export function flattenOutputs(value: unknown, path = ''): [string, Tensor][] {
  * Runs `model.forward(...inputs)` once, recording every kernel. Recording stays on inside `noGrad`/`withoutRecording`
  * blocks (softmax computes its max there, as a constant for autograd; for the graph it is a real node).
  */
-export function traceForward(model: Module, inputs: readonly Tensor[]): Trace {
+export function traceForward(model: Module, inputs: readonly Tensor[], state: ReadonlySet<Tensor>): Trace {
   const calls: TracedCall[] = [];
+  const produced = new Set<Tensor>(inputs);
+  const leafValues = new Map<Tensor, TypedArray>();
   const stack: string[] = [''];
   const restores: (() => void)[] = [];
   for (const [path, module] of model.namedModules()) {
@@ -55,14 +62,24 @@ export function traceForward(model: Module, inputs: readonly Tensor[]): Trace {
     Reflect.set(module, 'forward', wrapped);
     restores.push(() => (own ? Reflect.set(module, 'forward', original) : Reflect.deleteProperty(module, 'forward')));
   }
-  const recorder = { record: (record: KernelRecord) => calls.push({ record, modulePath: stack.at(-1)! }) };
+  const recorder = {
+    record: (record: KernelRecord) => {
+      for (const value of Object.values(record.inputs)) {
+        for (const t of Array.isArray(value) ? value : [value as Tensor]) {
+          if (!produced.has(t) && !state.has(t) && !leafValues.has(t)) leafValues.set(t, t.dataSync().slice());
+        }
+      }
+      for (const t of record.outputs) produced.add(t);
+      calls.push({ record, modulePath: stack.at(-1)! });
+    },
+  };
   const ownPause = Object.hasOwn(engine, 'withoutRecording');
   const withoutRecording = engine.withoutRecording;
   Reflect.set(engine, 'withoutRecording', <R>(fn: () => R): R => fn());
   engine.addRecorder(recorder);
   try {
     const result = model.forward(...inputs);
-    return { calls, outputs: flattenOutputs(result) };
+    return { calls, outputs: flattenOutputs(result), leafValues };
   } finally {
     engine.removeRecorder(recorder);
     if (ownPause) Reflect.set(engine, 'withoutRecording', withoutRecording);
