@@ -6,3 +6,5 @@
  * await exportOnnx(model, randn([1, 1, 28, 28]), 'lenet.onnx');
  */
 export { type ExportOnnxOptions, exportOnnx, exportOnnxBytes } from './export';
+export { loadOnnx } from './load';
+export { OnnxModel } from './onnx-model';
