@@ -173,6 +173,7 @@ export class Attributes {
 
   /** A FormatError about this node. */
   error(message: string): FormatError {
-    return new FormatError(`loadOnnx: node ${this.index} (${this.node.op_type} '${this.node.name ?? ''}'): ${message}`);
+    const name = this.node.name ? ` '${this.node.name}'` : '';
+    return new FormatError(`loadOnnx: node ${this.index} (${this.node.op_type}${name}): ${message}`);
   }
 }
