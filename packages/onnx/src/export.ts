@@ -87,7 +87,7 @@ export function exportOnnxBytes(
       }
       const g = new GraphBuilder();
       const names = new Map<Tensor, string>();
-      inputs.forEach((t, i) => names.set(t, inputNames[i]!));
+      for (const [i, t] of inputs.entries()) names.set(t, inputNames[i]!);
       const batch = inputs[0]!.rank > 0 ? inputs[0]!.shape[0]! : -1;
       const nameOf = (t: Tensor): string => {
         let name = names.get(t);
@@ -127,7 +127,7 @@ export function exportOnnxBytes(
       if (unsupported.length > 0) {
         throw new FormatError(`exportOnnx: no ONNX mapping for kernel ${[...new Set(unsupported)].join(', ')}`);
       }
-      trace.outputs.forEach(([, t], i) => g.node('Identity', [nameOf(t)], [outputNames[i]!]));
+      for (const [i, [, t]] of trace.outputs.entries()) g.node('Identity', [nameOf(t)], [outputNames[i]!]);
       return encodeModel({
         ir_version: 8,
         producer_name: '@nn/onnx',
@@ -168,9 +168,8 @@ function leafConstant(g: GraphBuilder, t: Tensor, values: TypedArray, batch: num
   return g.op('Expand', [scalar, shape]);
 }
 
-function scalarBytes(values: ArrayLike<number> & ArrayBufferView): Uint8Array {
-  const bytes = values.BYTES_PER_ELEMENT;
-  return new Uint8Array(values.buffer, values.byteOffset, bytes).slice();
+function scalarBytes(values: TypedArray): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.BYTES_PER_ELEMENT).slice();
 }
 
 /**

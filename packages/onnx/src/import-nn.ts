@@ -1,6 +1,7 @@
 /** ONNX operators of neural-network layers run with @nn ops: Gemm/MatMul, Conv, pooling, normalization, softmax, LSTM. */
-import * as nn from '@nn/tensor';
+
 import type { Tensor } from '@nn/tensor';
+import * as nn from '@nn/tensor';
 import { engine } from '@nn/tensor/backend';
 import { axisOf, need, type OnnxOp } from './import-ops';
 import type { Attributes } from './parse';
@@ -64,13 +65,17 @@ function lstm(inputs: readonly (Tensor | undefined)[], a: Attributes): Tensor[] 
     const b = inputs[3].reshape([8 * hidden]);
     projected = projected.add(b.slice([0], [4 * hidden]).add(b.slice([4 * hidden], [4 * hidden])));
   }
-  const state = (t: Tensor | undefined) => (t === undefined ? nn.zeros([batch, hidden], x.dtype) : t.reshape([batch, hidden]));
+  const state = (t: Tensor | undefined) =>
+    t === undefined ? nn.zeros([batch, hidden], x.dtype) : t.reshape([batch, hidden]);
   let h = state(inputs[5]);
   let c = state(inputs[6]);
   const gate = (g: Tensor, k: number) => g.slice([0, k * hidden], [batch, hidden]);
   const outputs: Tensor[] = [];
   for (let t = 0; t < steps; t++) {
-    const g = projected.slice([t, 0, 0], [1, batch, 4 * hidden]).reshape([batch, 4 * hidden]).add(nn.matmul(h, r, { transposeB: true }));
+    const g = projected
+      .slice([t, 0, 0], [1, batch, 4 * hidden])
+      .reshape([batch, 4 * hidden])
+      .add(nn.matmul(h, r, { transposeB: true }));
     const i = gate(g, 0).sigmoid();
     const o = gate(g, 1).sigmoid();
     const f = gate(g, 2).sigmoid();
@@ -78,7 +83,11 @@ function lstm(inputs: readonly (Tensor | undefined)[], a: Attributes): Tensor[] 
     h = o.mul(c.tanh());
     outputs.push(h);
   }
-  return [nn.stack(outputs, 0).reshape([steps, 1, batch, hidden]), h.reshape([1, batch, hidden]), c.reshape([1, batch, hidden])];
+  return [
+    nn.stack(outputs, 0).reshape([steps, 1, batch, hidden]),
+    h.reshape([1, batch, hidden]),
+    c.reshape([1, batch, hidden]),
+  ];
 }
 
 export const NN_OPS: Record<string, OnnxOp> = {
@@ -116,7 +125,12 @@ export const NN_OPS: Record<string, OnnxOp> = {
   GlobalAveragePool: {
     run: (inputs, a) => {
       const x = need(inputs, 0, a);
-      return [x.mean(Array.from({ length: x.rank - 2 }, (_, i) => i + 2), true)];
+      return [
+        x.mean(
+          Array.from({ length: x.rank - 2 }, (_, i) => i + 2),
+          true,
+        ),
+      ];
     },
   },
   BatchNormalization: {
@@ -139,7 +153,9 @@ export const NN_OPS: Record<string, OnnxOp> = {
       const axis = axisOf(a.int('axis', -1), x.rank);
       const axes = Array.from({ length: x.rank - axis }, (_, i) => axis + i);
       const centered = x.sub(x.mean(axes, true));
-      let y = centered.div(centered.square().mean(axes, true).add(a.float('epsilon', 1e-5)).sqrt()).mul(need(inputs, 1, a));
+      let y = centered
+        .div(centered.square().mean(axes, true).add(a.float('epsilon', 1e-5)).sqrt())
+        .mul(need(inputs, 1, a));
       if (inputs[2] !== undefined) y = y.add(inputs[2]);
       return [y];
     },
@@ -153,7 +169,8 @@ export const NN_OPS: Record<string, OnnxOp> = {
         throw a.error('only the default layout, activations and no clip are supported');
       }
       const names = a.node.input ?? [];
-      if ((names[4] ?? '') !== '' || (names[7] ?? '') !== '') throw a.error('sequence_lens and peepholes are not supported');
+      if ((names[4] ?? '') !== '' || (names[7] ?? '') !== '')
+        throw a.error('sequence_lens and peepholes are not supported');
     },
     run: lstm,
   },

@@ -3,8 +3,9 @@
  * int64 and bool values are int32 tensors (shape arithmetic such as Shape -> Gather -> Concat -> Reshape runs on
  * them like any other op, and is read back where a shape is needed).
  */
-import * as nn from '@nn/tensor';
+
 import type { Tensor } from '@nn/tensor';
+import * as nn from '@nn/tensor';
 import { type Attributes, readTensor } from './parse';
 import { ONNX_BOOL, ONNX_DOUBLE, ONNX_FLOAT } from './proto';
 
@@ -53,7 +54,9 @@ function castTo(x: Tensor, to: number): Tensor {
 /** Erf by Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7, under float32's rounding of erf near 1). */
 export function erf(x: Tensor): Tensor {
   const t = nn.div(1, nn.add(1, x.abs().mul(0.3275911)));
-  const poly = t.mul(t.mul(t.mul(t.mul(t.mul(1.061405429).add(-1.453152027)).add(1.421413741)).add(-0.284496736)).add(0.254829592));
+  const poly = t.mul(
+    t.mul(t.mul(t.mul(t.mul(1.061405429).add(-1.453152027)).add(1.421413741)).add(-0.284496736)).add(0.254829592),
+  );
   const y = nn.sub(1, poly.mul(x.square().neg().exp()));
   return nn.where(nn.less(x, 0), y.neg(), y);
 }
@@ -88,7 +91,9 @@ function unsqueeze(x: Tensor, axes: number[]): Tensor {
   return x.reshape(shape);
 }
 
-function reduction(kind: 'sum' | 'mean' | 'max' | 'min', axesFromInput: boolean): OnnxOp {
+type Reduce = (x: Tensor, axes: number[] | undefined, keepDims: boolean) => Tensor;
+
+function reduction(reduce: Reduce, axesFromInput: boolean): OnnxOp {
   return {
     run: (inputs, a) => {
       const x = need(inputs, 0, a);
@@ -96,7 +101,7 @@ function reduction(kind: 'sum' | 'mean' | 'max' | 'min', axesFromInput: boolean)
       const keep = a.int('keepdims', 1) === 1;
       if ((given === undefined || given.length === 0) && a.int('noop_with_empty_axes', 0) === 1) return [x];
       const axes = given === undefined || given.length === 0 ? undefined : given.map((v) => axisOf(v, x.rank));
-      return [nn[kind](x, axes, keep)];
+      return [reduce(x, axes, keep)];
     },
   };
 }
@@ -139,7 +144,13 @@ export const BASIC_OPS: Record<string, OnnxOp> = {
   Cast: { run: (inputs, a) => [castTo(need(inputs, 0, a), a.int('to', ONNX_FLOAT))] },
   Constant: {
     check: (a) => {
-      if (!a.has('value') && !a.has('value_float') && !a.has('value_floats') && !a.has('value_int') && !a.has('value_ints')) {
+      if (
+        !a.has('value') &&
+        !a.has('value_float') &&
+        !a.has('value_floats') &&
+        !a.has('value_int') &&
+        !a.has('value_ints')
+      ) {
         throw a.error('only value, value_float(s) and value_int(s) constants are supported');
       }
     },
@@ -205,7 +216,8 @@ export const BASIC_OPS: Record<string, OnnxOp> = {
   },
   Slice: {
     run: (inputs, a) => {
-      if (inputs[4] !== undefined && ints(inputs[4]).some((s) => s !== 1)) throw a.error('only steps of 1 are supported');
+      if (inputs[4] !== undefined && ints(inputs[4]).some((s) => s !== 1))
+        throw a.error('only steps of 1 are supported');
       const axes = inputs[3] === undefined ? undefined : ints(inputs[3]);
       return [onnxSlice(need(inputs, 0, a), ints(need(inputs, 1, a)), ints(need(inputs, 2, a)), axes, a)];
     },
@@ -217,7 +229,11 @@ export const BASIC_OPS: Record<string, OnnxOp> = {
       const indices = need(inputs, 1, a);
       // Negative indices count from the end of the axis.
       const wrapped = nn.where(nn.less(indices, 0), indices.add(x.shape[axis]!), indices);
-      return [nn.gather(x, wrapped.reshape([-1]), axis).reshape([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)])];
+      return [
+        nn
+          .gather(x, wrapped.reshape([-1]), axis)
+          .reshape([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)]),
+      ];
     },
   },
   Expand: {
@@ -241,13 +257,19 @@ export const BASIC_OPS: Record<string, OnnxOp> = {
       const x = need(inputs, 0, a);
       const pads = ints(need(inputs, 1, a));
       const value = inputs[2] === undefined ? 0 : inputs[2].dataSync()[0]!;
-      return [nn.pad(x, x.shape.map((_, i) => [pads[i]!, pads[i + x.rank]!] as const), value)];
+      return [
+        nn.pad(
+          x,
+          x.shape.map((_, i) => [pads[i]!, pads[i + x.rank]!] as const),
+          value,
+        ),
+      ];
     },
   },
-  ReduceSum: reduction('sum', true),
-  ReduceMean: reduction('mean', false),
-  ReduceMax: reduction('max', false),
-  ReduceMin: reduction('min', false),
+  ReduceSum: reduction(nn.sum, true),
+  ReduceMean: reduction(nn.mean, false),
+  ReduceMax: reduction(nn.max, false),
+  ReduceMin: reduction(nn.min, false),
   ArgMax: {
     check: (a) => {
       if (a.int('select_last_index', 0) !== 0) throw a.error('select_last_index is not supported');

@@ -61,11 +61,13 @@ describe('loadOnnx on mutated files', () => {
           try {
             tidy(() => void model.forward(randn([...shape])));
           } catch (error) {
-            if (!(error instanceof NNError)) throw new Error(`run ${run} (${kind}) forward: ${String(error)}`, { cause: error });
+            if (!(error instanceof NNError))
+              throw new Error(`run ${run} (${kind}) forward: ${String(error)}`, { cause: error });
             outcome = 'forward NNError';
           }
         } catch (error) {
-          if (!(error instanceof FormatError)) throw new Error(`run ${run} (${kind}) load: ${String(error)}`, { cause: error });
+          if (!(error instanceof FormatError))
+            throw new Error(`run ${run} (${kind}) load: ${String(error)}`, { cause: error });
           outcome = 'FormatError';
         }
         outcomes.set(`${kind}: ${outcome}`, (outcomes.get(`${kind}: ${outcome}`) ?? 0) + 1);

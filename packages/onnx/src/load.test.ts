@@ -4,8 +4,8 @@ import { Adam } from '@nn/optim';
 import { FormatError, manualSeed, type Tensor, tensor, tidy } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { maxDiff } from '../test/ort';
-import { ATTR, encodeModel, type NodeProto, ONNX_FLOAT } from './proto';
 import { loadOnnx } from './load';
+import { ATTR, encodeModel, type NodeProto, ONNX_FLOAT } from './proto';
 
 const fixture = (name: string) => new URL(`../test/fixtures/${name}`, import.meta.url);
 const expectedOf = (name: string) => JSON.parse(readFileSync(fixture(`${name}.json`), 'utf8'));
@@ -67,7 +67,7 @@ describe('loadOnnx refuses', () => {
     const error = await loadOnnx(bytes).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FormatError);
     expect((error as Error).message).toBe(
-      "loadOnnx: unsupported operators: Hardmax; node 2 (Conv): grouped convolution is not supported; com.microsoft:FusedGemm",
+      'loadOnnx: unsupported operators: Hardmax; node 2 (Conv): grouped convolution is not supported; com.microsoft:FusedGemm',
     );
   });
 

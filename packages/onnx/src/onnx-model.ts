@@ -52,7 +52,9 @@ export class OnnxModel extends Module {
   constructor(model: ParsedModel) {
     super();
     const { graph } = model;
-    const statistics = new Set(graph.node.filter((n) => n.op_type === 'BatchNormalization').flatMap((n) => (n.input ?? []).slice(3, 5)));
+    const statistics = new Set(
+      graph.node.filter((n) => n.op_type === 'BatchNormalization').flatMap((n) => (n.input ?? []).slice(3, 5)),
+    );
     const initializers = new Set<string>();
     for (const [i, t] of (graph.initializer ?? []).entries()) {
       const name = t.name ?? `initializer${i}`;
@@ -72,10 +74,18 @@ export class OnnxModel extends Module {
       .filter((v) => !initializers.has(v.name ?? ''))
       .map((v) => {
         const type = v.type?.tensor_type;
-        return { name: v.name ?? '', dtype: dtypeOfOnnx(type?.elem_type ?? 1, `input '${v.name}'`), rank: type?.shape?.dim?.length ?? -1 };
+        return {
+          name: v.name ?? '',
+          dtype: dtypeOfOnnx(type?.elem_type ?? 1, `input '${v.name}'`),
+          rank: type?.shape?.dim?.length ?? -1,
+        };
       });
     this.#outputs = (graph.output ?? []).map((v) => v.name ?? '');
-    this.#steps = graph.node.map((node, i) => ({ node, op: IMPORT_OPS[node.op_type ?? '']!, attrs: new Attributes(node, i) }));
+    this.#steps = graph.node.map((node, i) => ({
+      node,
+      op: IMPORT_OPS[node.op_type ?? '']!,
+      attrs: new Attributes(node, i),
+    }));
   }
 
   /** The graph's input names, in the order `forward` takes them. */
@@ -90,7 +100,9 @@ export class OnnxModel extends Module {
 
   forward(...inputs: Tensor[]): Tensor | Record<string, Tensor> {
     if (inputs.length !== this.#inputs.length) {
-      throw new ValueError(`OnnxModel: the graph takes ${this.#inputs.length} input(s) (${this.inputNames.join(', ')}), got ${inputs.length}`);
+      throw new ValueError(
+        `OnnxModel: the graph takes ${this.#inputs.length} input(s) (${this.inputNames.join(', ')}), got ${inputs.length}`,
+      );
     }
     return tidy(() => {
       const env = new Map<string, Tensor>(this.#constants);

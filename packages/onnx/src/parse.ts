@@ -39,7 +39,13 @@ export interface ParsedModel {
   graph: GraphProto & { node: NodeProto[] };
 }
 
-const BYTES: Record<number, number> = { [ONNX_FLOAT]: 4, [ONNX_DOUBLE]: 8, [ONNX_INT32]: 4, [ONNX_INT64]: 8, [ONNX_BOOL]: 1 };
+const BYTES: Record<number, number> = {
+  [ONNX_FLOAT]: 4,
+  [ONNX_DOUBLE]: 8,
+  [ONNX_INT32]: 4,
+  [ONNX_INT64]: 8,
+  [ONNX_BOOL]: 1,
+};
 
 /** Decodes and checks the model's structure (not its operators: see `checkOperators`). */
 export function parseModel(bytes: Uint8Array): ParsedModel {
@@ -94,12 +100,20 @@ export function readTensor(t: TensorProto, what: string): HostTensor {
     if (size > MAX_ELEMENTS) throw new FormatError(`loadOnnx: ${what} claims ${fmtShape(shape)}, too large`);
   }
   const raw = t.raw_data;
-  const typed = type === ONNX_FLOAT ? t.float_data : type === ONNX_DOUBLE ? t.double_data : type === ONNX_INT64 ? t.int64_data : t.int32_data;
+  const typed =
+    type === ONNX_FLOAT
+      ? t.float_data
+      : type === ONNX_DOUBLE
+        ? t.double_data
+        : type === ONNX_INT64
+          ? t.int64_data
+          : t.int32_data;
   const given = raw !== undefined && raw.length > 0 ? raw.length / BYTES[type]! : (typed ?? []).length;
   if (given !== size) {
     throw new FormatError(`loadOnnx: ${what} claims ${fmtShape(shape)} (${size} values) but carries ${given}`);
   }
-  const values = dtype === 'float32' ? new Float32Array(size) : dtype === 'float64' ? new Float64Array(size) : new Int32Array(size);
+  const values =
+    dtype === 'float32' ? new Float32Array(size) : dtype === 'float64' ? new Float64Array(size) : new Int32Array(size);
   if (raw !== undefined && raw.length > 0) {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < size; i++) values[i] = readRaw(view, type, i);
