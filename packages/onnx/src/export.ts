@@ -3,7 +3,7 @@ import type { Module } from '@nn/layers';
 import { checkOptions, FormatError, type OptionKeys, type Tensor, type TypedArray, tidy, ValueError } from '@nn/tensor';
 import { onnxTypeOf } from './dtypes';
 import { EXPORT_MAPPINGS, type ExportCall } from './export-ops';
-import { writeBytes } from './files';
+import { onnxFiles } from './files';
 import { GraphBuilder, tensorProto } from './graph-builder';
 import { encodeModel, type ValueInfoProto } from './proto';
 import { type TracedCall, traceForward } from './trace';
@@ -173,7 +173,7 @@ function scalarBytes(values: TypedArray): Uint8Array {
 }
 
 /**
- * Writes the ONNX model of `model` run on `sampleInput` to `path` (Node; elsewhere use `exportOnnxBytes`).
+ * Writes the ONNX model of `model` run on `sampleInput` to `path` (Node: the `node` export condition; elsewhere use `exportOnnxBytes`).
  * @example await exportOnnx(model, randn([1, 1, 28, 28]), 'lenet.onnx');
  */
 export async function exportOnnx(
@@ -182,5 +182,6 @@ export async function exportOnnx(
   path: string,
   options: ExportOnnxOptions = {},
 ): Promise<void> {
-  await writeBytes(path, exportOnnxBytes(model, sampleInput, options), 'exportOnnx');
+  const files = onnxFiles('exportOnnx');
+  await files.write(path, exportOnnxBytes(model, sampleInput, options));
 }

@@ -4,7 +4,7 @@ import { Adam } from '@nn/optim';
 import { FormatError, manualSeed, type Tensor, tensor, tidy } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { maxDiff } from '../test/ort';
-import { loadOnnx } from './load';
+import { loadOnnx } from './node';
 import { ATTR, encodeModel, type NodeProto, ONNX_FLOAT } from './proto';
 
 const fixture = (name: string) => new URL(`../test/fixtures/${name}`, import.meta.url);

@@ -1,6 +1,6 @@
 /** `loadOnnx`: an ONNX model file (or its bytes) as an @nn Module. */
 import { FormatError } from '@nn/tensor';
-import { readBytes } from './files';
+import { onnxFiles } from './files';
 import { OnnxModel, unsupportedOperators } from './onnx-model';
 import { parseModel } from './parse';
 
@@ -10,7 +10,7 @@ import { parseModel } from './parse';
  * @example const model = await loadOnnx('lenet.onnx'); const logits = model.forward(images);
  */
 export async function loadOnnx(pathOrBytes: string | Uint8Array): Promise<OnnxModel> {
-  const bytes = typeof pathOrBytes === 'string' ? await readBytes(pathOrBytes, 'loadOnnx') : pathOrBytes;
+  const bytes = typeof pathOrBytes === 'string' ? await onnxFiles('loadOnnx').read(pathOrBytes) : pathOrBytes;
   if (!(bytes instanceof Uint8Array)) throw new FormatError('loadOnnx: expected a path or a Uint8Array');
   const model = parseModel(bytes);
   const unsupported = unsupportedOperators(model);

@@ -6,8 +6,7 @@ import { manualSeed, randn, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { LstmClassifier, SmallResNet } from '../test/models';
 import { maxDiff } from '../test/ort';
-import { exportOnnx, exportOnnxBytes } from './export';
-import { loadOnnx } from './load';
+import { exportOnnx, exportOnnxBytes, loadOnnx } from './node';
 
 /** The largest difference between the model's outputs and its export's, loaded back, on `x`. */
 async function roundTrip(model: Module, sample: Tensor, x: Tensor): Promise<number> {
