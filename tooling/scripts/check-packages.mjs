@@ -90,6 +90,24 @@ export const smokeChecks = {
       return 'Sequential forward, safetensors and model bytes round trips, saveModel/loadModel in Node';
     `,
   },
+  '@nn/onnx': {
+    check: `
+      const t = await load('@nn/tensor');
+      const layers = await load('@nn/layers');
+      const model = new layers.Sequential(new layers.Linear(3, 4), new layers.ReLU(), new layers.Linear(4, 2));
+      const bytes = m.exportOnnxBytes(model, t.ones([2, 3]));
+      const x = t.ones([5, 3]);
+      const loaded = await m.loadOnnx(bytes);
+      assert.deepEqual(Array.from(loaded.forward(x).dataSync()), Array.from(model.forward(x).dataSync()));
+      // Under Node the 'node' export condition gives file paths.
+      const { mkdtempSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const file = join(mkdtempSync(join((await import('node:os')).tmpdir(), 'nn-smoke-')), 'model.onnx');
+      await m.exportOnnx(model, t.ones([1, 3]), file);
+      assert.deepEqual((await m.loadOnnx(file)).forward(x).shape, [5, 2]);
+      return 'exportOnnxBytes -> loadOnnx round trip, exportOnnx/loadOnnx paths in Node';
+    `,
+  },
   '@nn/optim': {
     check: `
       const t = await load('@nn/tensor');
