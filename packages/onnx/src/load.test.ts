@@ -11,7 +11,7 @@ const fixture = (name: string) => new URL(`../test/fixtures/${name}`, import.met
 const expectedOf = (name: string) => JSON.parse(readFileSync(fixture(`${name}.json`), 'utf8'));
 
 describe('loadOnnx on models torch.onnx.export (PyTorch 1.13, opset 17) wrote', () => {
-  for (const name of ['mlp', 'lenet', 'resnet', 'lstm']) {
+  for (const name of ['mlp', 'lenet', 'resnet', 'lstm', 'transformer']) {
     it(`${name} gives PyTorch's outputs at another batch size than exported`, async () => {
       const expected = expectedOf(name);
       const model = await loadOnnx(fixture(`${name}.onnx`).pathname);
