@@ -4,6 +4,7 @@
  *   train [--epochs N] [--lr X] [--lr-decay X] [--no-augment] [--subset N] [--out DIR]  train, write model + report
  *   predict <image>...                          print the digit and the top-3 probabilities of each image
  *   serve [--port N]                            serve the page and the model on 127.0.0.1
+ *   export --onnx [--out FILE]                  write the model as ONNX (default: model.onnx in the model dir)
  * Common: --backend cpu|wasm (default: the fastest present), --model DIR.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageToTensor } from '@nn/data';
 import { loadModel, type Sequential } from '@nn/layers';
-import { getBackend, ready, setBackend } from '@nn/tensor';
+import { exportOnnx } from '@nn/onnx';
+import { getBackend, ready, setBackend, zeros } from '@nn/tensor';
 import { recognise, topK } from './model';
 import { serve } from './server';
 import { DEFAULT_SETTINGS, readTrainResult, settingsHash, type TrainSettings, train } from './train';
@@ -40,7 +42,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     else if (
       next !== undefined &&
       !next.startsWith('--') &&
-      !['no-serve', 'retrain', 'quiet', 'augment', 'no-augment'].includes(name)
+      !['no-serve', 'retrain', 'quiet', 'augment', 'no-augment', 'onnx'].includes(name)
     ) {
       flags.set(name, next);
       i++;
@@ -157,8 +159,17 @@ export async function main(argv: readonly string[]): Promise<void> {
     case 'serve':
       await serveApp(modelDir, options);
       return;
+    case 'export': {
+      if (!options.flags.has('onnx')) throw new Error('export: give the format, --onnx');
+      const out = resolve(String(options.flags.get('out') ?? join(modelDir, 'model.onnx')));
+      const model = (await loadModel(modelDir)) as Sequential;
+      // One 28x28 grey image traces the graph; the batch axis stays dynamic.
+      await exportOnnx(model, zeros([1, 1, 28, 28]), out, { inputNames: ['image'], outputNames: ['logits'] });
+      console.log(`ONNX model: ${out} (input 'image' [batch, 1, 28, 28], output 'logits' [batch, 10])`);
+      return;
+    }
     default:
-      throw new Error(`unknown command '${options.command}': use demo, train, predict or serve`);
+      throw new Error(`unknown command '${options.command}': use demo, train, predict, serve or export`);
   }
 }
 

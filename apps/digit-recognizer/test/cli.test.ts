@@ -2,6 +2,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadMnist } from '@nn/data';
+import { loadModel, type Sequential } from '@nn/layers';
+import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, parseCli } from '../src/cli';
 import { digitPng, trainedModelDir } from './model-fixture';
@@ -87,5 +90,24 @@ describe('digit-recognizer CLI', () => {
   it('predict without files and unknown commands are clear errors', async () => {
     await expect(main(['predict'])).rejects.toThrow('predict: give one or more PNG/JPEG files');
     await expect(main(['fly'])).rejects.toThrow("unknown command 'fly'");
+    await expect(main(['export'])).rejects.toThrow('export: give the format, --onnx');
+  });
+
+  it('export --onnx writes a model ONNX Runtime runs with the same logits', async () => {
+    const modelDir = await trainedModelDir();
+    const out = join(mkdtempSync(join(tmpdir(), 'nn-onnx-')), 'lenet5.onnx');
+    const log = captureLog();
+    await main(['export', '--onnx', '--model', modelDir, '--out', out]);
+    log.restore();
+    expect(log.lines).toEqual([`ONNX model: ${out} (input 'image' [batch, 1, 28, 28], output 'logits' [batch, 10])`]);
+    const { images } = await loadMnist('test');
+    const x = images.slice([0, 0, 0, 0], [8, 1, 28, 28]);
+    const session = await ort.InferenceSession.create(out);
+    const { logits } = await session.run({ image: new ort.Tensor('float32', x.dataSync() as Float32Array, x.shape) });
+    const ours = ((await loadModel(modelDir)) as Sequential).eval().forward(x).dataSync();
+    expect(logits!.dims).toEqual([8, 10]);
+    const theirs = logits!.data as Float32Array;
+    expect(Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!)))).toBeLessThan(1e-4);
+    await session.release();
   });
 });
