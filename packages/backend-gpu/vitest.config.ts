@@ -1,3 +1,4 @@
 import { packageTests } from '../../tooling/config/vitest.ts';
 
-export default packageTests('backend-gpu');
+// memory.test.ts measures the heap after global.gc().
+export default packageTests('backend-gpu', { execArgv: ['--expose-gc'] });

@@ -18,6 +18,7 @@ import { Device, type DeviceStats } from './device';
 import { toDType } from './dtype';
 import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
 import { gpuKernels } from './kernels';
+import { warnIfOnCpu } from './mode-warning';
 import { AsyncPipeline, type PendingBuffer } from './webgpu';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
@@ -38,17 +39,40 @@ export class GpuData {
 export interface GpuBackendOptions {
   /** The gpu.js mode; default: $NN_GPU_MODE, else the best one present (see `pickGpuMode`). */
   mode?: GpuMode;
+  /**
+   * How many compiled kernels (one per kernel and shape) to keep; past it the least recently used one that no live
+   * tensor needs is destroyed. Default 512.
+   */
+  maxCachedKernels?: number;
 }
+
+/** What the gpu backend holds, beyond the engine's counts: `memory().backend` while it is active. */
+export type GpuMemoryInfo = {
+  /** Live device arrays: textures in the GL modes, buffers in webgpu, Float32Arrays in webasm/cpu. */
+  deviceArrays: number;
+  /** Bytes of those arrays (GL: whole textures, see `Device.bytesOf`; webgpu: resolved buffers). */
+  deviceBytes: number;
+  /** Bytes of host copies: values written from JavaScript and not yet uploaded, and values read back. */
+  hostBytes: number;
+  /** Compiled kernels held in the cache now (bounded by `maxCachedKernels`, plus pinned ones). */
+  cachedKernels: number;
+};
 
 export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;
+  /** The gpu.js mode the kernels run in (also `getBackend().mode` while this backend is active). */
+  readonly mode: GpuMode;
   private readonly live = new Set<GpuData>();
   /** The asynchronous kernel queue of webgpu mode; null in the synchronous modes. */
   private readonly pipeline: AsyncPipeline | null;
 
-  constructor(readonly device: Device) {
-    this.pipeline = ASYNC_MODES.includes(device.mode) ? new AsyncPipeline(device.gpuJs) : null;
+  constructor(
+    readonly device: Device,
+    maxCachedKernels?: number,
+  ) {
+    this.mode = device.mode;
+    this.pipeline = ASYNC_MODES.includes(device.mode) ? new AsyncPipeline(device.gpuJs, maxCachedKernels) : null;
   }
 
   /** The gpu.js mode the kernels run in ('headlessgl', 'webgl2', 'webasm', ...). */
@@ -115,6 +139,19 @@ export class GpuBackend implements Backend {
     return this.pipeline?.getStats() ?? this.device.getStats();
   }
 
+  /** What this backend holds now (the engine reports it as `memory().backend`). */
+  memory(): GpuMemoryInfo {
+    let deviceBytes = 0;
+    let hostBytes = 0;
+    for (const data of this.live) {
+      if (data.host !== null) hostBytes += data.host.byteLength;
+      if (data.device !== null) deviceBytes += this.device.bytesOf(data.device);
+      if (data.pending?.raw) deviceBytes += data.size * 4;
+    }
+    const stats = this.stats();
+    return { deviceArrays: stats.liveArrays, deviceBytes, hostBytes, cachedKernels: stats.cachedKernels };
+  }
+
   dispose(): void {
     for (const data of [...this.live]) this.disposeData(data);
     this.pipeline?.destroy();
@@ -124,20 +161,26 @@ export class GpuBackend implements Backend {
   // ---- used by the kernels --------------------------------------------------------------------
 
   /**
-   * Runs kernel `source` (see codegen.ts) over `inputs`, producing a new tensor of `shape` and `dtype`
-   * that stays on the device.
+   * Runs kernel `source` (see codegen.ts) over `inputs` and the float `uniforms` (its u0, u1, ...), producing a new
+   * tensor of `shape` and `dtype` that stays on the device.
    */
-  compute(source: string, shape: Shape, dtype: DType, inputs: readonly TensorInfo[]): TensorInfo {
+  compute(
+    source: string,
+    shape: Shape,
+    dtype: DType,
+    inputs: readonly TensorInfo[],
+    uniforms: readonly number[] = [],
+  ): TensorInfo {
     const size = sizeOf(shape);
     const data = this.track(new GpuData(size, dtype));
     if (size === 0) data.host = toDType(new Float32Array(0), dtype);
     else if (this.pipeline !== null) {
       const records = inputs.map((t) => this.get(t.dataId, 'compute'));
-      this.pipeline.compute(data, source, records);
+      this.pipeline.compute(data, source, records, uniforms);
     } else {
       const args = inputs.map((t) => this.deviceArray(t));
       const sizes = inputs.map((t) => this.get(t.dataId, 'compute').size);
-      data.device = this.device.run(source, size, args, sizes);
+      data.device = this.device.run(source, size, args, sizes, uniforms);
     }
     return { dataId: data, shape, dtype };
   }
@@ -194,14 +237,18 @@ export class GpuBackend implements Backend {
  * never picked on its own: its tensors cannot be read synchronously (dataSync, item, toArray), which much code does.
  */
 export function pickGpuMode(requested?: GpuMode): GpuMode {
+  return chooseGpuMode(requested).mode;
+}
+
+/** `pickGpuMode`, and whether the mode was asked for (an option, $NN_GPU_MODE) or picked as the best present. */
+function chooseGpuMode(requested?: GpuMode): { mode: GpuMode; picked: boolean } {
   const fromEnv = typeof process === 'undefined' ? undefined : process.env?.NN_GPU_MODE;
   const wanted = requested ?? (fromEnv ? parseMode(fromEnv) : undefined);
   if (wanted !== undefined) {
     if (!modeSupported(wanted)) throw new StateError(`gpu backend: gpu.js mode '${wanted}' is not available here`);
-    return wanted;
+    return { mode: wanted, picked: false };
   }
-  const best = SYNC_MODES.find((m) => modeSupported(m));
-  return best ?? 'cpu';
+  return { mode: SYNC_MODES.find((m) => modeSupported(m)) ?? 'cpu', picked: true };
 }
 
 function parseMode(text: string): GpuMode {
@@ -211,11 +258,13 @@ function parseMode(text: string): GpuMode {
 }
 
 /**
- * Makes a backend in `options.mode` (or the best mode present).
- * @example const backend = createGpuBackend({ mode: 'headlessgl' }); backend.gpuMode(); // 'headlessgl'
+ * Makes a backend in `options.mode` (or the best mode present; warns once when that one runs on the CPU).
+ * @example const backend = createGpuBackend({ mode: 'headlessgl' }); backend.mode; // 'headlessgl'
  */
 export function createGpuBackend(options: GpuBackendOptions = {}): GpuBackend {
-  return new GpuBackend(new Device(pickGpuMode(options.mode)));
+  const { mode, picked } = chooseGpuMode(options.mode);
+  if (picked) warnIfOnCpu(mode);
+  return new GpuBackend(new Device(mode, options.maxCachedKernels), options.maxCachedKernels);
 }
 
 /** True when a WebGPU adapter answers here (then `createGpuBackend({ mode: 'webgpu' })` can run; see README). */

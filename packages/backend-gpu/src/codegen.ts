@@ -77,10 +77,15 @@ export function dot(coords: readonly string[], strides: readonly number[], base 
   return terms.length === 0 ? '0.0' : terms.join(' + ');
 }
 
-/** A kernel function over `arity` inputs named a0, a1, ...; `i` is the output's flat index (a float). */
-export function kernelSource(arity: number, body: string): string {
-  const params = Array.from({ length: arity }, (_, k) => `a${k}`).join(', ');
-  return `function (${params}) {\nconst i = this.thread.x + 0.0;\n${body}\n}`;
+/**
+ * A kernel function over `arity` inputs named a0, a1, ... and `uniforms` float scalars named u0, u1, ...; `i` is the
+ * output's flat index (a float). Values that change from call to call (a learning rate, a bias correction, a slice
+ * offset) must be uniforms, never literals: a literal makes a new source, so a new compiled kernel, per call.
+ */
+export function kernelSource(arity: number, body: string, uniforms = 0): string {
+  const inputs = Array.from({ length: arity }, (_, k) => `a${k}`);
+  const scalars = Array.from({ length: uniforms }, (_, k) => `u${k}`);
+  return `function (${[...inputs, ...scalars].join(', ')}) {\nconst i = this.thread.x + 0.0;\n${body}\n}`;
 }
 
 /**

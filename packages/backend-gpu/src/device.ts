@@ -1,18 +1,23 @@
 /**
- * The device: one gpu.js instance in one mode, a cache of compiled kernels, and the count of device
- * arrays (textures in the GL modes) alive. Textures come back from gpu.js as clones of the kernel's output
- * texture: deleting one hands it back to the kernel that made it, whose next call of the same size renders
- * into it again, so steady-state training allocates no new textures (a pool keyed by kernel and size).
+ * The device: one gpu.js instance in one mode, a bounded cache of compiled kernels (kernel-cache.ts), and the count of
+ * device arrays (textures in the GL modes) alive. Textures come back from gpu.js as clones of the kernel's output
+ * texture: deleting one hands it back to the kernel that made it, whose next call of the same size renders into it
+ * again, so steady-state training allocates no new textures (a pool keyed by kernel and size). A kernel is pinned in
+ * the cache while a texture it returned is alive, since destroying a GL kernel deletes its textures.
  */
 import { GpuJs, type GpuMode, isTexture, type RawKernel, type RawOutput, readRaw } from './gpujs';
+import { type CacheEntry, KernelCache } from './kernel-cache';
 
 const UPLOAD_SOURCE = 'function (a0) {\nreturn a0[this.thread.x];\n}';
 
 export interface DeviceStats {
   /** Device arrays (textures / buffers) the backend holds right now. */
   liveArrays: number;
-  /** Kernels compiled so far (each holds one output texture of its size). */
+  /** Kernels compiled so far, and destroyed again to keep the cache within its capacity. */
   compiledKernels: number;
+  evictedKernels: number;
+  /** Compiled kernels held now (each holds one output texture of its size in the GL modes). */
+  cachedKernels: number;
   /** Kernel launches, uploads and readbacks since the device was made. */
   launches: number;
   uploads: number;
@@ -21,12 +26,18 @@ export interface DeviceStats {
 
 export class Device {
   private readonly gpu: GpuJs;
-  private readonly cache = new Map<string, RawKernel>();
-  private readonly stats: DeviceStats = { liveArrays: 0, compiledKernels: 0, launches: 0, uploads: 0, downloads: 0 };
+  private readonly cache: KernelCache<RawKernel>;
+  /** GL modes: the cache entry of the kernel each live texture came from (pinned while the texture lives). */
+  private readonly owners = new Map<RawOutput, CacheEntry<RawKernel>>();
+  private readonly stats = { liveArrays: 0, launches: 0, uploads: 0, downloads: 0 };
   /** Stands in for a size-0 input, which a kernel never reads but gpu.js must still be given. */
   private dummyArray: RawOutput | null = null;
 
-  constructor(readonly mode: GpuMode) {
+  constructor(
+    readonly mode: GpuMode,
+    maxCachedKernels?: number,
+  ) {
+    this.cache = new KernelCache(maxCachedKernels);
     this.gpu = new GpuJs(mode);
   }
 
@@ -40,15 +51,18 @@ export class Device {
     return this.mode !== 'webasm' && this.mode !== 'cpu';
   }
 
-  private kernel(source: string, size: number, argSizes: readonly number[]): RawKernel {
-    const key = `${size}|${argSizes.join(',')}|${source}`;
-    let kernel = this.cache.get(key);
-    if (!kernel) {
-      kernel = this.gpu.compile(source, size);
-      this.cache.set(key, kernel);
-      this.stats.compiledKernels++;
+  private kernel(source: string, size: number, argSizes: readonly number[]): CacheEntry<RawKernel> {
+    return this.cache.get(`${size}|${argSizes.join(',')}|${source}`, () => this.gpu.compile(source, size));
+  }
+
+  /** Runs `entry`'s kernel, pinning it while the output lives where the output depends on it. */
+  private launch(entry: CacheEntry<RawKernel>, args: Parameters<RawKernel['run']>[0]): RawOutput {
+    const out = entry.kernel.run(args);
+    if (this.onDevice) {
+      this.cache.pin(entry);
+      this.owners.set(out, entry);
     }
-    return kernel;
+    return out;
   }
 
   /** Copies `values` to the device. */
@@ -56,14 +70,20 @@ export class Device {
     this.stats.uploads++;
     this.stats.liveArrays++;
     if (!this.onDevice) return values.slice();
-    return this.kernel(UPLOAD_SOURCE, values.length, [values.length]).run([values]);
+    return this.launch(this.kernel(UPLOAD_SOURCE, values.length, [values.length]), [values]);
   }
 
-  /** Runs a kernel whose output has `size` values (size > 0). */
-  run(source: string, size: number, args: readonly (RawOutput | null)[], argSizes: readonly number[]): RawOutput {
+  /** Runs a kernel whose output has `size` values (size > 0); `uniforms` follow the arrays (see `kernelSource`). */
+  run(
+    source: string,
+    size: number,
+    args: readonly (RawOutput | null)[],
+    argSizes: readonly number[],
+    uniforms: readonly number[] = [],
+  ): RawOutput {
     const resolved = args.map((a) => a ?? this.dummy());
     const sizes = argSizes.map((s) => Math.max(s, 1));
-    const out = this.kernel(source, size, sizes).run(resolved);
+    const out = this.launch(this.kernel(source, size, sizes), [...resolved, ...uniforms]);
     this.stats.launches++;
     this.stats.liveArrays++;
     return out;
@@ -77,23 +97,44 @@ export class Device {
   release(array: RawOutput): void {
     this.stats.liveArrays--;
     if (isTexture(array)) array.delete();
+    const owner = this.owners.get(array);
+    if (owner !== undefined) {
+      this.owners.delete(array);
+      this.cache.unpin(owner);
+    }
+  }
+
+  /**
+   * Bytes `array` occupies: its length in webasm/cpu; in the GL modes its whole texture (gpu.js lays a 1-D output out
+   * in a 2-D texture, one value per texel: R32F under WebGL2, RGBA float elsewhere).
+   */
+  bytesOf(array: RawOutput): number {
+    if (!isTexture(array)) return array.byteLength;
+    const [width = 0, height = 1] = array.size ?? [];
+    return width * height * (this.mode === 'webgl2' ? 4 : 16);
   }
 
   private dummy(): RawOutput {
     if (this.dummyArray === null) {
       const values = new Float32Array(1);
-      this.dummyArray = this.onDevice ? this.kernel(UPLOAD_SOURCE, 1, [1]).run([values]) : values;
+      // Never released: in the GL modes it keeps the size-1 upload kernel pinned, as its texture needs.
+      this.dummyArray = this.onDevice ? this.launch(this.kernel(UPLOAD_SOURCE, 1, [1]), [values]) : values;
     }
     return this.dummyArray;
   }
 
   getStats(): DeviceStats {
-    return { ...this.stats };
+    return {
+      ...this.stats,
+      compiledKernels: this.cache.compiled,
+      evictedKernels: this.cache.evicted,
+      cachedKernels: this.cache.size,
+    };
   }
 
   destroy(): void {
-    for (const kernel of this.cache.values()) kernel.destroy();
     this.cache.clear();
+    this.owners.clear();
     this.gpu.destroy();
   }
 }

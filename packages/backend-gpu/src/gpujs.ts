@@ -19,9 +19,12 @@ export const ASYNC_MODES: readonly GpuMode[] = ['webgpu'];
 export interface RawTexture {
   toArray(): unknown;
   delete(): void;
+  /** Width and height in texels. */
+  readonly size?: readonly number[];
 }
 export type RawOutput = RawTexture | Float32Array;
-export type RawArgument = RawOutput;
+/** A kernel argument: a device array, or a float uniform (values that change per call, e.g. Adam's step size). */
+export type RawArgument = RawOutput | number;
 
 /** What a webgpu pipeline kernel resolves to: a GPU-resident storage buffer handle (WebGPUBufferResult). */
 export interface RawBuffer {
@@ -31,7 +34,7 @@ export interface RawBuffer {
 
 /** A compiled webgpu kernel: every call returns a Promise of its output buffer. */
 export interface AsyncRawKernel {
-  run(args: readonly (RawBuffer | Float32Array)[]): Promise<RawBuffer>;
+  run(args: readonly (RawBuffer | Float32Array | number)[]): Promise<RawBuffer>;
   destroy(): void;
 }
 

@@ -14,6 +14,7 @@ import type { DType, TypedArray } from '@nn/tensor';
 import type { DeviceStats } from './device';
 import { toDType, toFloat32 } from './dtype';
 import { type AsyncRawKernel, type GpuJs, type RawBuffer, readBuffer } from './gpujs';
+import { type CacheEntry, KernelCache } from './kernel-cache';
 
 const UPLOAD_SOURCE = 'function (a0) {\nreturn a0[this.thread.x];\n}';
 
@@ -27,7 +28,11 @@ export class PendingBuffer {
   released = false;
   /** Kernels and readbacks started on this buffer that have not finished with it yet. */
   users = 0;
-  constructor(readonly promise: Promise<RawBuffer>) {}
+  constructor(
+    readonly promise: Promise<RawBuffer>,
+    /** The cached kernel that makes the buffer: pinned (not evicted) until the buffer is freed. */
+    readonly maker: CacheEntry<AsyncRawKernel>,
+  ) {}
 }
 
 /** What the pipeline needs of a tensor's storage (GpuData in backend.ts). */
@@ -40,15 +45,25 @@ export interface PipelineRecord {
 }
 
 export class AsyncPipeline {
-  private readonly cache = new Map<string, AsyncRawKernel>();
-  private readonly stats: DeviceStats = { liveArrays: 0, compiledKernels: 0, launches: 0, uploads: 0, downloads: 0 };
+  private readonly cache: KernelCache<AsyncRawKernel>;
+  private readonly stats = { liveArrays: 0, launches: 0, uploads: 0, downloads: 0 };
   /** Stands in for a size-0 input, which a kernel never reads but gpu.js must still be given. */
   private dummy: PendingBuffer | null = null;
 
-  constructor(private readonly gpu: GpuJs) {}
+  constructor(
+    private readonly gpu: GpuJs,
+    maxCachedKernels?: number,
+  ) {
+    this.cache = new KernelCache(maxCachedKernels);
+  }
 
-  /** Queues kernel `source` over `inputs` into `out` (size > 0); returns at once. */
-  compute(out: PipelineRecord, source: string, inputs: readonly PipelineRecord[]): void {
+  /** Queues kernel `source` over `inputs` and `uniforms` into `out` (size > 0); returns at once. */
+  compute(
+    out: PipelineRecord,
+    source: string,
+    inputs: readonly PipelineRecord[],
+    uniforms: readonly number[] = [],
+  ): void {
     const kernel = this.kernel(
       source,
       out.size,
@@ -57,8 +72,10 @@ export class AsyncPipeline {
     const used = inputs.map((r) => this.bufferOf(r));
     for (const p of used) p.users++;
     this.stats.launches++;
-    const promise = Promise.all(used.map((p) => p.promise)).then((buffers) => kernel.run(buffers));
-    out.pending = this.track(promise, used);
+    const promise = Promise.all(used.map((p) => p.promise)).then((buffers) =>
+      kernel.kernel.run([...buffers, ...uniforms]),
+    );
+    out.pending = this.track(promise, used, kernel);
   }
 
   /**
@@ -73,9 +90,9 @@ export class AsyncPipeline {
     const upload = this.kernel(UPLOAD_SOURCE, Math.max(out.size, 1), [Math.max(out.size, 1)]);
     const promise = Promise.all(inputs.map((r) => this.read(r))).then((values) => {
       this.stats.uploads++;
-      return upload.run([toFloat32(run(values))]);
+      return upload.kernel.run([toFloat32(run(values))]);
     });
-    out.pending = this.track(promise, []);
+    out.pending = this.track(promise, [], upload);
   }
 
   /** The values of `record`: its host copy, else its buffer read back once the chain behind it has run. */
@@ -106,11 +123,15 @@ export class AsyncPipeline {
   }
 
   getStats(): DeviceStats {
-    return { ...this.stats };
+    return {
+      ...this.stats,
+      compiledKernels: this.cache.compiled,
+      evictedKernels: this.cache.evicted,
+      cachedKernels: this.cache.size,
+    };
   }
 
   destroy(): void {
-    for (const kernel of this.cache.values()) kernel.destroy();
     this.cache.clear();
   }
 
@@ -130,12 +151,18 @@ export class AsyncPipeline {
 
   private upload(values: Float32Array): PendingBuffer {
     this.stats.uploads++;
+    const upload = this.kernel(UPLOAD_SOURCE, values.length, [values.length]);
     // The kernel copies `values` into its argument buffer synchronously, inside this call.
-    return this.track(this.kernel(UPLOAD_SOURCE, values.length, [values.length]).run([values]), []);
+    return this.track(upload.kernel.run([values]), [], upload);
   }
 
-  private track(promise: Promise<RawBuffer>, used: readonly PendingBuffer[]): PendingBuffer {
-    const pending = new PendingBuffer(promise);
+  private track(
+    promise: Promise<RawBuffer>,
+    used: readonly PendingBuffer[],
+    maker: CacheEntry<AsyncRawKernel>,
+  ): PendingBuffer {
+    const pending = new PendingBuffer(promise, maker);
+    this.cache.pin(maker);
     const settle = (): void => {
       pending.settled = true;
       for (const input of used) {
@@ -162,16 +189,10 @@ export class AsyncPipeline {
       pending.raw = null;
       this.stats.liveArrays--;
     }
+    this.cache.unpin(pending.maker);
   }
 
-  private kernel(source: string, size: number, argSizes: readonly number[]): AsyncRawKernel {
-    const key = `${size}|${argSizes.join(',')}|${source}`;
-    let kernel = this.cache.get(key);
-    if (!kernel) {
-      kernel = this.gpu.compileAsync(source, size);
-      this.cache.set(key, kernel);
-      this.stats.compiledKernels++;
-    }
-    return kernel;
+  private kernel(source: string, size: number, argSizes: readonly number[]): CacheEntry<AsyncRawKernel> {
+    return this.cache.get(`${size}|${argSizes.join(',')}|${source}`, () => this.gpu.compileAsync(source, size));
   }
 }

@@ -84,4 +84,12 @@ describe('BackendRegistry', () => {
     expect(coverage.fallback).toContain('Add');
     expect(coverage.notImplemented).toEqual(['Add', { kernel: 'Mul', dtypes: ['int32'] }]);
   });
+
+  it("surfaces a backend's optional mode in info(), and leaves it out where there is none", async () => {
+    const registry = new BackendRegistry();
+    registry.register('variant', () => Object.assign(partialBackend('variant'), { mode: 'fast' }), 1);
+    await registry.select('variant');
+    expect(registry.info().mode).toBe('fast');
+    expect('mode' in new BackendRegistry().info()).toBe(false);
+  });
 });

@@ -14,6 +14,8 @@ export type BackendFactory = () => Backend | Promise<Backend>;
 export interface BackendInfo {
   readonly name: string;
   readonly backend: Backend;
+  /** The variant the backend runs as, where it has several (the gpu backend: its gpu.js mode). */
+  readonly mode?: string;
   floatPrecision(): 32 | 64;
   /** Which kernels run natively and which fall back to the CPU kernels (with call counts since the last reset). */
   kernelCoverage(): KernelCoverage;
@@ -144,6 +146,7 @@ export class BackendRegistry {
     return {
       name: backend.name,
       backend,
+      ...(backend.mode === undefined ? {} : { mode: backend.mode }),
       floatPrecision: () => backend.floatPrecision(),
       kernelCoverage(): KernelCoverage {
         const native = (k: KernelName) => backend.kernels[k] !== undefined && !declaresWhole(backend, k);

@@ -179,3 +179,18 @@ describe('tidy, keep and the counts', () => {
     dispose([parameter, x]);
   });
 });
+
+describe('memory()', () => {
+  it("adds the active backend's own report as `backend` when it has one", () => {
+    const backend = engine.backend();
+    expect('backend' in memory()).toBe(false);
+    const report = { deviceBytes: 64, cachedKernels: 3 };
+    Object.assign(backend, { memory: () => report });
+    try {
+      expect(memory().backend).toEqual(report);
+      expect(memory().numDataIds).toBe(backend.numDataIds());
+    } finally {
+      delete (backend as { memory?: unknown }).memory;
+    }
+  });
+});

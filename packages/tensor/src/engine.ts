@@ -44,6 +44,8 @@ export interface MemoryInfo {
   numBytes: number;
   /** Blocks of storage held by the active backend. */
   numDataIds: number;
+  /** What the active backend reports it holds beyond that (its optional `memory()`), e.g. device bytes. */
+  backend?: Readonly<Record<string, number>>;
 }
 
 export class Engine {
@@ -204,7 +206,10 @@ export class Engine {
   }
 
   memory(): MemoryInfo {
-    return { numTensors: this.numTensors, numBytes: this.numBytes, numDataIds: this.backend().numDataIds() };
+    const backend = this.backend();
+    const info: MemoryInfo = { numTensors: this.numTensors, numBytes: this.numBytes, numDataIds: backend.numDataIds() };
+    if (backend.memory) info.backend = backend.memory();
+    return info;
   }
 
   // ---- scopes ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 /**
  * Fused optimizer updates and ReLU's backward pass. A multi-output kernel is one shader per output, each
  * recomputing the few shared terms (3 launches for Adam instead of ~10, 2 for SGD with momentum).
+ * Scalars that change between steps (the learning rate under a scheduler, Adam's bias corrections) are uniforms
+ * (u0, u1, ...): as literals they made a new shader, compiled and cached, for every step.
  */
 import type { TensorInfo } from '@nn/tensor';
 import type { KernelFn } from '@nn/tensor/backend';
@@ -15,14 +17,20 @@ function run(
   like: TensorInfo,
   inputs: TensorInfo[],
   lines: string[],
+  uniforms: readonly number[] = [],
 ): TensorInfo {
-  return gpuOf(backend).compute(kernelSource(inputs.length, lines.join('\n')), like.shape, like.dtype, inputs);
+  const source = kernelSource(inputs.length, lines.join('\n'), uniforms.length);
+  return gpuOf(backend).compute(source, like.shape, like.dtype, inputs, uniforms.map(Math.fround));
 }
 
 const adamUpdate: KernelFn<'AdamUpdate'> = ({ inputs: { param, grad, m, v }, attrs, backend }) => {
   const { lr, beta1, beta2, eps, weightDecay, decoupled, step } = attrs;
   const first = step === 1;
-  const p = weightDecay !== 0 && decoupled ? `a0[i] * ${num(1 - lr * weightDecay)}` : 'a0[i]';
+  // u0 = sqrt(1 - beta2^step), u1 = -(lr / (1 - beta1^step)), u2 = 1 - lr * weightDecay (AdamW only).
+  const decay = weightDecay !== 0 && decoupled;
+  const uniforms = [Math.sqrt(1 - beta2 ** step), -(lr / (1 - beta1 ** step))];
+  if (decay) uniforms.push(1 - lr * weightDecay);
+  const p = decay ? 'a0[i] * u2' : 'a0[i]';
   const g = weightDecay !== 0 && !decoupled ? `a1[i] + a0[i] * ${num(weightDecay)}` : 'a1[i]';
   const gm = `g * ${num(1 - beta1)}`;
   const gg = `(g * ${num(1 - beta2)}) * g`;
@@ -32,10 +40,9 @@ const adamUpdate: KernelFn<'AdamUpdate'> = ({ inputs: { param, grad, m, v }, att
     `const v = ${first ? gg : `a3[i] * ${num(beta2)} + ${gg}`};`,
   ];
   const inputs = first ? [param, grad] : [param, grad, m, v];
-  const denom = `Math.sqrt(v) / ${num(Math.sqrt(1 - beta2 ** step))} + ${num(eps)}`;
-  const negStep = num(-(lr / (1 - beta1 ** step)));
+  const denom = `Math.sqrt(v) / u0 + ${num(eps)}`;
   return [
-    run(backend, param, inputs, [...common, `const p = ${p};`, `return p + (m * ${negStep}) / (${denom});`]),
+    run(backend, param, inputs, [...common, `const p = ${p};`, `return p + (m * u1) / (${denom});`], uniforms),
     run(backend, param, inputs, [...common, 'return m;']),
     run(backend, param, inputs, [...common, 'return v;']),
   ] as const;
@@ -44,15 +51,16 @@ const adamUpdate: KernelFn<'AdamUpdate'> = ({ inputs: { param, grad, m, v }, att
 const sgdUpdate: KernelFn<'SGDUpdate'> = ({ inputs: { param, grad, buf }, attrs, backend }) => {
   const { lr, momentum, dampening, nesterov, weightDecay, firstStep } = attrs;
   const d = weightDecay !== 0 ? `a1[i] + a0[i] * ${num(weightDecay)}` : 'a1[i]';
+  // u0 = lr.
   if (momentum === 0) {
-    return [run(backend, param, [param, grad], [`const d = ${d};`, `return a0[i] - d * ${num(lr)};`]), buf] as const;
+    return [run(backend, param, [param, grad], [`const d = ${d};`, 'return a0[i] - d * u0;'], [lr]), buf] as const;
   }
   const b = firstStep ? 'd' : `a2[i] * ${num(momentum)} + d * ${num(1 - dampening)}`;
   const inputs = firstStep ? [param, grad] : [param, grad, buf];
   const common = [`const d = ${d};`, `const b = ${b};`];
   const update = nesterov ? `d + b * ${num(momentum)}` : 'b';
   return [
-    run(backend, param, inputs, [...common, `return a0[i] - (${update}) * ${num(lr)};`]),
+    run(backend, param, inputs, [...common, `return a0[i] - (${update}) * u0;`], [lr]),
     run(backend, param, inputs, [...common, 'return b;']),
   ] as const;
 };

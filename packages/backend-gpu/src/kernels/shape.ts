@@ -29,13 +29,13 @@ const transpose: KernelFn<'Transpose'> = ({ inputs: { x }, attrs: { perm }, back
   return gpuOf(backend).compute(kernelSource(1, `${code}\nreturn a0[${offset}];`), shape, x.dtype, [x]);
 };
 
+/** The flat offset of `begin` is a uniform (u0): slicing batch after batch reuses one compiled kernel. */
 const slice: KernelFn<'Slice'> = ({ inputs: { x }, attrs: { begin, size }, backend }) => {
   const strides = stridesOf(x.shape);
   const { code, coords } = unravel(size, 'o');
   const base = begin.reduce((acc, b, axis) => acc + b * strides[axis]!, 0);
-  return gpuOf(backend).compute(kernelSource(1, `${code}\nreturn a0[${dot(coords, strides, base)}];`), size, x.dtype, [
-    x,
-  ]);
+  const source = kernelSource(1, `${code}\nreturn a0[u0 + ${dot(coords, strides)}];`, 1);
+  return gpuOf(backend).compute(source, size, x.dtype, [x], [base]);
 };
 
 function concatSource(parts: readonly TensorInfo[], axis: number, shape: readonly number[]): string {

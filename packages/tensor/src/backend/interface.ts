@@ -54,6 +54,10 @@ export interface Backend {
   numDataIds(): number;
   /** Optional: free everything when the backend is removed. */
   dispose?(): void;
+  /** Optional: the variant it runs as, e.g. the gpu backend's gpu.js mode ('webgl2', 'webasm'); `getBackend().mode`. */
+  readonly mode?: string;
+  /** Optional: what it holds beyond tensors (device bytes, host copies, compiled kernels); `memory().backend`. */
+  memory?(): Readonly<Record<string, number>>;
 }
 
 /** Shorthand used by kernels: a tensor info for freshly written data. */
