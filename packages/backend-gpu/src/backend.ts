@@ -52,7 +52,7 @@ export type GpuMemoryInfo = {
   deviceArrays: number;
   /** Bytes of those arrays (GL: whole textures, see `Device.bytesOf`; webgpu: resolved buffers). */
   deviceBytes: number;
-  /** Bytes of host copies: values written from JavaScript and not yet uploaded, and values read back. */
+  /** Bytes of host copies: values written from JavaScript (kept after their upload) and values read back. */
   hostBytes: number;
   /** Compiled kernels held in the cache now (bounded by `maxCachedKernels`, plus pinned ones). */
   cachedKernels: number;

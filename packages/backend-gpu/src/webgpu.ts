@@ -64,12 +64,13 @@ export class AsyncPipeline {
     inputs: readonly PipelineRecord[],
     uniforms: readonly number[] = [],
   ): void {
+    // Inputs first: uploading one compiles an upload kernel, which must not evict this kernel before it is pinned.
+    const used = inputs.map((r) => this.bufferOf(r));
     const kernel = this.kernel(
       source,
       out.size,
       inputs.map((r) => Math.max(r.size, 1)),
     );
-    const used = inputs.map((r) => this.bufferOf(r));
     for (const p of used) p.users++;
     this.stats.launches++;
     const promise = Promise.all(used.map((p) => p.promise)).then((buffers) =>
