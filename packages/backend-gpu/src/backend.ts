@@ -56,6 +56,11 @@ export type GpuMemoryInfo = {
   hostBytes: number;
   /** Compiled kernels held in the cache now (bounded by `maxCachedKernels`, plus pinned ones). */
   cachedKernels: number;
+  /**
+   * Memory those kernels keep between calls, estimated from their sizes (see `Device.kernelBytes`): output textures
+   * in the GL modes, WebAssembly memories in webasm; 0 in cpu mode, and in webgpu mode where it is not estimated.
+   */
+  kernelBytes: number;
 };
 
 export class GpuBackend implements Backend {
@@ -148,8 +153,8 @@ export class GpuBackend implements Backend {
       if (data.device !== null) deviceBytes += this.device.bytesOf(data.device);
       if (data.pending?.raw) deviceBytes += data.size * 4;
     }
-    const stats = this.stats();
-    return { deviceArrays: stats.liveArrays, deviceBytes, hostBytes, cachedKernels: stats.cachedKernels };
+    const { liveArrays: deviceArrays, cachedKernels, kernelBytes } = this.stats();
+    return { deviceArrays, deviceBytes, hostBytes, cachedKernels, kernelBytes };
   }
 
   dispose(): void {

@@ -16,8 +16,9 @@ export interface DeviceStats {
   /** Kernels compiled so far, and destroyed again to keep the cache within its capacity. */
   compiledKernels: number;
   evictedKernels: number;
-  /** Compiled kernels held now (each holds one output texture of its size in the GL modes). */
+  /** Compiled kernels held now, and an estimate of the memory they keep between calls (see `Device.kernelBytes`). */
   cachedKernels: number;
+  kernelBytes: number;
   /** Kernel launches, uploads and readbacks since the device was made. */
   launches: number;
   uploads: number;
@@ -52,7 +53,24 @@ export class Device {
   }
 
   private kernel(source: string, size: number, argSizes: readonly number[]): CacheEntry<RawKernel> {
-    return this.cache.get(`${size}|${argSizes.join(',')}|${source}`, () => this.gpu.compile(source, size));
+    const key = `${size}|${argSizes.join(',')}|${source}`;
+    return this.cache.get(key, () => this.gpu.compile(source, size), this.kernelBytes(source, size, argSizes));
+  }
+
+  /**
+   * What a compiled kernel keeps between calls, estimated from its sizes (gpu.js does not report it): in the GL modes
+   * its output texture, plus, for the upload kernel, the texture its host argument is copied into (one value per
+   * texel, see `bytesOf`); in webasm one WebAssembly memory holding every argument and the output, with 16 pages
+   * (1 MiB) of headroom; in cpu mode nothing (outputs are fresh arrays).
+   */
+  private kernelBytes(source: string, size: number, argSizes: readonly number[]): number {
+    if (this.mode === 'cpu') return 0;
+    if (this.mode === 'webasm') return 4 * argSizes.reduce((sum, n) => sum + n, size) + 16 * 65_536;
+    return (source === UPLOAD_SOURCE ? 2 * size : size) * this.bytesPerTexel;
+  }
+
+  private get bytesPerTexel(): number {
+    return this.mode === 'webgl2' ? 4 : 16;
   }
 
   /** Runs `entry`'s kernel, pinning it while the output lives where the output depends on it. */
@@ -111,7 +129,7 @@ export class Device {
   bytesOf(array: RawOutput): number {
     if (!isTexture(array)) return array.byteLength;
     const [width = 0, height = 1] = array.size ?? [];
-    return width * height * (this.mode === 'webgl2' ? 4 : 16);
+    return width * height * this.bytesPerTexel;
   }
 
   private dummy(): RawOutput {
@@ -129,6 +147,7 @@ export class Device {
       compiledKernels: this.cache.compiled,
       evictedKernels: this.cache.evicted,
       cachedKernels: this.cache.size,
+      kernelBytes: this.cache.bytes,
     };
   }
 

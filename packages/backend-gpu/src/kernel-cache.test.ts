@@ -11,14 +11,18 @@ describe('KernelCache', () => {
   it('compiles once per key and destroys the least recently used kernel past its capacity', () => {
     const destroyed: string[] = [];
     const cache = new KernelCache<ReturnType<typeof fake>>(2);
-    const a = cache.get('a', () => fake('a', destroyed));
+    const a = cache.get('a', () => fake('a', destroyed), 100);
     expect(cache.get('a', () => fake('a again', destroyed))).toBe(a);
-    cache.get('b', () => fake('b', destroyed));
+    cache.get('b', () => fake('b', destroyed), 20);
     cache.get('a', () => fake('a again', destroyed)); // a is now the most recently used
-    cache.get('c', () => fake('c', destroyed));
+    cache.get('c', () => fake('c', destroyed), 3);
     expect(destroyed).toEqual(['b']);
     expect(cache.size).toBe(2);
-    expect({ compiled: cache.compiled, evicted: cache.evicted }).toEqual({ compiled: 3, evicted: 1 });
+    expect({ compiled: cache.compiled, evicted: cache.evicted, bytes: cache.bytes }).toEqual({
+      compiled: 3,
+      evicted: 1,
+      bytes: 103,
+    });
   });
 
   it('never evicts a pinned kernel, and shrinks back to capacity once it is unpinned', () => {

@@ -12,12 +12,13 @@ export interface Destroyable {
   destroy(): void;
 }
 
-/** One cached kernel and how many live outputs still need it. */
+/** One cached kernel, the memory it keeps between calls (an estimate), and how many live outputs still need it. */
 export class CacheEntry<K extends Destroyable> {
   pins = 0;
   constructor(
     readonly key: string,
     readonly kernel: K,
+    readonly bytes: number,
   ) {}
 }
 
@@ -30,6 +31,8 @@ export class KernelCache<K extends Destroyable> {
   /** Kernels compiled and destroyed (evicted) since the cache was made. */
   compiled = 0;
   evicted = 0;
+  /** The sum of the cached kernels' `bytes`. */
+  bytes = 0;
 
   constructor(readonly capacity: number = DEFAULT_MAX_CACHED_KERNELS) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -37,16 +40,20 @@ export class KernelCache<K extends Destroyable> {
     }
   }
 
-  /** The kernel for `key`, compiled by `compile` on a miss (which may evict older unpinned kernels). */
-  get(key: string, compile: () => K): CacheEntry<K> {
+  /**
+   * The kernel for `key`, compiled by `compile` on a miss (which may evict older unpinned kernels); `bytes` is what
+   * it will keep between calls.
+   */
+  get(key: string, compile: () => K, bytes = 0): CacheEntry<K> {
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit;
     }
-    const entry = new CacheEntry(key, compile());
+    const entry = new CacheEntry(key, compile(), bytes);
     this.compiled++;
+    this.bytes += bytes;
     this.entries.set(key, entry);
     this.evictOver(entry);
     return entry;
@@ -72,6 +79,7 @@ export class KernelCache<K extends Destroyable> {
   clear(): void {
     for (const entry of this.entries.values()) entry.kernel.destroy();
     this.entries.clear();
+    this.bytes = 0;
   }
 
   private evictOver(keep: CacheEntry<K> | null): void {
@@ -82,6 +90,7 @@ export class KernelCache<K extends Destroyable> {
       this.entries.delete(entry.key);
       entry.kernel.destroy();
       this.evicted++;
+      this.bytes -= entry.bytes;
     }
   }
 }

@@ -129,6 +129,8 @@ export class AsyncPipeline {
       compiledKernels: this.cache.compiled,
       evictedKernels: this.cache.evicted,
       cachedKernels: this.cache.size,
+      // Not estimated: what gpu.js's webgpu kernels keep between calls is not known here.
+      kernelBytes: 0,
     };
   }
 
