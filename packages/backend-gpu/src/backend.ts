@@ -149,7 +149,8 @@ export class GpuBackend implements Backend {
     let deviceBytes = 0;
     let hostBytes = 0;
     for (const data of this.live) {
-      if (data.host !== null) hostBytes += data.host.byteLength;
+      // In webasm/cpu a float32 readback is the device array itself: count it once.
+      if (data.host !== null && data.host !== data.device) hostBytes += data.host.byteLength;
       if (data.device !== null) deviceBytes += this.device.bytesOf(data.device);
       if (data.pending?.raw) deviceBytes += data.size * 4;
     }

@@ -9,7 +9,15 @@ import { registerGpuBackend } from './register';
 
 registerGpuBackend();
 
-export { createGpuBackend, GpuBackend, type GpuBackendOptions, GpuData, pickGpuMode, webGpuAvailable } from './backend';
+export {
+  createGpuBackend,
+  GpuBackend,
+  type GpuBackendOptions,
+  GpuData,
+  type GpuMemoryInfo,
+  pickGpuMode,
+  webGpuAvailable,
+} from './backend';
 export { hardwareGpuPresent } from './detect';
 export type { DeviceStats } from './device';
 export { GPU_MODES, type GpuMode, modeSupported } from './gpujs';

@@ -2,12 +2,24 @@
  * Host memory over long training runs in every gpu.js mode Node runs (headlessgl under Xvfb, webasm, cpu): the JS heap
  * after forced garbage collection must stay flat, not only the tensor counts. Adam's bias corrections and slice offsets
  * used to be shader literals, so every step compiled (and cached for good) new kernels: LeNet-5 grew the heap by
- * ~800 MB per 1,000 steps. Also: the kernel cache stays within its capacity without losing a live tensor's texture.
+ * ~800 MB per 1,000 steps. Also: the kernel cache stays within its capacity without losing a live tensor's texture,
+ * and memory().backend reports what the backend holds.
  * Needs `global.gc`: this package's vitest project runs with --expose-gc (vitest.config.ts).
  */
 import { Conv2d, crossEntropy, Flatten, fit, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
-import { engine, getBackend, manualSeed, memory, randn, registerBackend, setBackend, tensor, tidy } from '@nn/tensor';
+import {
+  engine,
+  getBackend,
+  manualSeed,
+  memory,
+  randn,
+  registerBackend,
+  setBackend,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Display, ensureDisplay } from '../test/xvfb';
 import { createGpuBackend, type GpuBackend, type GpuMemoryInfo } from './backend';
@@ -151,4 +163,75 @@ describe.each(MODES)('gpu backend host memory in gpu.js %s mode', (mode) => {
       await setBackend('cpu');
     }
   }, 120_000);
+
+  it('memory().backend reports the host copies, device arrays and kernel memory it holds', async (context) => {
+    if (!(await useMode(mode, `gpu-report-${mode}`))) return context.skip();
+    const gl = mode === 'headlessgl';
+    // 2^20 values: 1024 x 1024 texels in the GL modes, where headless-gl (WebGL1) stores an RGBA float per value.
+    const n = 2 ** 20;
+    const perValue = gl ? 16 : 4;
+    const sample = () => {
+      heapMB();
+      return { ...backendMemory()!, external: process.memoryUsage().external };
+    };
+    try {
+      // Arrays are made and read inside helpers: a temporary left in this frame would stay reachable and skew `external`.
+      const start = sample();
+      const x = filled(n);
+      const written = sample();
+      const y = x.add(x);
+      const computed = sample();
+      readBack(y);
+      const read = sample();
+      x.dispose();
+      y.dispose();
+      const freed = sample();
+
+      expect(change(start, written)).toMatchObject({ hostBytes: 4 * n, deviceArrays: 0, deviceBytes: 0 });
+      // x is uploaded (its host copy stays) and y computed: two device arrays, and the kernels that made them.
+      expect(change(written, computed)).toMatchObject({
+        hostBytes: 0,
+        deviceArrays: 2,
+        deviceBytes: 2 * perValue * n,
+        cachedKernels: gl ? 2 : 1,
+        // GL: the add kernel's output texture and the upload kernel's two; webasm: one WebAssembly memory holding
+        // both arguments and the output, plus 1 MiB; cpu: nothing kept between calls.
+        kernelBytes: gl ? 3 * perValue * n : mode === 'webasm' ? 4 * 3 * n + 2 ** 20 : 0,
+      });
+      // A readback is a new host copy in the GL modes; in webasm and cpu it is the device array itself.
+      expect(change(computed, read)).toMatchObject({ hostBytes: gl ? 4 * n : 0, deviceBytes: 0 });
+      expect(change(start, freed)).toMatchObject({ hostBytes: 0, deviceArrays: 0, deviceBytes: 0 });
+      if (!gl) {
+        // Off the GL modes everything the backend and gpu.js hold (arrays, WebAssembly memories) is outside V8's
+        // heap, in `external`: the report must account for all of that memory, not only for the tensors.
+        for (const [from, to] of [
+          [start, written],
+          [written, computed],
+          [computed, read],
+          [read, freed],
+        ] as const) {
+          const reported = change(from, to);
+          const held = reported.hostBytes + reported.deviceBytes + reported.kernelBytes;
+          expect(Math.abs(reported.external - held), `external ${reported.external} vs reported ${held}`).toBeLessThan(
+            2 ** 16,
+          );
+        }
+      }
+    } finally {
+      await setBackend('cpu');
+    }
+  }, 60_000);
 });
+
+function filled(n: number): Tensor {
+  return tensor(new Float32Array(n).fill(0.5));
+}
+
+function readBack(t: Tensor): void {
+  t.dataSync();
+}
+
+/** `to - from`, field by field. */
+function change<T extends Record<string, number>>(from: T, to: T): T {
+  return Object.fromEntries(Object.keys(to).map((key) => [key, to[key]! - from[key]!])) as T;
+}

@@ -60,6 +60,16 @@ describe('the gpu backend without a GPU mode', () => {
     fromEnv.dispose();
   });
 
+  it('refuses a mode that cannot run here, and an unknown NN_GPU_MODE, with a StateError', async () => {
+    const { createGpuBackend } = await import('./backend');
+    const { StateError } = await import('@nn/tensor');
+    expect(() => createGpuBackend({ mode: 'headlessgl' })).toThrow(StateError);
+    expect(() => createGpuBackend({ mode: 'headlessgl' })).toThrow("gpu.js mode 'headlessgl' is not available here");
+    process.env.NN_GPU_MODE = 'webgl3';
+    expect(() => createGpuBackend()).toThrow(/NN_GPU_MODE='webgl3': expected one of webgpu, webgl2, .*, cpu/);
+    expect(warnings()).toEqual([]);
+  });
+
   it("other backends have no mode: getBackend().mode is undefined on 'cpu'", async () => {
     const tensor = await import('@nn/tensor');
     await tensor.setBackend('cpu');
