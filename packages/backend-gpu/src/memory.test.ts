@@ -9,7 +9,6 @@
 import { Conv2d, crossEntropy, Flatten, fit, Linear, MaxPool2d, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import {
-  engine,
   getBackend,
   manualSeed,
   memory,
@@ -20,6 +19,7 @@ import {
   tensor,
   tidy,
 } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Display, ensureDisplay } from '../test/xvfb';
 import { createGpuBackend, type GpuBackend, type GpuMemoryInfo } from './backend';
