@@ -1,0 +1,3 @@
+import { packageTests } from '../../tooling/config/vitest.ts';
+
+export default packageTests('examples');
