@@ -1,6 +1,7 @@
 /** The perceptron example's picture: decision regions of a 2-input classifier over the unit square. */
 import { noGrad } from '@nn/autograd';
 import { type Tensor, tensor, tidy } from '@nn/tensor';
+import { escapeXml } from '../shared/pictures';
 
 export interface Panel {
   title: string;
@@ -53,7 +54,7 @@ export function decisionRegionsSvg(panels: readonly Panel[]): string {
         `<circle cx="${x0 + scale(a!)}" cy="${y0 + SIZE - scale(b!)}" r="7" fill="${panel.targets[i] ? '#d62728' : 'white'}" stroke="#333" stroke-width="1.5"/>`,
     );
     return [
-      `<text x="${x0 + SIZE / 2}" y="28" text-anchor="middle">${panel.title}</text>`,
+      `<text x="${x0 + SIZE / 2}" y="28" text-anchor="middle">${escapeXml(panel.title)}</text>`,
       `<rect x="${x0}" y="${y0}" width="${SIZE}" height="${SIZE}" fill="white" stroke="#333"/>`,
       `<g fill="#f4c7c3">${cells.join('')}</g>`,
       ...points,
@@ -61,6 +62,7 @@ export function decisionRegionsSvg(panels: readonly Panel[]): string {
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${panels.map((p) => escapeXml(p.title)).join('; ')}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     ...parts,
     `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">shaded: predicted 1; filled circles: target 1, open: target 0</text>`,
