@@ -107,6 +107,8 @@ async function run(config: RbmConfig, context: RunContext) {
     let batches = 0;
     for await (const { x } of loader) {
       const step = cd1(rbm, x, config.lr);
+      // Batches live in the backend's memory (wasm: its heap), which no garbage collector frees.
+      x.dispose();
       disposeRbm(rbm);
       rbm = step.rbm;
       const error = step.error.item();
