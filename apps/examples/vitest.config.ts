@@ -1,3 +1,4 @@
 import { packageTests } from '../../tooling/config/vitest.ts';
 
-export default packageTests('examples');
+// Each test trains a small model: seconds on an idle machine, but minutes when many jobs share two cores.
+export default packageTests('examples', { testTimeout: 300_000 });
