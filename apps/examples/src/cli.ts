@@ -1,7 +1,8 @@
 /**
- * Runs one example: `pnpm --filter @nn/examples run example <name> [--backend cpu|wasm|gpu] [--quick] [--out DIR]`.
- * The full configuration writes its pictures and `result.json` (measured values, time, load average) into the
- * example's folder; `--quick` runs the small CI configuration and writes into a temporary folder instead.
+ * Runs one example: `pnpm --filter @nn/examples run example <name> [--backend cpu|wasm|gpu] [--quick] [--out DIR]
+ * [--set key=value ...]`. The full configuration writes its pictures and `result.json` (measured values, time, load
+ * average) into the example's folder; `--quick` runs the small CI configuration and writes into a temporary folder
+ * instead; `--set` changes one number of the configuration (then a temporary folder too, unless `--out` is given).
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,9 +19,23 @@ function usage(): string {
   const names = Object.values(EXAMPLES).map((e) => `  ${e.name.padEnd(14)} ${e.title}`);
   return [
     'usage: pnpm --filter @nn/examples run example <name> [--backend cpu|wasm|gpu] [--quick] [--out DIR] [--seed N]',
+    '       [--set key=value ...]  (change one number of the configuration, e.g. --set epochs=1)',
     '',
     ...names,
   ].join('\n');
+}
+
+/** The configuration with `key=value` settings applied; a key it does not have or a non-number is an error. */
+export function withSettings<C extends object>(config: C, settings: readonly string[]): C {
+  const out: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  for (const setting of settings) {
+    const [key = '', value = ''] = setting.split('=', 2);
+    if (!(key in out)) throw new Error(`--set ${setting}: no setting '${key}' (has: ${Object.keys(out).join(', ')})`);
+    const number = Number(value);
+    if (value === '' || !Number.isFinite(number)) throw new Error(`--set ${setting}: '${value}' is not a number`);
+    out[key] = number;
+  }
+  return out as C;
 }
 
 /** Parses the arguments, runs the example and writes `result.json` next to its pictures. */
@@ -33,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       seed: { type: 'string', default: '0' },
+      set: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
   });
@@ -45,19 +61,20 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const backend = await useBackend(values.backend);
   manualSeed(Number(values.seed));
+  const config = withSettings(values.quick ? example.quick : example.full, values.set);
+  const standard = !values.quick && values.set.length === 0;
   const out = resolve(
-    values.out ?? (values.quick ? await mkdtemp(join(tmpdir(), `nn-${example.name}-`)) : join(srcDir, example.name)),
+    values.out ?? (standard ? join(srcDir, example.name) : await mkdtemp(join(tmpdir(), `nn-${example.name}-`))),
   );
-  const config = values.quick ? example.quick : example.full;
   console.log(`${example.name}: ${example.title}`);
-  console.log(`backend ${backend}, ${values.quick ? 'quick' : 'full'} configuration ${JSON.stringify(config)}`);
+  console.log(`backend ${backend}, configuration ${JSON.stringify(config)}`);
   const load = loadavg()[0]!;
   const started = performance.now();
   const result = await example.run(config, { out, log: (line) => console.log(line) });
   const seconds = (performance.now() - started) / 1e3;
   const summary = {
     example: example.name,
-    configuration: values.quick ? 'quick' : 'full',
+    configuration: `${values.quick ? 'quick' : 'full'}${values.set.length > 0 ? ` with ${values.set.join(', ')}` : ''}`,
     config,
     backend,
     seconds: Number(seconds.toFixed(1)),

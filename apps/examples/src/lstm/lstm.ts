@@ -72,7 +72,7 @@ async function run(config: LstmConfig, context: RunContext) {
   const picture = await writePicture(
     context,
     'training-loss.svg',
-    lineChartSvg([{ name: 'training loss per batch', values: batchLosses }], {
+    lineChartSvg([{ name: 'training loss: running mean of each epoch, after every batch', values: batchLosses }], {
       title: `LSTM(28, 128) on MNIST rows: test accuracy ${percent(testAccuracy)}`,
       xLabel: 'batch',
       yLabel: 'cross-entropy',

@@ -22,6 +22,7 @@ export interface ResnetConfig {
 }
 
 interface Trained {
+  /** After every batch: the mean training loss of the epoch so far (what fit's onBatchEnd logs). */
   batchLosses: number[];
   epochLosses: number[];
   testAccuracy: number;
@@ -67,16 +68,6 @@ async function train(
   return { batchLosses, epochLosses: history.loss, testAccuracy };
 }
 
-/** Mean of each window of `size` values (a readable curve from noisy per-batch losses). */
-function smooth(values: readonly number[], size: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const window = values.slice(Math.max(0, i - size + 1), i + 1);
-    out.push(window.reduce((a, b) => a + b, 0) / window.length);
-  }
-  return out;
-}
-
 async function run(config: ResnetConfig, context: RunContext) {
   const trainSet = await mnist('train', config.trainImages);
   const testSet = await mnist('test', config.testImages);
@@ -84,30 +75,28 @@ async function run(config: ResnetConfig, context: RunContext) {
   const test = { x: testSet.images, y: testSet.labels };
   const plain = await train(network20(config.width, false), data, test, config, 1, context, 'plain-20');
   const resnet = await train(network20(config.width, true), data, test, config, config.epochs, context, 'resnet-20');
-  const window = Math.max(1, Math.round(plain.batchLosses.length / 50));
   const picture = await writePicture(
     context,
     'training-curves.svg',
     lineChartSvg(
       [
-        { name: `plain-20, 1 epoch (test ${percent(plain.testAccuracy)})`, values: smooth(plain.batchLosses, window) },
+        { name: `plain-20, 1 epoch (test ${percent(plain.testAccuracy)})`, values: plain.batchLosses },
         {
           name: `resnet-20, ${config.epochs} epoch(s) (test ${percent(resnet.testAccuracy)})`,
-          values: smooth(resnet.batchLosses, window),
+          values: resnet.batchLosses,
         },
       ],
       {
         title: `20-layer plain CNN vs ResNet (width ${config.width}), training loss`,
         xLabel: 'batch',
-        yLabel: `cross-entropy (mean of ${window} batches)`,
+        yLabel: 'cross-entropy, running mean of the epoch',
         logY: true,
       },
     ),
   );
   return {
     lossStart: resnet.batchLosses[0]!,
-    // The last batches, not the epoch mean: one epoch of a quick run is all the run has.
-    lossEnd: resnet.batchLosses.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, resnet.batchLosses.length),
+    lossEnd: resnet.epochLosses.at(-1)!,
     metrics: {
       plainLossEpoch1: plain.epochLosses[0]!,
       resnetLossEpoch1: resnet.epochLosses[0]!,
