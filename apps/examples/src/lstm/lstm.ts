@@ -90,7 +90,7 @@ async function run(config: LstmConfig, context: RunContext) {
 export const lstm: Example<LstmConfig> = {
   name: 'lstm',
   title: 'LSTM(28, 128) reads MNIST digits row by row (28 steps of 28 pixels)',
-  full: { trainImages: 0, testImages: 0, epochs: 4, batchSize: 100, lr: 2e-3 },
+  full: { trainImages: 0, testImages: 0, epochs: 3, batchSize: 100, lr: 2e-3 },
   quick: { trainImages: 1000, testImages: 500, epochs: 2, batchSize: 50, lr: 5e-3 },
   run,
 };
