@@ -11,6 +11,7 @@ import { brainLibrary } from './peers/brain';
 import { convnetLibrary } from './peers/convnet';
 import { loadNnBackends, nnLibrary } from './peers/nn';
 import { loadTfBackends, tfLibrary, tfThreads } from './peers/tfjs';
+import { closeTorchPeers, loadTorchPeers, torchLibrary } from './peers/torch';
 import { type Environment, markdownReport, type Ratio, ratioChart, ratios } from './report';
 import { convWorkloads } from './workloads/conv';
 import { inferenceWorkloads } from './workloads/inference';
@@ -24,6 +25,8 @@ export interface BenchOptions {
   /** Repetitions of the kernel workloads (training epochs are always timed once). */
   reps?: number | null;
   log?: (line: string) => void;
+  /** Add PyTorch peers (torch:1t, torch:2t) when torch is importable: default on for full runs, off for --quick. */
+  torch?: boolean;
 }
 
 export interface BenchReport {
@@ -45,11 +48,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   log('Loading libraries...');
   const nn = await loadNnBackends(log);
   const tfjs = await loadTfBackends(log, cores);
+  const torch = (options.torch ?? !options.quick) ? await loadTorchPeers(log, [1, cores], !options.quick) : [];
   const ctx: BenchContext = {
     quick: options.quick,
     nn,
     tfjs,
-    libraries: [...nn.map(nnLibrary), ...tfjs.map(tfLibrary), convnetLibrary, brainLibrary],
+    libraries: [...nn.map(nnLibrary), ...tfjs.map(tfLibrary), convnetLibrary, brainLibrary, ...torch.map(torchLibrary)],
     trainBudgetSeconds: trainBudgetSeconds(options.quick),
     log,
   };
@@ -58,6 +62,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   for (const backend of tfjs) threads[backend.label] = tfThreads(backend.name);
   threads.convnetjs = 1;
   threads['brain.js'] = 1;
+  for (const peer of torch) threads[peer.label] = peer.threads;
   const env: Environment = {
     date: new Date().toISOString(),
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
@@ -84,9 +89,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log,
   };
   const results: WorkloadResult[] = [];
-  for (const workload of workloads) {
-    log(workload.title);
-    results.push(await runWorkload(workload, timing));
+  try {
+    for (const workload of workloads) {
+      log(workload.title);
+      results.push(await runWorkload(workload, timing));
+    }
+  } finally {
+    closeTorchPeers(torch);
   }
   env.load = { start: env.load!.start, end: loadavg()[0]! };
   const broken = results.flatMap((r) =>

@@ -1,6 +1,7 @@
 /**
- * `pnpm bench [--quick] [--only <text>] [--reps <n>]`: runs every workload on every @nn backend present and on
- * the peer libraries, prints a table, and writes results/<date>.json, results/latest.md and results/ratios.svg.
+ * `pnpm bench [--quick] [--only <text>] [--reps <n>] [--torch | --no-torch]`: runs every workload on every @nn
+ * backend present and on the peer libraries (PyTorch too when `/usr/bin/python3` has torch; off in --quick unless
+ * --torch), prints a table, and writes results/<date>.json, results/latest.md and results/ratios.svg.
  * `--quick` runs tiny sizes (for CI: it checks that every cell ran and that results agree, never speed) and
  * writes to results/quick/. Exits non-zero only when a cell failed or disagrees.
  */
@@ -13,17 +14,21 @@ interface Args {
   quick: boolean;
   only: string | null;
   reps: number | null;
+  torch: boolean | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, only: null, reps: null };
+  const args: Args = { quick: false, only: null, reps: null, torch: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') args.quick = true;
     else if (arg === '--only') args.only = argv[++i] ?? null;
     else if (arg === '--reps') args.reps = Number(argv[++i]);
+    else if (arg === '--torch') args.torch = true;
+    else if (arg === '--no-torch') args.torch = false;
     else if (arg === '--') continue;
-    else throw new Error(`bench: unknown argument '${arg}' (use --quick, --only <text>, --reps <n>)`);
+    else
+      throw new Error(`bench: unknown argument '${arg}' (use --quick, --only <text>, --reps <n>, --torch, --no-torch)`);
   }
   return args;
 }

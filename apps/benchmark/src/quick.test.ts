@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runBench } from './bench';
 
 describe('pnpm bench --quick', () => {
-  it('runs every cell, and every result agrees', { timeout: 150_000 }, async () => {
+  it('runs every cell, and every result agrees', { timeout: 300_000 }, async () => {
     const report = await runBench({ quick: true });
     expect(report.broken).toEqual([]);
     const ids = report.results.map((r) => r.id);
@@ -23,8 +23,13 @@ describe('pnpm bench --quick', () => {
     }
     // The wasm backend ships in this repo: it must load (gpu may legitimately be missing).
     expect(Object.keys(report.env.threads).some((label) => label.startsWith('nn:wasm'))).toBe(true);
-    const training = report.results.find((r) => r.id === 'train-mlp')!;
-    const nnCpu = training.cells.find((c) => c.library === 'nn:cpu')!;
-    expect(nnCpu.facts?.accuracy).toMatch(/%$/);
+    // Both training rows (fit and the manual loop) ran on @nn; a cell that finished its epoch shows its accuracy
+    // (on a busy machine a cell may train a partial epoch within the 2 s budget, and then says so instead).
+    for (const id of ['train-mlp', 'train-mlp-loop']) {
+      const nnCpu = report.results.find((r) => r.id === id)!.cells.find((c) => c.library === 'nn:cpu')!;
+      expect(nnCpu.status, id).toBe('ok');
+      if (nnCpu.facts?.epoch === undefined) expect(nnCpu.facts?.accuracy, id).toMatch(/%$/);
+      else expect(nnCpu.facts.accuracy, id).toBe('n/a');
+    }
   });
 });

@@ -11,6 +11,12 @@ export const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 export interface LibraryModel {
   /** One optimizer step on training samples [start, start + count); returns the batch's mean loss, read back. */
   trainBatch(start: number, count: number): Promise<number> | number;
+  /**
+   * One epoch over samples [0, samples) in order, batches of `batchSize`, the way the library's users train
+   * (@nn: `fit`; PyTorch: its loop in one request); returns the epoch's mean batch loss. Without it the workload
+   * calls `trainBatch` in a loop.
+   */
+  trainEpoch?(samples: number, batchSize: number): Promise<number>;
   /** Logits [count, 10], flat and read back, for samples [start, start + count) of `images` (flat NCHW pixels). */
   predict(images: Float32Array, start: number, count: number): Promise<Float32Array> | Float32Array;
   dispose(): void;

@@ -1,8 +1,17 @@
 /** The @nn side of the benchmark: which backends are present here, and switching between them. */
 import { noGrad } from '@nn/autograd';
-import { crossEntropy, Linear, lenet5, ReLU, Sequential } from '@nn/layers';
+import { crossEntropy, fit, Linear, lenet5, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
-import { type Backend, getBackend, registerBackend, registeredBackends, setBackend, tensor, tidy } from '@nn/tensor';
+import {
+  type Backend,
+  getBackend,
+  registerBackend,
+  registeredBackends,
+  setBackend,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@nn/tensor';
 import { MODEL_PARAMS, type ModelKind, SAMPLE_SHAPE, SAMPLE_SIZE, weight } from '../models';
 import { ADAM, type FallbackProbe, type Library } from './library';
 
@@ -137,7 +146,10 @@ function buildModel(kind: ModelKind): Sequential {
   return lenet5();
 }
 
-/** An @nn backend as a model library: Sequential + Adam, the plain `opt.step` loop inside `tidy`. */
+/**
+ * An @nn backend as a model library: Sequential + Adam; `trainEpoch` is `fit` (what users run), `trainBatch` the
+ * plain `opt.step` loop inside `tidy`.
+ */
 export function nnLibrary(backend: NnBackend): Library {
   return {
     label: backend.label,
@@ -159,7 +171,28 @@ export function nnLibrary(backend: NnBackend): Library {
         eps: ADAM.eps,
       });
       const shape = SAMPLE_SHAPE[kind];
+      // The user's tensors exist before fit is called: made here, untimed, like a user's data loading.
+      const trainTensors = (samples: number) => ({
+        x: tensor(train.images.subarray(0, samples * SAMPLE_SIZE), [samples, ...shape]),
+        y: tensor(train.labels.subarray(0, samples), [samples], 'int32'),
+      });
+      const epochData: { x: Tensor; y: Tensor } = trainTensors(train.count);
       return {
+        trainEpoch: async (samples, batchSize) => {
+          await useNn(backend);
+          const partial = samples !== train.count;
+          const data = partial ? trainTensors(samples) : epochData;
+          const history = await fit(model, data, {
+            epochs: 1,
+            batchSize,
+            optimizer: opt,
+            loss: 'crossEntropy',
+            shuffle: false,
+            verbose: false,
+          });
+          if (partial) for (const t of [data.x, data.y]) t.dispose();
+          return history.loss[0]!;
+        },
         trainBatch: async (start, count) => {
           await useNn(backend);
           const x = tensor(train.images.subarray(start * SAMPLE_SIZE, (start + count) * SAMPLE_SIZE), [
@@ -188,6 +221,7 @@ export function nnLibrary(backend: NnBackend): Library {
           return values;
         },
         dispose: () => {
+          for (const t of [epochData.x, epochData.y]) t.dispose();
           for (const p of model.parameters()) p.dispose();
         },
       };

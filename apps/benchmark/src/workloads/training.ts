@@ -3,6 +3,10 @@
  * 1e-8), softmax cross-entropy, one epoch over the first `epoch` training images in file order, every library
  * starting from the same initial weights. Then test accuracy, to show the work was equal.
  *
+ * Two rows per model: `train-<model>` times the way users train (`fit` for @nn, PyTorch's loop in its own
+ * process; peers without either run their batch loop), `train-<model>-loop` times @nn's manual `opt.step` loop,
+ * so the cost of `fit` itself is the ratio of the two @nn rows.
+ *
  * A training cell is timed once (one epoch, no repetitions). Before it, a probe on a throwaway copy of the
  * model warms the library up, measures its first loss (before any update: it must agree across libraries, as
  * the weights and data are the same) and estimates the time per batch. A library that would need more than
@@ -58,6 +62,7 @@ async function probe(
   train: Split,
   epoch: number,
   budgetSeconds: number,
+  mode: Mode,
 ): Promise<Plan> {
   const model = await library.createModel(kind, initialWeights(kind), train);
   try {
@@ -70,6 +75,9 @@ async function probe(
       await model.trainBatch(BATCH_SIZE, Math.min(BATCH_SIZE, epoch - BATCH_SIZE));
       perBatch = seconds() - start;
     }
+    // The fit() path has its own code to warm up (untimed, on this throwaway copy, after the first loss).
+    if (mode === 'fit' && model.trainEpoch && epoch > 2 * BATCH_SIZE)
+      await model.trainEpoch(2 * BATCH_SIZE, BATCH_SIZE);
     const batches = Math.ceil(epoch / BATCH_SIZE);
     const affordable = Math.max(1, Math.floor(budgetSeconds / perBatch));
     return { samples: Math.min(epoch, Math.min(batches, affordable) * BATCH_SIZE), initialLoss };
@@ -78,26 +86,33 @@ async function probe(
   }
 }
 
+/** 'fit': the library's user-facing epoch (trainEpoch) when it has one; 'loop': its per-batch steps. */
+type Mode = 'fit' | 'loop';
+
 async function trainingCell(
   library: Library,
   kind: ModelKind,
   epoch: number,
+  mode: Mode,
   ctx: BenchContext,
 ): Promise<PreparedCell> {
   const data = await mnistSlices(epoch, testSamples(ctx.quick));
   await library.prepare?.();
-  const plan = await probe(library, kind, data.train, epoch, ctx.trainBudgetSeconds);
+  const plan = await probe(library, kind, data.train, epoch, ctx.trainBudgetSeconds, mode);
   const model = await library.createModel(kind, initialWeights(kind), data.train);
   let lastLoss = Number.NaN;
+  const byEpoch = mode === 'fit' && model.trainEpoch !== undefined;
   let fallback: string | undefined;
   const partial = plan.samples < epoch;
   const cell: PreparedCell = {
     beforeRun: () => library.prepare?.(),
     run: async () => {
       library.fallback?.reset();
-      for (let start = 0; start < plan.samples; start += BATCH_SIZE) {
-        lastLoss = await model.trainBatch(start, Math.min(BATCH_SIZE, plan.samples - start));
-      }
+      if (byEpoch) lastLoss = await model.trainEpoch!(plan.samples, BATCH_SIZE);
+      else
+        for (let start = 0; start < plan.samples; start += BATCH_SIZE) {
+          lastLoss = await model.trainBatch(start, Math.min(BATCH_SIZE, plan.samples - start));
+        }
       fallback = library.fallback?.read();
       if (!Number.isFinite(lastLoss)) throw new Error(`training diverged: last batch loss ${lastLoss}`);
     },
@@ -111,7 +126,7 @@ async function trainingCell(
         facts.accuracy = `${(accuracy(logits, data.test.labels) * 100).toFixed(1)}%`;
       }
       facts['initial loss'] = plan.initialLoss.toFixed(4);
-      facts['last loss'] = lastLoss.toFixed(4);
+      facts[byEpoch ? 'epoch mean loss' : 'last loss'] = lastLoss.toFixed(4);
       if (fallback !== undefined) facts.fallback = fallback;
       const note = library.note?.(kind, 'train');
       if (note) facts.note = note;
@@ -125,24 +140,35 @@ async function trainingCell(
   return cell;
 }
 
+const MODE_TITLE: Record<Mode, string> = {
+  fit: '@nn through fit(), peers their own loop',
+  loop: "@nn's manual opt.step loop",
+};
+
 export function trainingWorkloads(ctx: BenchContext): Workload[] {
-  return (['mlp', 'lenet'] as const).map((kind) => {
-    const epoch = epochSamples(kind, ctx.quick);
-    const cells: Record<string, CellFactory> = {};
-    for (const library of ctx.libraries) {
-      const reason = library.unavailable(kind, 'train');
-      cells[library.label] = reason ? { unavailable: reason } : () => trainingCell(library, kind, epoch, ctx);
-    }
-    return {
-      id: `train-${kind}`,
-      title: `${MODEL_TITLE[kind]} training, 1 epoch = first ${grouped(epoch)} MNIST images, batch ${BATCH_SIZE}, Adam; accuracy on ${grouped(testSamples(ctx.quick))} test images`,
-      unit: 'samples/s',
-      workPerRun: epoch,
-      // Initial losses are float32 sums of the same terms in different orders.
-      tolerance: 1e-4,
-      warmup: 0,
-      repetitions: 1,
-      cells,
-    };
-  });
+  return (['mlp', 'lenet'] as const).flatMap((kind) =>
+    (['fit', 'loop'] as const).map((mode) => {
+      const epoch = epochSamples(kind, ctx.quick);
+      const cells: Record<string, CellFactory> = {};
+      for (const library of ctx.libraries) {
+        // The loop row is for @nn's own comparison; peers train the same way in both rows, once is enough.
+        const reason =
+          mode === 'loop' && !library.label.startsWith('nn:')
+            ? 'same loop as the fit() row'
+            : library.unavailable(kind, 'train');
+        cells[library.label] = reason ? { unavailable: reason } : () => trainingCell(library, kind, epoch, mode, ctx);
+      }
+      return {
+        id: mode === 'fit' ? `train-${kind}` : `train-${kind}-loop`,
+        title: `${MODEL_TITLE[kind]} training (${MODE_TITLE[mode]}), 1 epoch = first ${grouped(epoch)} MNIST images, batch ${BATCH_SIZE}, Adam; accuracy on ${grouped(testSamples(ctx.quick))} test images`,
+        unit: 'samples/s',
+        workPerRun: epoch,
+        // Initial losses are float32 sums of the same terms in different orders.
+        tolerance: 1e-4,
+        warmup: 0,
+        repetitions: 1,
+        cells,
+      };
+    }),
+  );
 }
