@@ -15,6 +15,8 @@ import type { RecordedRule } from './grads/types';
  */
 const UNSUPPORTED: Partial<Record<KernelName, string>> = {
   MaxPool2DBackward: 'second derivatives through maxPool2d are not supported',
+  LayerNormBackward: 'second derivatives through layerNorm are not supported',
+  AttentionBackward: 'second derivatives through scaledDotProductAttention are not supported',
 };
 
 function unsupportedRule(kernelName: KernelName, reason: string): RecordedRule {
@@ -72,6 +74,8 @@ export class Tape implements KernelRecorder {
     if (outputs.length !== 1) {
       // Multi-output kernels (optimizer updates) have no gradient; treating them as constants would be silent.
       if (this.dependsOnWatched(inputs)) {
+        const reason = UNSUPPORTED[kernelName];
+        if (reason !== undefined) throw new NNError(`grad: kernel ${kernelName} has no gradient: ${reason}`);
         throw new NNError(
           `grad: kernel ${kernelName} has ${outputs.length} outputs and no gradient; run it under noGrad (optimizers do)`,
         );
@@ -91,7 +95,9 @@ export class Tape implements KernelRecorder {
     const ruleInputs: Record<string, Tensor | readonly Tensor[]> = {};
     const inputIds: Record<string, number | readonly number[]> = {};
     for (const name in inputs) {
-      const value = inputs[name]!;
+      const value = inputs[name];
+      // An optional input left out (layerNorm without weight) has no gradient to receive.
+      if (value === undefined) continue;
       const saveIt = keep?.includes(name) === true;
       if (isTensorList(value)) {
         inputIds[name] = value.map(idOf);
@@ -117,7 +123,8 @@ export class Tape implements KernelRecorder {
 
   private dependsOnWatched(inputs: KernelRecord['inputs']): boolean {
     for (const name in inputs) {
-      const value = inputs[name]!;
+      const value = inputs[name];
+      if (value === undefined) continue;
       if (isTensorList(value)) {
         for (const t of value) if (this.watched.has(idOf(t))) return true;
       } else if (this.watched.has(idOf(value))) return true;

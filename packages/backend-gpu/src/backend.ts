@@ -8,6 +8,7 @@ import {
   type Backend,
   type DataId,
   type DType,
+  type KernelName,
   type Shape,
   StateError,
   type TensorInfo,
@@ -17,7 +18,7 @@ import { type KernelMap, sizeOf } from '@nn/tensor/backend';
 import { Device, type DeviceStats } from './device';
 import { toDType } from './dtype';
 import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
-import { gpuKernels } from './kernels';
+import { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';
 import { warnIfOnCpu } from './mode-warning';
 import { AsyncPipeline, type PendingBuffer } from './webgpu';
 
@@ -66,6 +67,7 @@ export type GpuMemoryInfo = {
 export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;
+  readonly notImplemented: readonly KernelName[] = GPU_FALLBACK_KERNELS;
   /** The gpu.js mode the kernels run in (also `getBackend().mode` while this backend is active). */
   readonly mode: GpuMode;
   private readonly live = new Set<GpuData>();

@@ -50,7 +50,11 @@ export const WASM_NOT_IMPLEMENTED: readonly NotImplemented[] = (
     'AvgPool2D',
     'AvgPool2DBackward',
   ] as const
-).map((kernel) => ({ kernel, dtypes: ['int32'] }));
+)
+  .map((kernel): NotImplemented => ({ kernel, dtypes: ['int32'] }))
+  .concat(
+    (['LayerNorm', 'LayerNormBackward', 'Attention', 'AttentionBackward'] as const).map((kernel) => ({ kernel })),
+  );
 
 export class WasmBackend implements Backend {
   readonly name: string = 'wasm';

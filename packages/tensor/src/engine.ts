@@ -328,7 +328,7 @@ export class Engine {
   ): Tensor[] {
     const spec = KERNEL_SPECS[kernelName];
     if (this.checkKernels) checkInputNames(kernelName, spec, inputs);
-    const tensors = inputTensors(kernelName, spec.op, inputs);
+    const tensors = inputTensors(kernelName, spec, inputs);
     const outputs = spec.infer(inputs, attrs);
     const active = this.backend();
     const nativeKernel = active.kernels[kernelName];

@@ -21,8 +21,10 @@ export {
 } from './errors';
 export type {
   AdamUpdateAttrs,
+  AttentionAttrs,
   Conv2DAttrs,
   KernelName,
+  LayerNormAttrs,
   MatMulAttrs,
   Padding4,
   Pair,

@@ -43,11 +43,17 @@ export interface KernelCall {
 /** Called after every kernel call, recording paused or not (the conformance suite listens here). */
 export type KernelObserver = (call: KernelCall) => void;
 
-/** The call's input tensors (lists flattened): each must be a live Tensor. */
-export function inputTensors(kernelName: KernelName, op: string, inputs: object): Tensor[] {
+/** The call's input tensors (lists flattened, optional ones left out skipped): each must be a live Tensor. */
+export function inputTensors(
+  kernelName: KernelName,
+  spec: { readonly op: string; readonly inputs: InputKinds },
+  inputs: object,
+): Tensor[] {
+  const { op } = spec;
   const list: Tensor[] = [];
   for (const name in inputs) {
     const value = (inputs as Record<string, unknown>)[name];
+    if (value === undefined && spec.inputs[name] === 'optional') continue;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) list.push(liveTensor(kernelName, op, `${name}[${i}]`, value[i]));
     } else {
@@ -72,7 +78,10 @@ export function storable(backend: Backend, inputs: readonly Tensor[], outputs: r
   return true;
 }
 
-/** Test mode: the call names exactly the spec's inputs, with a tensor or a list of tensors as each one's kind says. */
+/**
+ * Test mode: the call names exactly the spec's inputs (optional ones may be left out), with a tensor or a list of
+ * tensors as each one's kind says.
+ */
 export function checkInputNames(
   kernelName: KernelName,
   spec: { readonly inputs: InputKinds; readonly inputNames: readonly string[] },
@@ -80,13 +89,16 @@ export function checkInputNames(
 ): void {
   const given = Object.keys(inputs);
   const expected = spec.inputNames;
-  if (given.length !== expected.length || given.some((name) => !expected.includes(name))) {
+  const missing = expected.filter((name) => spec.inputs[name] !== 'optional' && !given.includes(name));
+  if (missing.length > 0 || given.some((name) => !expected.includes(name))) {
     throw new NNError(
       `${kernelName}: called with inputs {${given.join(', ')}}, the spec takes {${expected.join(', ')}}`,
     );
   }
   for (const name of expected) {
-    const isList = Array.isArray((inputs as Record<string, unknown>)[name]);
+    const value = (inputs as Record<string, unknown>)[name];
+    if (value === undefined && spec.inputs[name] === 'optional') continue;
+    const isList = Array.isArray(value);
     if (isList !== (spec.inputs[name] === 'tensors')) {
       throw new NNError(`${kernelName}: input ${name} must be ${isList ? 'one tensor' : 'a list of tensors'}`);
     }

@@ -218,6 +218,10 @@ export class Tensor {
   clone(): Tensor {
     return ops.clone(this);
   }
+  /** The same values, cut from the tape (see `detach`). */
+  detach(): Tensor {
+    return ops.detach(this);
+  }
 }
 
 /** Finds every tensor in a (nested) result: a tensor, an array, or a plain object of them. */

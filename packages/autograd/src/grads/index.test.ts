@@ -26,13 +26,15 @@ describe('gradRules', () => {
     expect(Object.keys(gradRules).sort()).toEqual([...KERNEL_NAMES].sort());
   });
 
-  it('marks exactly the piecewise-constant kernels, MaxPool2DBackward and the optimizer updates as not differentiable', () => {
+  it('marks exactly the piecewise-constant kernels, the fused backward kernels and the optimizer updates as not differentiable', () => {
     const marked = KERNEL_NAMES.filter((name) => gradRules[name] === NOT_DIFFERENTIABLE);
     expect(marked.sort()).toEqual([
       'AdamUpdate',
       'ArgMax',
+      'AttentionBackward',
       'Equal',
       'Greater',
+      'LayerNormBackward',
       'Less',
       'MaxPool2DBackward',
       'OneHot',

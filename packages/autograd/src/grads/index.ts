@@ -1,8 +1,10 @@
 /** Every kernel's gradient rule, or an explicit mark that it has none. A kernel missing here fails to compile. */
+import * as attention from './attention';
 import * as binary from './binary';
 import * as conv from './conv';
 import * as indexing from './indexing';
 import * as matmul from './matmul';
+import * as normalization from './normalization';
 import * as optim from './optim';
 import * as pool from './pool';
 import * as reduce from './reduce';
@@ -22,6 +24,8 @@ export const gradRules: GradRules = {
   ...pool,
   ...softmax,
   ...optim,
+  ...normalization,
+  ...attention,
 };
 
 export type { GradContext, GradRule, GradRules, InputGrads, NotDifferentiable, RuleInputs } from './types';

@@ -5,10 +5,12 @@
  */
 import type { KernelMap } from '@nn/tensor/backend';
 import type { KernelExports } from '../module';
+import { attentionKernels } from './attention';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { matmulKernels } from './matmul';
+import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
@@ -29,5 +31,7 @@ export function wasmKernels(exports: KernelExports): KernelMap {
     ...poolKernels,
     ...softmaxKernels,
     ...optimKernels,
+    ...normalizationKernels,
+    ...attentionKernels,
   };
 }

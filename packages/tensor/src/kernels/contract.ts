@@ -1,6 +1,7 @@
 /**
  * The kernel contract: the one seam between the core and the backends. Every kernel is specified once, in the
- * file of its family (binary, unary, reduce, shape, indexing, matmul, conv, pool, softmax, optim); this module
+ * file of its family (binary, unary, reduce, shape, indexing, matmul, conv, pool, softmax, optim, normalization,
+ * attention); this module
  * joins them and derives the types every other part is checked against: the kernel names, each kernel's inputs,
  * attributes and outputs.
  *
@@ -10,10 +11,12 @@
  * spec inferred, which the kernel must produce.
  */
 import type { TensorInfo } from '../types';
+import attention from './attention';
 import binary from './binary';
 import conv from './conv';
 import indexing from './indexing';
 import matmul from './matmul';
+import normalization from './normalization';
 import optim from './optim';
 import pool from './pool';
 import reduce from './reduce';
@@ -33,6 +36,8 @@ const definitions = {
   ...pool,
   ...softmax,
   ...optim,
+  ...normalization,
+  ...attention,
 };
 type Definitions = typeof definitions;
 
@@ -84,9 +89,11 @@ export function kernelOutputCount(name: KernelName): number {
   return KERNEL_SPECS[name].outputs;
 }
 
+export type { AttentionAttrs } from './attention';
 export type { Conv2DAttrs } from './conv';
 export type { Padding4, Pair } from './geometry';
 export type { MatMulAttrs } from './matmul';
+export type { LayerNormAttrs } from './normalization';
 export type { AdamUpdateAttrs, SGDUpdateAttrs } from './optim';
 export type { Pool2DAttrs } from './pool';
 export type { ReduceAttrs } from './reduce';

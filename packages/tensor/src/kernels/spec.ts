@@ -17,12 +17,17 @@ export interface TensorMeta {
   readonly dtype: DType;
 }
 
-/** An input is one tensor, or a list of tensors (Concat). */
-export type InputKind = 'tensor' | 'tensors';
+/**
+ * An input is one tensor, a list of tensors (Concat), or one tensor the call may leave out (`'optional'`: the
+ * weight and bias of layerNorm, the mask of attention); a left-out input is absent or `undefined`.
+ */
+export type InputKind = 'tensor' | 'tensors' | 'optional';
 export type InputKinds = Readonly<Record<string, InputKind>>;
 
-/** A kernel's inputs by name, each one `T` (a `readonly T[]` for a list input). */
-export type InputsOf<I extends InputKinds, T> = { readonly [P in keyof I]: I[P] extends 'tensors' ? readonly T[] : T };
+/** A kernel's inputs by name, each one `T` (a `readonly T[]` for a list input; `T | undefined` for an optional one). */
+export type InputsOf<I extends InputKinds, T> = {
+  readonly [P in keyof I as I[P] extends 'optional' ? never : P]: I[P] extends 'tensors' ? readonly T[] : T;
+} & { readonly [P in keyof I as I[P] extends 'optional' ? P : never]?: T | undefined };
 
 type Tuple<N extends number, T, Acc extends T[] = []> = Acc['length'] extends N
   ? Readonly<Acc>
@@ -41,7 +46,10 @@ export interface KernelSpec<I extends InputKinds = InputKinds, A = unknown, N ex
   readonly inputs: I;
   /** The input names, in order: the engine checks a call's inputs against them in test mode. */
   readonly inputNames: readonly string[];
-  /** How many outputs (1 for all but the fused optimizer updates). */
+  /**
+   * How many outputs (1 for most). The fused optimizer updates and attention's backward ([dq, dk, dv]) have several,
+   * and no gradient of their own.
+   */
   readonly outputs: N;
   /**
    * Validates the inputs against each other and against `attrs` (attributes arrive normalised by the op: axes
@@ -60,7 +68,7 @@ export function defineKernel<const I extends InputKinds, A = NoAttrs>(definition
   inputs: I;
   infer: (inputs: InputsOf<I, TensorMeta>, attrs: A) => readonly [TensorMeta];
 }): KernelSpec<I, A, 1>;
-/** A kernel spec with `outputs` outputs (the fused optimizer updates). */
+/** A kernel spec with `outputs` outputs (the fused optimizer updates, attention's backward). */
 export function defineKernel<const I extends InputKinds, A, const N extends number>(definition: {
   op: string;
   inputs: I;

@@ -24,6 +24,15 @@ export function clone(x: Tensor): Tensor {
 }
 
 /**
+ * The same values cut from the tape: gradients do not flow through the result (`torch.Tensor.detach`).
+ * @example const target = detach(model.forward(x)); // a constant for autograd
+ */
+export function detach(x: Tensor): Tensor {
+  assertTensor('detach', x);
+  return engine.withoutRecording(() => engine.runKernel('Reshape', { x }, { shape: x.shape }));
+}
+
+/**
  * ReLU's gradient from its output: `dy` where `y > 0`, else 0 (`where(greater(y, 0), dy, 0)` in one pass).
  * @example reluBackward(dy, relu(x))
  */

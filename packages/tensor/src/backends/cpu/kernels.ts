@@ -1,9 +1,11 @@
 import type { KernelFn } from '../../backend/interface';
 import type { KernelName } from '../../kernels/contract';
+import { attentionKernels } from './attention';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { matmulKernels } from './matmul';
+import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
@@ -26,4 +28,6 @@ export const cpuKernels: { [K in KernelName]: KernelFn<K> } = {
   ...poolKernels,
   ...softmaxKernels,
   ...optimKernels,
+  ...normalizationKernels,
+  ...attentionKernels,
 };

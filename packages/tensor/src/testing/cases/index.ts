@@ -2,10 +2,12 @@
 import { arange, rand, randn, tensor, zeros } from '@nn/tensor';
 import { expectDense, randnValues, randValues } from '../reference';
 import type { ConformanceCase } from '../types';
+import { attentionCases } from './attention';
 import { binaryCases } from './binary';
 import { convCases } from './conv';
 import { indexingCases } from './indexing';
 import { matmulCases } from './matmul';
+import { normalizationCases } from './normalization';
 import { optimCases } from './optim';
 import { poolCases } from './pool';
 import { reduceCases } from './reduce';
@@ -78,4 +80,6 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...convCases,
   ...poolCases,
   ...optimCases,
+  ...normalizationCases,
+  ...attentionCases,
 ];
