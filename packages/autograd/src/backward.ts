@@ -3,16 +3,25 @@ import { add, onesLike, type Tensor, tidy, zerosLike } from '@nn/tensor';
 import { idOf, type Tape, type TapeNode } from './tape';
 
 /**
- * Gradients of the scalar `value` with respect to `wrt`, from what `tape` recorded. Intermediate gradients
- * and each node's saved tensors are released as soon as the walk has passed them.
+ * Gradients of the scalar `value` with respect to `wrt`, from what `tape` recorded, and the indices of the `wrt`
+ * the value does not depend on at all (their gradients are zeros, like those reached only through a
+ * non-differentiable op). Intermediate gradients and each node's saved tensors are released as soon as the walk
+ * has passed them.
  */
-export function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Tensor[] {
-  return tidy(() => {
+export function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): { grads: Tensor[]; unused: number[] } {
+  const reached = new Set<number>([idOf(value)]);
+  const grads = tidy(() => {
     const grads = new Map<number, Tensor>();
     grads.set(idOf(value), onesLike(value));
     const { nodes, watched } = tape;
     for (let n = nodes.length - 1; n >= 0; n--) {
       const node = nodes[n]!;
+      if (reached.has(node.outputId)) {
+        for (const ids of Object.values(node.inputIds)) {
+          if (typeof ids === 'number') reached.add(ids);
+          else for (const id of ids) reached.add(id);
+        }
+      }
       const dy = grads.get(node.outputId);
       if (dy !== undefined) {
         grads.delete(node.outputId);
@@ -23,6 +32,8 @@ export function backward(tape: Tape, value: Tensor, wrt: readonly Tensor[]): Ten
     }
     return wrt.map((t) => grads.get(idOf(t)) ?? zerosLike(t));
   });
+  const unused = wrt.flatMap((t, i) => (reached.has(idOf(t)) ? [] : [i]));
+  return { grads, unused };
 }
 
 /** Runs one node's rule for the inputs that need a gradient; returns whether `dy` itself was stored. */

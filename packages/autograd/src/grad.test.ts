@@ -43,16 +43,41 @@ describe('grad and valueAndGrad', () => {
     expect(g!.toArray()).toEqual([6, 8]);
   });
 
-  it('gives zeros to an argument that does not influence the output', () => {
-    const [dx, dy] = grad((x: Tensor, _y: Tensor) => x.sum())(tensor([1, 2]), tensor([[1, 2, 3]]));
+  it('gives zeros to an argument that does not influence the output when allowUnused', () => {
+    const f = (x: Tensor, _y: Tensor) => x.sum();
+    const [dx, dy] = grad(f, { allowUnused: true })(tensor([1, 2]), tensor([[1, 2, 3]]));
     expect(dx!.toArray()).toEqual([1, 1]);
     expect(dy!.toArray()).toEqual([[0, 0, 0]]);
+    expect(valueAndGrad(f, { allowUnused: true })(tensor([1, 2]), tensor([4])).grads[1]!.toArray()).toEqual([0]);
   });
 
-  it('gives ones when f returns its argument, and zeros for a constant result', () => {
+  it('refuses an argument the output does not depend on, naming it, and leaks nothing', () => {
+    const before = memory().numTensors;
+    const f = (x: Tensor, _y: Tensor) => x.sum();
+    const [x, y] = [tensor([1, 2]), tensor([[1, 2, 3]])];
+    expect(() => grad(f)(x, y)).toThrow(
+      /grad: the result does not depend on argument 1 \(float32 \[1,3\]\).*allowUnused/,
+    );
+    expect(() => valueAndGrad(f)(x, y)).toThrow(/valueAndGrad: the result does not depend on argument 1/);
+    expect(() => grad(f, { alowUnused: true } as never)).toThrow(/unknown option 'alowUnused'/);
+    x.dispose();
+    y.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('gives zeros through non-differentiable ops: the argument is used, its gradient is 0', () => {
+    const x = tensor([-1, 0.5, 2]);
+    expect(grad((v) => v.greater(0).sum())(x)[0]!.toArray()).toEqual([0, 0, 0]);
+    expect(grad((v) => v.less(1).mul(v.equal(2)).sum())(x)[0]!.toArray()).toEqual([0, 0, 0]);
+    // Through an int32 result (argmax) the tape is cut, as in PyTorch: the argument is unused.
+    expect(() => grad((v) => argmax(v, 0).cast('float32').sum())(x)).toThrow(/does not depend on argument 0/);
+  });
+
+  it('gives ones when f returns its argument; a constant result needs allowUnused', () => {
     expect(grad((x) => x)(tensor(5))[0]!.item()).toBe(1);
     const constant = tensor(2);
-    expect(grad((_x) => constant)(tensor([1, 2]))[0]!.toArray()).toEqual([0, 0]);
+    expect(() => grad((_x) => constant)(tensor([1, 2]))).toThrow(/does not depend on argument 0/);
+    expect(grad((_x) => constant, { allowUnused: true })(tensor([1, 2]))[0]!.toArray()).toEqual([0, 0]);
     expect(constant.isDisposed).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 /** The public autograd API: grad, valueAndGrad, gradsOf (for optimizers) and noGrad. */
-import { DTypeError, fmtShape, Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, DTypeError, fmtShape, type OptionKeys, Tensor, ValueError } from '@nn/tensor';
 import { engine } from '@nn/tensor/backend';
 import { backward } from './backward';
 import { Tape } from './tape';
@@ -12,8 +12,24 @@ export interface ValueAndGrads {
   grads: Tensor[];
 }
 
+/** Options of `grad` and `valueAndGrad`. */
+export interface GradOptions {
+  /**
+   * Give zeros to an argument the result does not depend on, instead of throwing (PyTorch's `allow_unused`,
+   * with zeros rather than None).
+   */
+  allowUnused?: boolean;
+}
+
+const GRAD_OPTIONS: OptionKeys<GradOptions> = { allowUnused: true };
+
 /** Enclosing tapes, innermost last: nested `grad` scopes record independently. */
 const tapes: Tape[] = [];
+
+/** The tapes recording right now, outermost first (none inside `noGrad`): what `customGrad` records on. */
+export function recordingTapes(): readonly Tape[] {
+  return engine.isRecording() ? tapes : [];
+}
 
 function checkWrt(op: string, wrt: readonly unknown[]): asserts wrt is readonly Tensor[] {
   wrt.forEach((t, i) => {
@@ -39,9 +55,15 @@ function checkValue(op: string, value: unknown): asserts value is Tensor {
 /**
  * Runs `fn` (no arguments) and differentiates its scalar result with respect to tensors that already exist,
  * e.g. model parameters. Like any op, it leaves the tensors `fn` created to the caller: call it inside `tidy`.
+ * A tensor the result does not depend on (a frozen or unused parameter) gets zeros unless `allowUnused` is false.
  * @example const { value, grads } = gradsOf(() => model.forward(x).sub(y).square().mean(), model.parameters());
  */
-export function gradsOf(fn: () => Tensor, wrt: readonly Tensor[], op = 'grad'): ValueAndGrads {
+export function gradsOf(
+  fn: () => Tensor,
+  wrt: readonly Tensor[],
+  op = 'grad',
+  { allowUnused = true }: GradOptions = {},
+): ValueAndGrads {
   checkWrt(op, wrt);
   const tape = new Tape(wrt);
   try {
@@ -55,30 +77,50 @@ export function gradsOf(fn: () => Tensor, wrt: readonly Tensor[], op = 'grad'): 
       tapes.pop();
     }
     checkValue(op, value);
-    return { value, grads: backward(tape, value, wrt) };
+    const { grads, unused } = backward(tape, value, wrt);
+    if (!allowUnused && unused.length > 0) {
+      for (const g of grads) g.dispose();
+      const i = unused[0]!;
+      throw new ValueError(
+        `${op}: the result does not depend on argument ${i} (${wrt[i]!.dtype} ${fmtShape(wrt[i]!.shape)}); ` +
+          'pass { allowUnused: true } to get zeros for it',
+      );
+    }
+    return { value, grads };
   } finally {
     tape.dispose();
   }
 }
 
 /**
- * Turns a scalar function of tensors into the function that returns its gradients, one per argument.
+ * Turns a scalar function of tensors into the function that returns its gradients, one per argument. An argument
+ * the result does not depend on is an error naming it, unless `{ allowUnused: true }` (then its gradient is zeros).
  * @example grad((x) => x.mul(x).sum())(tensor([1, 2, 3])) // [2, 4, 6]
  */
-export function grad<Args extends Tensor[]>(f: (...args: Args) => Tensor): (...args: Args) => Tensor[] {
+export function grad<Args extends Tensor[]>(
+  f: (...args: Args) => Tensor,
+  options: GradOptions = {},
+): (...args: Args) => Tensor[] {
+  checkOptions('grad', options, GRAD_OPTIONS);
+  const { allowUnused = false } = options;
   return (...args) =>
     engine.tidy(() => {
       // The tidy frees the value and the forward intermediates: only the gradients leave.
-      return gradsOf(() => f(...args), args, 'grad').grads;
+      return gradsOf(() => f(...args), args, 'grad', { allowUnused }).grads;
     });
 }
 
 /**
- * Like `grad`, but also returns the value of `f`. Other tensors `f` creates are freed.
+ * Like `grad` (same options), but also returns the value of `f`. Other tensors `f` creates are freed.
  * @example const { value, grads: [dw] } = valueAndGrad((w) => loss(w))(w);
  */
-export function valueAndGrad<Args extends Tensor[]>(f: (...args: Args) => Tensor): (...args: Args) => ValueAndGrads {
-  return (...args) => engine.tidy(() => gradsOf(() => f(...args), args, 'valueAndGrad'));
+export function valueAndGrad<Args extends Tensor[]>(
+  f: (...args: Args) => Tensor,
+  options: GradOptions = {},
+): (...args: Args) => ValueAndGrads {
+  checkOptions('valueAndGrad', options, GRAD_OPTIONS);
+  const { allowUnused = false } = options;
+  return (...args) => engine.tidy(() => gradsOf(() => f(...args), args, 'valueAndGrad', { allowUnused }));
 }
 
 /**

@@ -4,7 +4,8 @@
  * import { grad } from '@nn/autograd';
  * grad((x) => x.mul(x).sum())(tensor([1, 2, 3])); // [tensor([2, 4, 6])]
  */
-export { grad, gradDepth, gradsOf, noGrad, type ValueAndGrads, valueAndGrad } from './grad';
+export { type CustomGradResult, customGrad } from './custom-grad';
+export { type GradOptions, grad, gradDepth, gradsOf, noGrad, type ValueAndGrads, valueAndGrad } from './grad';
 export {
   type GradContext,
   type GradRule,

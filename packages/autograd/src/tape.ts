@@ -3,8 +3,8 @@
  * what its gradient rule needs. Saved tensors are `engine.share` copies, so a `tidy` or `dispose` inside
  * the differentiated function cannot free data the backward pass still reads.
  */
-import { NNError, type Tensor } from '@nn/tensor';
-import { engine, type KernelName, type KernelRecord, type KernelRecorder } from '@nn/tensor/backend';
+import { describeValue, fmtShape, NNError, Tensor } from '@nn/tensor';
+import { engine, type KernelName, type KernelRecord, type KernelRecorder, shapesEqual } from '@nn/tensor/backend';
 import { gradRules } from './grads';
 import type { RecordedRule } from './grads/types';
 
@@ -19,6 +19,12 @@ const UNSUPPORTED: Partial<Record<KernelName, string>> = {
   AttentionBackward: 'second derivatives through scaledDotProductAttention are not supported',
 };
 
+/**
+ * The rule of a kernel whose gradient is zero (comparisons, argmax's float inputs): recorded, so the backward pass
+ * knows the result depends on its inputs (no `allowUnused` error), but it gives them nothing.
+ */
+const ZERO_RULE: RecordedRule = { vjp: () => ({}) };
+
 function unsupportedRule(kernelName: KernelName, reason: string): RecordedRule {
   return {
     vjp: () => {
@@ -27,9 +33,9 @@ function unsupportedRule(kernelName: KernelName, reason: string): RecordedRule {
   };
 }
 
-/** One recorded kernel. */
+/** One recorded kernel, or one call of a `customGrad` function. */
 export interface TapeNode {
-  readonly kernelName: KernelName;
+  readonly kernelName: KernelName | 'customGrad';
   readonly rule: RecordedRule;
   /** The inputs as the rule reads them: saved copies, or the original tensors when only their shape is used. */
   readonly inputs: Record<string, Tensor | readonly Tensor[]>;
@@ -86,8 +92,7 @@ export class Tape implements KernelRecorder {
     let rule: RecordedRule | string = gradRules[kernelName];
     if (typeof rule === 'string') {
       const reason = UNSUPPORTED[kernelName];
-      if (reason === undefined) return;
-      rule = unsupportedRule(kernelName, reason);
+      rule = reason === undefined ? ZERO_RULE : unsupportedRule(kernelName, reason);
     }
     if (!this.dependsOnWatched(inputs)) return;
     const saved: Tensor[] = [];
@@ -121,6 +126,40 @@ export class Tape implements KernelRecorder {
     this.watched.add(outputId);
   }
 
+  /**
+   * Records one call of a `customGrad` function: `output` depends on `inputs`, and `grad(dy)` gives one gradient
+   * per input (validated, and copied so the map owns each one).
+   */
+  recordCustom(inputs: readonly Tensor[], output: Tensor, grad: (dy: Tensor) => readonly Tensor[]): void {
+    const named: Record<string, Tensor> = {};
+    inputs.forEach((t, i) => {
+      named[i] = t;
+    });
+    if (!this.dependsOnWatched(named)) return;
+    const rule: RecordedRule = {
+      vjp: ({ dy }) => {
+        let grads: readonly Tensor[] | undefined;
+        const all = (): readonly Tensor[] => {
+          grads ??= checkedGrads(inputs, grad(dy));
+          return grads;
+        };
+        return Object.fromEntries(inputs.map((_, i) => [i, () => all()[i]!.reshape(inputs[i]!.shape)]));
+      },
+    };
+    const inputIds = Object.fromEntries(inputs.map((t, i) => [i, idOf(t)]));
+    this.nodes.push({
+      kernelName: 'customGrad',
+      rule,
+      inputs: named,
+      inputIds,
+      attrs: {},
+      output,
+      outputId: output.id,
+      saved: [],
+    });
+    this.watched.add(output.id);
+  }
+
   private dependsOnWatched(inputs: KernelRecord['inputs']): boolean {
     for (const name in inputs) {
       const value = inputs[name];
@@ -139,6 +178,27 @@ export class Tape implements KernelRecorder {
     for (const node of this.nodes) for (const t of node.saved) t.dispose();
     this.nodes.length = 0;
   }
+}
+
+function checkedGrads(inputs: readonly Tensor[], grads: unknown): readonly Tensor[] {
+  if (!Array.isArray(grads) || grads.length !== inputs.length) {
+    throw new NNError(`customGrad: grad must return one gradient per input (${inputs.length}), got ${describe(grads)}`);
+  }
+  grads.forEach((g: unknown, i) => {
+    const x = inputs[i]!;
+    if (!(g instanceof Tensor) || !shapesEqual(g.shape, x.shape)) {
+      throw new NNError(
+        `customGrad: the gradient of input ${i} must have its shape ${fmtShape(x.shape)}, got ${describe(g)}`,
+      );
+    }
+  });
+  return grads as readonly Tensor[];
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value instanceof Tensor) return fmtShape(value.shape);
+  return describeValue(value);
 }
 
 function isTensorList(value: Tensor | readonly Tensor[]): value is readonly Tensor[] {

@@ -1,0 +1,45 @@
+/** customGrad: a function whose backward pass is written by hand (tf.customGrad, torch.autograd.Function). */
+import { clone, describeValue, NNError, Tensor, ValueError } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
+import { recordingTapes } from './grad';
+
+/** What the function given to `customGrad` returns: the value, and the gradient of each input given dy. */
+export interface CustomGradResult {
+  value: Tensor;
+  /** One gradient per input (the input's shape), given the gradient `dy` of the value. */
+  grad: (dy: Tensor) => Tensor[];
+}
+
+/**
+ * A function whose forward pass is `f(...inputs).value` and whose backward pass is `f(...inputs).grad`; works
+ * inside `grad`, `valueAndGrad` and optimizer closures, and nests. Tensors `grad` reads must outlive the forward
+ * pass (create them in `f`, outside any inner `tidy`).
+ * @example
+ * const straightThroughSign = customGrad((x: Tensor) => ({ value: x.sign(), grad: (dy) => [dy] }));
+ */
+export function customGrad<Args extends Tensor[]>(
+  f: (...inputs: Args) => CustomGradResult,
+): (...inputs: Args) => Tensor {
+  if (typeof f !== 'function') throw new ValueError(`customGrad: expected a function, got ${describeValue(f)}`);
+  return (...inputs) => {
+    inputs.forEach((t, i) => {
+      if (!(t instanceof Tensor)) {
+        throw new ValueError(`customGrad: input ${i} must be a Tensor, got ${describeValue(t)}`);
+      }
+    });
+    // The forward computation is not recorded: the gradient comes from `grad`, not from its kernels.
+    const result = engine.withoutRecording(() => f(...inputs));
+    if (result === null || typeof result !== 'object' || !(result.value instanceof Tensor)) {
+      throw new NNError(`customGrad: f must return { value: Tensor, grad }, got ${describeValue(result)}`);
+    }
+    if (typeof result.grad !== 'function') {
+      throw new NNError(
+        `customGrad: f must return { value, grad: (dy) => Tensor[] }, got grad ${describeValue(result.grad)}`,
+      );
+    }
+    // The output needs an identity of its own on the tape, even when f returns one of its inputs.
+    const output = inputs.includes(result.value) ? engine.withoutRecording(() => clone(result.value)) : result.value;
+    for (const tape of recordingTapes()) tape.recordCustom(inputs, output, result.grad);
+    return output;
+  };
+}
