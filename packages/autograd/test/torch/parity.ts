@@ -34,7 +34,15 @@ export function asOptions<T>(args: Record<string, unknown>): T {
 /** The cases of `<family>.json` next to this file. */
 export function loadParityCases(family: string): ParityCase[] {
   const url = new URL(`./${family}.json`, import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { cases: ParityCase[] }).cases;
+  // The generator writes non-finite values (an additive -inf mask) as the strings "inf", "-inf" and "nan".
+  const nonFinite: Record<string, number> = {
+    inf: Number.POSITIVE_INFINITY,
+    '-inf': Number.NEGATIVE_INFINITY,
+    nan: Number.NaN,
+  };
+  const revive = (_key: string, value: unknown) =>
+    typeof value === 'string' && value in nonFinite ? nonFinite[value] : value;
+  return (JSON.parse(readFileSync(url, 'utf8'), revive) as { cases: ParityCase[] }).cases;
 }
 
 /** A fixture tensor as an @nn tensor: float64 by default (gradients are checked in float64), or `dtype`. */

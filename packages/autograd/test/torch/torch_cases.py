@@ -6,6 +6,7 @@ Everything is float64 and seeded, so the JSON is reproducible; commit the genera
 The tests (`<family>.test.ts`, read through `parity.ts`) never run torch.
 """
 import json
+import math
 import os
 
 import torch
@@ -22,7 +23,9 @@ def tensor_json(t):
         dtype = "int32"
     else:
         dtype = "float64"
-    return {"shape": list(t.shape), "dtype": dtype, "values": t.reshape(-1).tolist()}
+    # JSON has no Infinity or NaN: they are written as the strings "inf", "-inf", "nan" (parity.ts reads them back).
+    values = [v if math.isfinite(v) else str(v) for v in t.reshape(-1).tolist()]
+    return {"shape": list(t.shape), "dtype": dtype, "values": values}
 
 
 class Cases:
