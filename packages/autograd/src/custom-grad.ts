@@ -15,7 +15,7 @@ export interface CustomGradResult {
  * inside `grad`, `valueAndGrad` and optimizer closures, and nests. Tensors `grad` reads must outlive the forward
  * pass (create them in `f`, outside any inner `tidy`).
  * @example
- * const straightThroughSign = customGrad((x: Tensor) => ({ value: x.sign(), grad: (dy) => [dy] }));
+ * const straightThroughSign = customGrad((x: Tensor) => ({ value: x.greater(0).mul(2).sub(1), grad: (dy) => [dy] }));
  */
 export function customGrad<Args extends Tensor[]>(
   f: (...inputs: Args) => CustomGradResult,
