@@ -202,6 +202,33 @@ export const attentionCases: ConformanceCase[] = [
       ),
   },
   {
+    name: 'scaledDotProductAttention: S = 9, E = 6, Ev = 5, additive mask (key blocks and tails)',
+    kernels: ['Attention'],
+    run: () =>
+      scaledDotProductAttention(
+        randn([2, 3, 6], { seed: 96 }),
+        randn([2, 9, 6], { seed: 97 }),
+        randn([2, 9, 5], { seed: 98 }),
+        {
+          attnMask: randn([3, 9], { seed: 99 }),
+        },
+      ),
+    expected: () =>
+      expectDense(
+        refAttention(
+          randnValues([2, 3, 6], 96),
+          randnValues([2, 9, 6], 97),
+          randnValues([2, 9, 5], 98),
+          1 / Math.sqrt(6),
+          false,
+          {
+            values: randnValues([3, 9], 99).values,
+            additive: true,
+          },
+        ),
+      ),
+  },
+  {
     name: 'scaledDotProductAttention: sequence length 1 returns v',
     kernels: ['Attention'],
     run: () =>
@@ -232,6 +259,28 @@ export const attentionCases: ConformanceCase[] = [
         true,
         undefined,
         randnValues([2, 3, 2], 84),
+      ).map(expectDense),
+  },
+  {
+    name: 'attentionBackward: S = 6, E = 5, Ev = 9 (blocks of four keys and lanes, and their tails), causal',
+    kernels: ['AttentionBackward'],
+    run: () =>
+      backward(
+        randn([2, 7, 9], { seed: 92 }),
+        randn([2, 7, 5], { seed: 93 }),
+        randn([2, 6, 5], { seed: 94 }),
+        randn([2, 6, 9], { seed: 95 }),
+        { scale: 0.4, causal: true },
+      ),
+    expected: () =>
+      refAttention(
+        randnValues([2, 7, 5], 93),
+        randnValues([2, 6, 5], 94),
+        randnValues([2, 6, 9], 95),
+        0.4,
+        true,
+        undefined,
+        randnValues([2, 7, 9], 92),
       ).map(expectDense),
   },
   {
