@@ -46,7 +46,7 @@ describe('scaledDotProductAttention gradients', () => {
     );
   });
   it('agrees with the composed reference, gradients included', () => {
-    const inputs = [f64([2, 3, 4], 339), f64([2, 4, 4], 340), f64([2, 4, 3], 341)];
+    const inputs: [Tensor, Tensor, Tensor] = [f64([2, 3, 4], 339), f64([2, 4, 4], 340), f64([2, 4, 3], 341)];
     const attrs = { scale: 0.5, causal: true };
     const loss = (y: Tensor): Tensor => y.mul(f64(y.shape, 342)).sum();
     const fused = grad((q: Tensor, k: Tensor, v: Tensor) =>

@@ -9,7 +9,7 @@ export type RuleInputs<K extends KernelName> = KernelInputs<K, Tensor>;
  * One thunk per input that can receive a gradient. The backward pass calls only the thunks of inputs that
  * depend on what is being differentiated, so e.g. `x @ W` never computes the gradient of a data batch `x`.
  */
-export type InputGrads<K extends KernelName> = { [P in keyof RuleInputs<K>]?: () => RuleInputs<K>[P] };
+export type InputGrads<K extends KernelName> = { [P in keyof RuleInputs<K>]?: () => NonNullable<RuleInputs<K>[P]> };
 
 export interface GradContext<K extends KernelName> {
   /** The gradient of the scalar result with respect to the kernel's output (same shape as `output`). */
