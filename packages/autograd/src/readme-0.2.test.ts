@@ -18,7 +18,7 @@ import { grad } from './grad';
 describe('README examples (0.2)', () => {
   it('tensor: layerNorm, attention, sampling, Generator, detach', () => {
     const y = layerNorm(tensor([[1, 2, 3]]), [3]).toArray() as number[][];
-    y[0]!.forEach((v, i) => expect(v).toBeCloseTo([-1.2247, 0, 1.2247][i]!, 4));
+    for (const [i, v] of y[0]!.entries()) expect(v).toBeCloseTo([-1.2247, 0, 1.2247][i]!, 4);
     expect(
       scaledDotProductAttention(randn([2, 4, 8]), randn([2, 6, 8]), randn([2, 6, 3]), { isCausal: true }).shape,
     ).toEqual([2, 4, 3]);
