@@ -1,28 +1,44 @@
-/** 2-D convolution of NCHW images by [outC, inC, kH, kW] weights (cross-correlation, as PyTorch), and its adjoints. */
+/**
+ * 2-D convolution of NCHW images by [outC, inC / groups, kH, kW] weights (cross-correlation, as PyTorch), and its
+ * adjoints. The input-gradient kernel is also the transposed convolution (convTranspose2d).
+ */
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import type { Shape } from '../types';
-import { type Padding4, type Pair, windowOutputHW } from './geometry';
+import { dilatedKernel, type Padding4, type Pair, windowOutputHW } from './geometry';
 import { defineKernel, type TensorMeta } from './spec';
 
 export interface Conv2DAttrs {
   stride: Pair;
   padding: Padding4;
+  /** Spacing between kernel taps: a k-tap kernel spans dilation * (k - 1) + 1 pixels. */
+  dilation: Pair;
+  /** Input and output channels split into this many independent groups (inC: depthwise). */
+  groups: number;
 }
 
 /**
- * The output shape [N, outC, outH, outW] of conv2d(x, w): both rank 4, one dtype, matching channels, a window
- * that fits. Errors name `op`.
+ * The output shape [N, outC, outH, outW] of conv2d(x, w): both rank 4, one dtype, weight channels times groups
+ * matching the input's, outC divisible by groups, a dilated window that fits. Errors name `op`.
  */
 export function conv2dOutputShape(op: string, x: TensorMeta, w: TensorMeta, attrs: Conv2DAttrs): number[] {
   if (x.shape.length !== 4) throw new ShapeError(`${op}: input must be NCHW (rank 4), got ${fmtShape(x.shape)}`);
-  if (w.shape.length !== 4) throw new ShapeError(`${op}: weight must be [outC, inC, kH, kW], got ${fmtShape(w.shape)}`);
+  if (w.shape.length !== 4) {
+    throw new ShapeError(`${op}: weight must be [outC, inC / groups, kH, kW], got ${fmtShape(w.shape)}`);
+  }
   if (x.dtype !== w.dtype) throw new DTypeError(`${op}: dtypes differ: ${x.dtype} and ${w.dtype}`);
-  if (x.shape[1] !== w.shape[1]) {
+  const { groups } = attrs;
+  if (x.shape[1] !== w.shape[1]! * groups) {
+    const per = groups === 1 ? '' : ` (${w.shape[1]} per group x ${groups} groups)`;
     throw new ShapeError(
-      `${op}: input has ${x.shape[1]} channels but weight expects ${w.shape[1]}: ${fmtShape(x.shape)} * ${fmtShape(w.shape)}`,
+      `${op}: input has ${x.shape[1]} channels but weight expects ${w.shape[1]! * groups}${per}: ${fmtShape(x.shape)} * ${fmtShape(w.shape)}`,
     );
   }
-  const kernel: Pair = [w.shape[2]!, w.shape[3]!];
+  if (w.shape[0]! % groups !== 0) {
+    throw new ShapeError(
+      `${op}: ${w.shape[0]} output channels of weight ${fmtShape(w.shape)} do not split into ${groups} groups`,
+    );
+  }
+  const kernel = dilatedKernel([w.shape[2]!, w.shape[3]!], attrs.dilation);
   return [x.shape[0]!, w.shape[0]!, ...windowOutputHW(op, x.shape, kernel, attrs.stride, attrs.padding)];
 }
 

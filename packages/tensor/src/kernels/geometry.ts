@@ -94,7 +94,16 @@ export function windowOutputHW(
   return [outH, outW];
 }
 
-/** Everything about one convolution, from the shapes of its input x, weight w and output y (all NCHW / OIHW). */
+/** The extent of a dilated kernel: k taps `dilation` apart span dilation * (k - 1) + 1 pixels. */
+export function dilatedKernel(kernel: Pair, dilation: Pair): Pair {
+  return [dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1];
+}
+
+/**
+ * Everything about one convolution, from the shapes of its input x, weight w and output y (all NCHW / OIHW).
+ * Channels are totals over all groups; group g reads input channels [g * inC/groups, (g+1) * inC/groups) and
+ * writes output channels [g * outC/groups, (g+1) * outC/groups) with weight rows of the same range.
+ */
 export interface ConvGeometry {
   batch: number;
   inChannels: number;
@@ -111,6 +120,9 @@ export interface ConvGeometry {
   padBottom: number;
   padLeft: number;
   padRight: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
 }
 
 /**
@@ -122,7 +134,7 @@ export function convGeometry(
   xShape: Shape,
   wShape: Shape,
   yShape: Shape,
-  { stride, padding }: Conv2DAttrs,
+  { stride, padding, dilation, groups }: Conv2DAttrs,
 ): ConvGeometry {
   const [batch, inChannels, inHeight, inWidth] = xShape as [number, number, number, number];
   const [outChannels, , kernelHeight, kernelWidth] = wShape as [number, number, number, number];
@@ -143,6 +155,9 @@ export function convGeometry(
     padBottom,
     padLeft,
     padRight,
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    groups,
   };
 }
 
@@ -183,4 +198,59 @@ export function poolGeometry(xShape: Shape, yShape: Shape, { kernelSize, stride,
     padLeft,
     padRight,
   };
+}
+
+/**
+ * The input index that each of `outSize` outputs copies in nearest-neighbour resizing, as PyTorch's 'nearest':
+ * floor(dst * scale) with scale = 1 / scaleFactor when one was given (else inSize / outSize), computed in float32
+ * as PyTorch does, so that boundary pixels pick the same source.
+ */
+export function nearestSources(inSize: number, outSize: number, scaleFactor?: number): number[] {
+  const scale = Math.fround(scaleFactor === undefined ? inSize / outSize : 1 / scaleFactor);
+  return Array.from({ length: outSize }, (_, dst) => Math.min(Math.floor(Math.fround(dst * scale)), inSize - 1));
+}
+
+/** The two input indices each output of linear resizing reads, and their weights (`w0 + w1 = 1`). */
+export interface LinearTaps {
+  i0: number[];
+  i1: number[];
+  w0: number[];
+  w1: number[];
+}
+
+/**
+ * Taps of linear (bilinear, per axis) resizing from `inSize` to `outSize`, as PyTorch: with alignCorners the
+ * corner pixels' centres map onto each other (src = dst * (in - 1) / (out - 1)); without, pixel areas do
+ * (src = (dst + 0.5) * scale - 0.5, clamped at 0, scale = 1 / scaleFactor when given, else in / out).
+ */
+export function linearTaps(inSize: number, outSize: number, alignCorners: boolean, scaleFactor?: number): LinearTaps {
+  const scale = alignCorners
+    ? outSize > 1
+      ? (inSize - 1) / (outSize - 1)
+      : 0
+    : scaleFactor === undefined
+      ? inSize / outSize
+      : 1 / scaleFactor;
+  const taps: LinearTaps = { i0: [], i1: [], w0: [], w1: [] };
+  for (let dst = 0; dst < outSize; dst++) {
+    const src = alignCorners ? dst * scale : Math.max((dst + 0.5) * scale - 0.5, 0);
+    const i0 = Math.min(Math.floor(src), inSize - 1);
+    const frac = Math.min(src - i0, 1);
+    taps.i0.push(i0);
+    taps.i1.push(i0 < inSize - 1 ? i0 + 1 : i0);
+    taps.w0.push(1 - frac);
+    taps.w1.push(frac);
+  }
+  return taps;
+}
+
+/**
+ * The windows of adaptive pooling from `inSize` to `outSize`, as PyTorch: output i averages inputs
+ * [floor(i * in / out), ceil((i + 1) * in / out)), so windows cover the input and may overlap by one.
+ */
+export function adaptiveWindows(inSize: number, outSize: number): Array<[start: number, end: number]> {
+  return Array.from({ length: outSize }, (_, i) => [
+    Math.floor((i * inSize) / outSize),
+    Math.ceil(((i + 1) * inSize) / outSize),
+  ]);
 }

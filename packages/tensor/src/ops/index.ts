@@ -9,6 +9,7 @@ export * from './optim';
 export * from './pool';
 export * from './random';
 export * from './reduce';
+export * from './resize';
 export * from './shape';
 export * from './softmax';
 export * from './unary';

@@ -11,23 +11,28 @@ interface Case {
   attrs: Conv2DAttrs;
 }
 
-/** Direct seven-loop convolution; padding reads as zero. */
+/** Direct seven-loop convolution; padding reads as zero, output channel o reads its group's input channels. */
 function naiveConv(x: number[], { xShape, wShape, attrs }: Case) {
   const [N, C, H, W] = xShape as [number, number, number, number];
-  const [O, , kH, kW] = wShape as [number, number, number, number];
+  const [O, Cg, kH, kW] = wShape as [number, number, number, number];
   const [sH, sW] = attrs.stride;
+  const [dH, dW] = attrs.dilation;
   const [pt, pb, pl, pr] = attrs.padding;
-  const [oH, oW] = [windowOutputSize(H, kH, sH, pt, pb), windowOutputSize(W, kW, sW, pl, pr)];
+  const [oH, oW] = [
+    windowOutputSize(H, dH * (kH - 1) + 1, sH, pt, pb),
+    windowOutputSize(W, dW * (kW - 1) + 1, sW, pl, pr),
+  ];
   return {
     outShape: [N, O, oH, oW],
     at: (w: number[], n: number, o: number, oh: number, ow: number) => {
       let sum = 0;
-      for (let c = 0; c < C; c++) {
+      const first = Math.floor(o / (O / attrs.groups)) * Cg;
+      for (let c = 0; c < Cg; c++) {
         for (let ki = 0; ki < kH; ki++) {
           for (let kj = 0; kj < kW; kj++) {
-            const [ih, iw] = [oh * sH - pt + ki, ow * sW - pl + kj];
+            const [ih, iw] = [oh * sH - pt + ki * dH, ow * sW - pl + kj * dW];
             if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-            sum += x[((n * C + c) * H + ih) * W + iw]! * w[((o * C + c) * kH + ki) * kW + kj]!;
+            sum += x[((n * C + first + c) * H + ih) * W + iw]! * w[((o * Cg + c) * kH + ki) * kW + kj]!;
           }
         }
       }
@@ -46,23 +51,31 @@ function naiveForward(x: number[], w: number[], c: Case): { shape: number[]; val
   return { shape: outShape, values };
 }
 
-/** Random geometry: kernel up to 3x4, stride up to 3, independent paddings smaller than the kernel. */
+const plain = { dilation: [1, 1], groups: 1 } as const;
+
+/**
+ * Random geometry: kernel up to 3x4, stride up to 3, dilation up to 2, 1-3 groups of 1-2 input and 1-2 output
+ * channels, independent paddings smaller than the kernel.
+ */
 function randomCase(random: () => number): Case {
   const kH = randomInt(random, 1, 3);
   const kW = randomInt(random, 1, 4);
+  const dilation: [number, number] = [randomInt(random, 1, 2), randomInt(random, 1, 2)];
+  const [eH, eW] = [dilation[0] * (kH - 1) + 1, dilation[1] * (kW - 1) + 1];
   const pad = [
     randomInt(random, 0, kH - 1),
     randomInt(random, 0, kH - 1),
     randomInt(random, 0, kW - 1),
     randomInt(random, 0, kW - 1),
   ] as const;
-  const H = randomInt(random, Math.max(1, kH - pad[0] - pad[1]), 7);
-  const W = randomInt(random, Math.max(1, kW - pad[2] - pad[3]), 7);
-  const C = randomInt(random, 1, 3);
+  const H = randomInt(random, Math.max(1, eH - pad[0] - pad[1]), 7);
+  const W = randomInt(random, Math.max(1, eW - pad[2] - pad[3]), 7);
+  const groups = randomInt(random, 1, 3);
+  const C = randomInt(random, 1, 2);
   return {
-    xShape: [randomInt(random, 1, 3), C, H, W],
-    wShape: [randomInt(random, 1, 4), C, kH, kW],
-    attrs: { stride: [randomInt(random, 1, 3), randomInt(random, 1, 3)], padding: pad },
+    xShape: [randomInt(random, 1, 3), C * groups, H, W],
+    wShape: [randomInt(random, 1, 2) * groups, C, kH, kW],
+    attrs: { stride: [randomInt(random, 1, 3), randomInt(random, 1, 3)], padding: pad, dilation, groups },
   };
 }
 
@@ -73,15 +86,12 @@ describe('Conv2D', () => {
     const out = run(
       'Conv2D',
       (be) => ({ x: input(be, [1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]), w: input(be, [1, 0, 0, -1], [1, 1, 2, 2]) }),
-      {
-        stride: [1, 1],
-        padding: [0, 0, 0, 0],
-      },
+      { stride: [1, 1], padding: [0, 0, 0, 0], ...plain },
     );
     expect(out).toMatchObject({ shape: [1, 1, 2, 2], values: [-4, -4, -4, -4] });
   });
 
-  it('matches direct convolution on random shapes, strides and asymmetric paddings', () => {
+  it('matches direct convolution on random shapes, strides, dilations, groups and asymmetric paddings', () => {
     const random = rng(21);
     for (let trial = 0; trial < 40; trial++) {
       const c = randomCase(random);
@@ -101,7 +111,11 @@ describe('Conv2D', () => {
   });
 
   it('takes the pointwise (1x1) shortcut correctly', () => {
-    const c: Case = { xShape: [2, 3, 2, 2], wShape: [4, 3, 1, 1], attrs: { stride: [1, 1], padding: [0, 0, 0, 0] } };
+    const c: Case = {
+      xShape: [2, 3, 2, 2],
+      wShape: [4, 3, 1, 1],
+      attrs: { stride: [1, 1], padding: [0, 0, 0, 0], ...plain },
+    };
     const x = randomValues(rng(1), 24, 'float64');
     const w = randomValues(rng(2), 12, 'float64');
     const out = run(
@@ -110,10 +124,18 @@ describe('Conv2D', () => {
       c.attrs,
     );
     expectClose(out.values, naiveForward(x, w, c).values, 1e-12);
+    const grouped: Case = { xShape: [2, 4, 2, 2], wShape: [6, 2, 1, 1], attrs: { ...c.attrs, groups: 2 } };
+    const xg = randomValues(rng(3), 32, 'float64');
+    const outG = run(
+      'Conv2D',
+      (be) => ({ x: input(be, xg, grouped.xShape, 'float64'), w: input(be, w, grouped.wShape, 'float64') }),
+      grouped.attrs,
+    );
+    expectClose(outG.values, naiveForward(xg, w, grouped).values, 1e-12);
   });
 
   it('handles an empty batch and zero channels', () => {
-    const attrs: Conv2DAttrs = { stride: [1, 1], padding: [1, 1, 1, 1] };
+    const attrs: Conv2DAttrs = { stride: [1, 1], padding: [1, 1, 1, 1], ...plain };
     const empty = run(
       'Conv2D',
       (be) => ({ x: input(be, [], [0, 2, 3, 3]), w: input(be, new Array(36).fill(1), [2, 2, 3, 3]) }),
@@ -168,7 +190,7 @@ describe('Conv2D backward kernels', () => {
     // x [1,1,3,3], w [1,1,2,2], stride 1, no padding: dw[ki,kj] = sum dy[oh,ow] x[oh+ki, ow+kj].
     const x = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     const dy = [1, 0, 0, 1];
-    const attrs: Conv2DAttrs = { stride: [1, 1], padding: [0, 0, 0, 0] };
+    const attrs: Conv2DAttrs = { stride: [1, 1], padding: [0, 0, 0, 0], ...plain };
     const dw = run(
       'Conv2DBackpropFilter',
       (be) => ({ x: input(be, x, [1, 1, 3, 3]), dy: input(be, dy, [1, 1, 2, 2]) }),
@@ -190,7 +212,11 @@ describe('Conv2D backward kernels', () => {
   });
 
   it('handle the pointwise shortcut and empty batches', () => {
-    const c: Case = { xShape: [2, 3, 2, 2], wShape: [4, 3, 1, 1], attrs: { stride: [1, 1], padding: [0, 0, 0, 0] } };
+    const c: Case = {
+      xShape: [2, 3, 2, 2],
+      wShape: [4, 3, 1, 1],
+      attrs: { stride: [1, 1], padding: [0, 0, 0, 0], ...plain },
+    };
     const x = randomValues(rng(4), 24, 'float64');
     const w = randomValues(rng(5), 12, 'float64');
     const y = naiveForward(x, w, c);
