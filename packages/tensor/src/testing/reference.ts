@@ -109,6 +109,9 @@ function batchOffset(index: readonly number[], own: readonly number[]): number {
 export interface Window {
   stride: readonly [number, number];
   padding: readonly [number, number, number, number];
+  /** Convolutions only: spacing of kernel taps (default 1) and channel groups (default 1). */
+  dilation?: readonly [number, number];
+  groups?: number;
 }
 
 function outSize(inSize: number, k: number, s: number, before: number, after: number): number {
@@ -118,81 +121,67 @@ function outSize(inSize: number, k: number, s: number, before: number, after: nu
 const at4 = (shape: readonly number[], a: number, b: number, c: number, d: number): number =>
   ((a * shape[1]! + b) * shape[2]! + c) * shape[3]! + d;
 
-/** Direct convolution (cross-correlation): x [N, C, H, W], w [O, C, kH, kW]. */
-export function refConv2d(x: Dense, w: Dense, { stride, padding }: Window): Dense {
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
-  const [o, , kh, kw] = w.shape as [number, number, number, number];
-  const oh = outSize(h, kh, stride[0], padding[0], padding[1]);
-  const ow = outSize(wd, kw, stride[1], padding[2], padding[3]);
-  const shape = [n, o, oh, ow];
-  const values = new Array<number>(sizeOf(shape)).fill(0);
+/**
+ * Every product of a direct convolution of x [N, C, H, W] by w [O, C / groups, kH, kW] into y [N, O, oH, oW]:
+ * `visit(xIndex, wIndex, yIndex)` once per in-image tap, in a plain seven-loop order.
+ */
+function forEachTap(
+  xShape: readonly number[],
+  wShape: readonly number[],
+  yShape: readonly number[],
+  { stride, padding, dilation = [1, 1], groups = 1 }: Window,
+  visit: (xi: number, wi: number, yi: number) => void,
+): void {
+  const [n, , h, wd] = xShape as [number, number, number, number];
+  const [o, cg, kh, kw] = wShape as [number, number, number, number];
+  const [, , oh, ow] = yShape as [number, number, number, number];
   for (let b = 0; b < n; b++)
-    for (let f = 0; f < o; f++)
+    for (let f = 0; f < o; f++) {
+      const first = Math.floor(f / (o / groups)) * cg;
       for (let i = 0; i < oh; i++)
-        for (let j = 0; j < ow; j++) {
-          let acc = 0;
-          for (let ch = 0; ch < c; ch++)
+        for (let j = 0; j < ow; j++)
+          for (let ch = 0; ch < cg; ch++)
             for (let u = 0; u < kh; u++)
               for (let v = 0; v < kw; v++) {
-                const y = i * stride[0] - padding[0] + u;
-                const z = j * stride[1] - padding[2] + v;
+                const y = i * stride[0] - padding[0] + u * dilation[0];
+                const z = j * stride[1] - padding[2] + v * dilation[1];
                 if (y < 0 || y >= h || z < 0 || z >= wd) continue;
-                acc += x.values[at4(x.shape, b, ch, y, z)]! * w.values[at4(w.shape, f, ch, u, v)]!;
+                visit(at4(xShape, b, first + ch, y, z), at4(wShape, f, ch, u, v), at4(yShape, b, f, i, j));
               }
-          values[at4(shape, b, f, i, j)] = acc;
-        }
+    }
+}
+
+/** Direct convolution (cross-correlation): x [N, C, H, W], w [O, C / groups, kH, kW]. */
+export function refConv2d(x: Dense, w: Dense, window: Window): Dense {
+  const [n, , h, wd] = x.shape as [number, number, number, number];
+  const [o, , kh, kw] = w.shape as [number, number, number, number];
+  const [dh, dw] = window.dilation ?? [1, 1];
+  const { stride, padding } = window;
+  const oh = outSize(h, dh * (kh - 1) + 1, stride[0], padding[0], padding[1]);
+  const ow = outSize(wd, dw * (kw - 1) + 1, stride[1], padding[2], padding[3]);
+  const shape = [n, o, oh, ow];
+  const values = new Array<number>(sizeOf(shape)).fill(0);
+  forEachTap(x.shape, w.shape, shape, window, (xi, wi, yi) => {
+    values[yi]! += x.values[xi]! * w.values[wi]!;
+  });
   return { shape, values };
 }
 
 /** d(conv2d)/dx applied to dy: scatters every dy through the weights it was computed with. */
-export function refConv2dBackpropInput(
-  dy: Dense,
-  w: Dense,
-  xShape: readonly number[],
-  { stride, padding }: Window,
-): Dense {
-  const [n, o, oh, ow] = dy.shape as [number, number, number, number];
-  const [, c, kh, kw] = w.shape as [number, number, number, number];
+export function refConv2dBackpropInput(dy: Dense, w: Dense, xShape: readonly number[], window: Window): Dense {
   const values = new Array<number>(sizeOf(xShape)).fill(0);
-  for (let b = 0; b < n; b++)
-    for (let f = 0; f < o; f++)
-      for (let i = 0; i < oh; i++)
-        for (let j = 0; j < ow; j++)
-          for (let ch = 0; ch < c; ch++)
-            for (let u = 0; u < kh; u++)
-              for (let v = 0; v < kw; v++) {
-                const y = i * stride[0] - padding[0] + u;
-                const z = j * stride[1] - padding[2] + v;
-                if (y < 0 || y >= xShape[2]! || z < 0 || z >= xShape[3]!) continue;
-                values[at4(xShape, b, ch, y, z)]! +=
-                  dy.values[at4(dy.shape, b, f, i, j)]! * w.values[at4(w.shape, f, ch, u, v)]!;
-              }
+  forEachTap(xShape, w.shape, dy.shape, window, (xi, wi, yi) => {
+    values[xi]! += dy.values[yi]! * w.values[wi]!;
+  });
   return { shape: [...xShape], values };
 }
 
 /** d(conv2d)/dw applied to dy. */
-export function refConv2dBackpropFilter(
-  x: Dense,
-  dy: Dense,
-  wShape: readonly number[],
-  { stride, padding }: Window,
-): Dense {
-  const [n, o, oh, ow] = dy.shape as [number, number, number, number];
-  const [, c, kh, kw] = wShape as [number, number, number, number];
+export function refConv2dBackpropFilter(x: Dense, dy: Dense, wShape: readonly number[], window: Window): Dense {
   const values = new Array<number>(sizeOf(wShape)).fill(0);
-  for (let b = 0; b < n; b++)
-    for (let f = 0; f < o; f++)
-      for (let i = 0; i < oh; i++)
-        for (let j = 0; j < ow; j++)
-          for (let ch = 0; ch < c; ch++)
-            for (let u = 0; u < kh; u++)
-              for (let v = 0; v < kw; v++) {
-                const y = i * stride[0] - padding[0] + u;
-                const z = j * stride[1] - padding[2] + v;
-                if (y < 0 || y >= x.shape[2]! || z < 0 || z >= x.shape[3]!) continue;
-                values[at4(wShape, f, ch, u, v)]! +=
-                  dy.values[at4(dy.shape, b, f, i, j)]! * x.values[at4(x.shape, b, ch, y, z)]!;
-              }
+  forEachTap(x.shape, wShape, dy.shape, window, (xi, wi, yi) => {
+    values[wi]! += dy.values[yi]! * x.values[xi]!;
+  });
   return { shape: [...wShape], values };
 }
 

@@ -11,6 +11,7 @@ import { normalizationCases } from './normalization';
 import { optimCases } from './optim';
 import { poolCases } from './pool';
 import { reduceCases } from './reduce';
+import { resizeCases } from './resize';
 import { shapeCases } from './shape';
 import { softmaxCases } from './softmax';
 import { unaryCases } from './unary';
@@ -73,6 +74,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...binaryCases,
   ...unaryCases,
   ...reduceCases,
+  ...resizeCases,
   ...softmaxCases,
   ...shapeCases,
   ...indexingCases,
