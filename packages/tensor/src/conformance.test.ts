@@ -6,6 +6,7 @@ import {
   KERNEL_NAMES,
   type KernelMap,
   type NotImplemented,
+  refusesAttrs,
   reportFallback,
   runCpuKernel,
 } from '@nn/tensor/backend';
@@ -141,6 +142,34 @@ describe('fallbacks fail the suite unless declared', () => {
     );
   });
 
+  it('attribute values a backend does not take: refused by its kernel, declared, and only those calls covered', async () => {
+    // A Conv2D that computes only undilated calls itself and runs the reference kernel for the rest.
+    const declaration = { kernel: 'Conv2D', attrs: { dilation: [1, 1] }, reason: 'no dilated taps' } as const;
+    const kernels: KernelMap = {
+      ...cpuKernels,
+      Conv2D: (args) =>
+        refusesAttrs(args.backend, 'Conv2D', args.attrs) ? runCpuKernel('Conv2D', args) : cpuKernels.Conv2D(args),
+    };
+    const dilated = conformanceCases
+      .filter((c) => c.kernels.includes('Conv2D') && /dilation/.test(c.name))
+      .map((c) => c.name);
+    expect(dilated.length).toBeGreaterThan(0);
+    // Refusing the same calls without the declaration fails exactly the dilated cases.
+    const undeclared = cpuVariant('conv-undeclared', {
+      ...cpuKernels,
+      Conv2D: (args) =>
+        args.attrs.dilation.some((d) => d !== 1) ? runCpuKernel('Conv2D', args) : cpuKernels.Conv2D(args),
+    });
+    expect(await failedOn(undeclared)).toEqual(dilated);
+    expect(await failedOn(cpuVariant('conv-declared', kernels, [declaration]))).toEqual([]);
+    // The declaration does not cover an undilated call that falls back.
+    const always = cpuVariant('conv-always', { ...cpuKernels, Conv2D: (args) => runCpuKernel('Conv2D', args) }, [
+      declaration,
+    ]);
+    const undilated = casesUsing('Conv2D').filter((name) => !dilated.includes(name));
+    expect(await failedOn(always)).toEqual(undilated);
+  });
+
   it('reportFallback() alone marks the call', async () => {
     const kernels: KernelMap = {
       ...cpuKernels,
@@ -172,6 +201,11 @@ describe('checkKernelMap and unsupportedCases', () => {
     ]);
     expect(checkKernelMap(cpuVariant('d', withoutAdd, ['Add', { kernel: 'Add', dtypes: ['int32'] }]))).toEqual([
       'Add: declared for dtypes int32 but not in the kernel map at all',
+    ]);
+    const attrs = { kernel: 'MatMul', attrs: { transposeA: false }, reason: 'test' } as const;
+    const { MatMul: _matmul, ...withoutMatMul } = cpuKernels;
+    expect(checkKernelMap(cpuVariant('e', withoutMatMul, ['MatMul', attrs]))).toEqual([
+      'MatMul: declared for attributes other than {"transposeA":false} but not in the kernel map at all',
     ]);
   });
 

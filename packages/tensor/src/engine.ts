@@ -356,7 +356,7 @@ export class Engine {
     this.backends.countCall(active, kernelName, fallback);
     const wrapped = infos.map((info) => this.wrap(info, target));
     if (this.observers.length > 0) {
-      const call: KernelCall = { kernelName, backend: active, fallback, inputs: tensors };
+      const call: KernelCall = { kernelName, backend: active, fallback, inputs: tensors, attrs };
       for (const observer of this.observers) observer(call);
     }
     if (this.isRecording()) {

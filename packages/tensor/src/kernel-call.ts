@@ -38,6 +38,8 @@ export interface KernelCall {
   fallback: boolean;
   /** The input tensors, lists flattened, in the order the call named them. */
   inputs: readonly Tensor[];
+  /** The attributes it was called with (declarations of unsupported attribute values are checked against them). */
+  attrs: object;
 }
 
 /** Called after every kernel call, recording paused or not (the conformance suite listens here). */

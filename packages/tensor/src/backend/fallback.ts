@@ -8,8 +8,8 @@
  */
 import { cpuKernels } from '../backends/cpu/kernels';
 import { engine } from '../engine';
-import type { KernelName, KernelOutput } from '../kernels/contract';
-import type { KernelArgs } from './interface';
+import type { KernelAttrs, KernelName, KernelOutput } from '../kernels/contract';
+import type { Backend, KernelArgs, NotImplemented } from './interface';
 
 /**
  * Marks the kernel call in progress as computed by the reference CPU kernels rather than the backend's own code.
@@ -28,4 +28,20 @@ export function reportFallback(): void {
 export function runCpuKernel<K extends KernelName>(name: K, args: KernelArgs<K>): KernelOutput<K> {
   engine.reportFallback();
   return cpuKernels[name](args);
+}
+
+/** Whether `entry` declares a call of `kernel` with `attrs`: an attribute declaration with an attribute that differs. */
+export function declaresAttrs(entry: NotImplemented, kernel: KernelName, attrs: object): boolean {
+  if (typeof entry === 'string' || !('attrs' in entry) || entry.kernel !== kernel) return false;
+  const given = attrs as Record<string, unknown>;
+  return Object.entries(entry.attrs).some(([name, value]) => JSON.stringify(given[name]) !== JSON.stringify(value));
+}
+
+/**
+ * Whether `backend` declared that it does not compute this call of `kernel` because of its attributes (see
+ * `AttrsNotImplemented`): the kernel then runs `runCpuKernel` instead of giving a wrong result.
+ * @example if (refusesAttrs(args.backend, 'Conv2D', args.attrs)) return runCpuKernel('Conv2D', args);
+ */
+export function refusesAttrs<K extends KernelName>(backend: Backend, kernel: K, attrs: KernelAttrs<K>): boolean {
+  return (backend.notImplemented ?? []).some((entry) => declaresAttrs(entry, kernel, attrs));
 }

@@ -52,8 +52,9 @@ export { registerBackend } from '../runtime';
 export { collectTensors } from '../tensor';
 export { allocate, allocationError } from '../util/allocate';
 export { shapesEqual, sizeOf, stridesOf } from '../util/shape';
-export { reportFallback, runCpuKernel } from './fallback';
+export { declaresAttrs, refusesAttrs, reportFallback, runCpuKernel } from './fallback';
 export {
+  type AttrsNotImplemented,
   type Backend,
   type KernelArgs,
   type KernelFn,

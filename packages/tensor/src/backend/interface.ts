@@ -25,12 +25,30 @@ export type KernelFn<K extends KernelName, B extends Backend = Backend> = (args:
 export type KernelMap<B extends Backend = Backend> = { [K in KernelName]?: KernelFn<K, B> };
 
 /**
- * A kernel, or some dtypes of it, that a backend declares it does not implement itself: those calls run on the
- * reference CPU kernels (the engine's fallback, or the backend's own host path reported with `reportFallback`).
- * `'Conv2DBackpropFilter'` declares the whole kernel; `{ kernel: 'Add', dtypes: ['int32'] }` only calls with an
- * int32 input. The conformance suite fails any fallback that is not declared.
+ * Calls of `kernel` whose attributes differ from `attrs` (compared by value), which the backend's own code does not
+ * compute: `{ kernel: 'Conv2D', attrs: { dilation: [1, 1], groups: 1 }, reason: '...' }`. The kernel checks
+ * `refusesAttrs(backend, name, attrs)` and runs `runCpuKernel` for those calls.
  */
-export type NotImplemented = KernelName | { readonly kernel: KernelName; readonly dtypes: readonly DType[] };
+export type AttrsNotImplemented = {
+  readonly [K in KernelName]: {
+    readonly kernel: K;
+    readonly attrs: Readonly<Partial<KernelAttrs<K>>>;
+    /** Why: shown with the declaration, and kept in the backend's list so it is never a silent gap. */
+    readonly reason: string;
+  };
+}[KernelName];
+
+/**
+ * A kernel, some dtypes of it, or some attribute values of it that a backend declares it does not implement itself:
+ * those calls run on the reference CPU kernels (the engine's fallback, or the backend's own host path reported with
+ * `reportFallback`). `'Conv2DBackpropFilter'` declares the whole kernel; `{ kernel: 'Add', dtypes: ['int32'] }`
+ * only calls with an int32 input; an `AttrsNotImplemented` only calls with other attributes than it lists. The
+ * conformance suite fails any fallback that is not declared.
+ */
+export type NotImplemented =
+  | KernelName
+  | { readonly kernel: KernelName; readonly dtypes: readonly DType[] }
+  | AttrsNotImplemented;
 
 export interface Backend {
   /** The name it was registered under, e.g. 'cpu'. */

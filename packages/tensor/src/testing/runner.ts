@@ -1,11 +1,13 @@
 /**
  * Runs the conformance cases on one backend and reports what passed, failed and was skipped. A case fails when a
  * kernel of it fell back to the CPU kernels (by the engine, or by the backend's own report) unless the backend
- * declared that kernel, or that dtype of it, in its `notImplemented` list: a missing kernel is never silent.
+ * declared that kernel, that dtype of it or those attribute values, in its `notImplemented` list: a missing kernel is
+ * never silent.
  */
 import { type DType, getBackend, memory, setBackend, type Tensor, tidy } from '@nn/tensor';
 import {
   type Backend,
+  declaresAttrs,
   engine,
   KERNEL_NAMES,
   type KernelCall,
@@ -109,7 +111,11 @@ export function checkKernelMap(backend: Backend): string[] {
     if (!KERNEL_NAMES.includes(name))
       problems.push(`${name}: declared as not implemented but not a kernel of the spec`);
     else if (typeof entry !== 'string' && backend.kernels[name] === undefined) {
-      problems.push(`${name}: declared for dtypes ${entry.dtypes.join(', ')} but not in the kernel map at all`);
+      const what =
+        'dtypes' in entry
+          ? `dtypes ${entry.dtypes.join(', ')}`
+          : `attributes other than ${JSON.stringify(entry.attrs)}`;
+      problems.push(`${name}: declared for ${what} but not in the kernel map at all`);
     }
   }
   for (const key of Object.keys(backend.kernels)) {
@@ -119,13 +125,16 @@ export function checkKernelMap(backend: Backend): string[] {
   return problems;
 }
 
-/** Whether `backend` declared the fallback `call` (the whole kernel, or a dtype one of its inputs has). */
+/**
+ * Whether `backend` declared the fallback `call`: the whole kernel, a dtype one of its inputs has, or attribute values
+ * it does not take.
+ */
 function declared(declarations: readonly NotImplemented[], call: KernelCall): boolean {
-  return declarations.some((d) =>
-    typeof d === 'string'
-      ? d === call.kernelName
-      : d.kernel === call.kernelName && call.inputs.some((t) => d.dtypes.includes(t.dtype)),
-  );
+  return declarations.some((d) => {
+    if (typeof d === 'string') return d === call.kernelName;
+    if ('attrs' in d) return declaresAttrs(d, call.kernelName, call.attrs);
+    return d.kernel === call.kernelName && call.inputs.some((t) => d.dtypes.includes(t.dtype));
+  });
 }
 
 /** Kernels of the contract that no conformance case exercises (should be empty). */
