@@ -1,11 +1,39 @@
 /**
  * Conv2D (NCHW, weights [outC, inC, kH, kW]) and its two backward kernels, as direct loops: one thread per
- * output element, no im2col buffer. Out-of-image taps (padding) are skipped.
+ * output element, no im2col buffer. Out-of-image taps (padding) are skipped. Dilated and grouped calls are
+ * declared (CONV_NOT_IMPLEMENTED) and run the reference kernel on the host.
  */
-import type { Conv2DAttrs } from '@nn/tensor';
-import { type KernelFn, windowOutputSize } from '@nn/tensor/backend';
+import type { Conv2DAttrs, KernelName } from '@nn/tensor';
+import {
+  type AttrsNotImplemented,
+  type KernelArgs,
+  type KernelFn,
+  refusesAttrs,
+  reportFallback,
+  windowOutputSize,
+} from '@nn/tensor/backend';
 import { kernelSource, lit } from '../codegen';
+import { hostKernel } from './host';
 import { type GpuKernels, gpuOf } from './util';
+
+type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+
+const REASON = 'the direct loops have no dilated taps or channel groups yet (until the gpu spec-seam migration)';
+
+/** The conv attributes these loops take; other calls run on the host, declared in the backend's list. */
+export const CONV_NOT_IMPLEMENTED: readonly AttrsNotImplemented[] = (
+  ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const
+).map((kernel) => ({ kernel, attrs: { dilation: [1, 1], groups: 1 }, reason: REASON }));
+
+/** `kernel`, or the reference kernel on the host (reported) for the attribute values it declares it does not take. */
+function refusing<K extends ConvKernel & KernelName>(name: K, kernel: KernelFn<K>): KernelFn<K> {
+  return (args: KernelArgs<K>) => {
+    if (!refusesAttrs(args.backend, name, args.attrs)) return kernel(args);
+    reportFallback();
+    const [out] = args.outputs;
+    return hostKernel(name, args, out.shape, out.dtype) as ReturnType<KernelFn<K>>;
+  };
+}
 
 interface Geometry {
   n: number;
@@ -106,10 +134,10 @@ return acc;`;
   return gpuOf(backend).compute(kernelSource(2, body), attrs.wShape, x.dtype, [x, dy]);
 };
 
-export const convKernels: GpuKernels<'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter'> = {
-  Conv2D: conv2d,
-  Conv2DBackpropInput: conv2dBackpropInput,
-  Conv2DBackpropFilter: conv2dBackpropFilter,
+export const convKernels: GpuKernels<ConvKernel> = {
+  Conv2D: refusing('Conv2D', conv2d),
+  Conv2DBackpropInput: refusing('Conv2DBackpropInput', conv2dBackpropInput),
+  Conv2DBackpropFilter: refusing('Conv2DBackpropFilter', conv2dBackpropFilter),
 };
 
 export { split4 };
