@@ -18,13 +18,9 @@ import { type KernelMap, type NotImplemented, sizeOf } from '@nn/tensor/backend'
 import { Device, type DeviceStats } from './device';
 import { toDType } from './dtype';
 import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
-<<<<<<< HEAD
 import { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';
-import { warnIfOnCpu } from './mode-warning';
-=======
-import { gpuKernels } from './kernels';
 import { CONV_NOT_IMPLEMENTED } from './kernels/conv';
->>>>>>> ffa9ca9 (backend-gpu: the conv kernels refuse dilated and grouped calls (declared in notImplemented with the reason, run on the reference kernels on the host, reported) instead of computing them as undilated; conformance passes in headlessgl, webasm and cpu modes; changeset for the image ops)
+import { warnIfOnCpu } from './mode-warning';
 import { AsyncPipeline, type PendingBuffer } from './webgpu';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
@@ -72,15 +68,10 @@ export type GpuMemoryInfo = {
 export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;
-<<<<<<< HEAD
   /** Calls its kernels do not compute themselves (each entry says why); they run on the reference kernels. */
   readonly notImplemented: readonly NotImplemented[] = [...GPU_FALLBACK_KERNELS, ...CONV_NOT_IMPLEMENTED];
   /** The gpu.js mode the kernels run in (also `getBackend().mode` while this backend is active). */
   readonly mode: GpuMode;
-=======
-  /** Calls its kernels do not compute themselves (each entry says why); they run on the reference kernels. */
-  readonly notImplemented: readonly NotImplemented[] = [...CONV_NOT_IMPLEMENTED];
->>>>>>> ffa9ca9 (backend-gpu: the conv kernels refuse dilated and grouped calls (declared in notImplemented with the reason, run on the reference kernels on the host, reported) instead of computing them as undilated; conformance passes in headlessgl, webasm and cpu modes; changeset for the image ops)
   private readonly live = new Set<GpuData>();
   /** The asynchronous kernel queue of webgpu mode; null in the synchronous modes. */
   private readonly pipeline: AsyncPipeline | null;

@@ -21,13 +21,16 @@ describe('conformance suite on the wasm backend', () => {
     expect(memory().numTensors).toBe(before.numTensors);
   });
 
-  it('has every kernel of the spec in its map, and declares its fallbacks (int32 ones, and the fused layerNorm/attention)', async () => {
+  it('has every kernel of the spec in its map, and declares its fallbacks (int32 ones, the fused layerNorm/attention, dilated or grouped convs)', async () => {
     const { createWasmBackend } = await import('./backend');
     const backend = await createWasmBackend({ initialMiB: 1 });
     expect(checkKernelMap(backend)).toEqual([]);
     expect(Object.keys(backend.kernels).sort()).toEqual([...KERNEL_NAMES].sort());
-    const declared = backend.notImplemented.map((d) => (typeof d === 'string' ? d : `${d.kernel}:${d.dtypes}`));
+    const declared = backend.notImplemented.map((d) =>
+      typeof d === 'string' ? d : 'dtypes' in d ? `${d.kernel}:${d.dtypes}` : `${d.kernel}:attrs`,
+    );
     const fused = ['LayerNorm', 'LayerNormBackward', 'Attention', 'AttentionBackward'].map((k) => `${k}:float32`);
-    expect(declared.filter((d) => !d.endsWith(':int32'))).toEqual(fused);
+    const convs = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'].map((k) => `${k}:attrs`);
+    expect(declared.filter((d) => !d.endsWith(':int32'))).toEqual([...fused, ...convs]);
   });
 });

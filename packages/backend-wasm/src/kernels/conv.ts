@@ -4,8 +4,15 @@
  * assembly/conv.ts). The geometry is `convGeometry` of the spec's shapes, written once into wasm memory for the
  * entry points to read. int32 runs on the reference kernels, declared in backend.ts.
  */
-import type { TensorInfo } from '@nn/tensor';
-import { type ConvGeometry, convGeometry, type KernelFn } from '@nn/tensor/backend';
+import type { KernelName, TensorInfo } from '@nn/tensor';
+import {
+  type AttrsNotImplemented,
+  type ConvGeometry,
+  convGeometry,
+  type KernelArgs,
+  type KernelFn,
+  refusesAttrs,
+} from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import type { ThreadCall } from '../threads/pool';
 import type { ThreadFunction } from '../threads/protocol';
@@ -154,8 +161,45 @@ const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = (args) => {
   return info;
 };
 
+type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+
+/** Dilated and grouped calls: the assembly's im2col has no dilated taps or channel groups yet. */
+export const CONV_NOT_IMPLEMENTED: readonly AttrsNotImplemented[] = (
+  ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const
+).map((kernel) => ({
+  kernel,
+  attrs: { dilation: [1, 1], groups: 1 },
+  reason: 'assembly/conv.ts has no dilated taps or channel groups until its split (the wasm spec-seam migration)',
+}));
+
+/** `kernel`, or the reference kernel over wasm memory (reported) for the attribute values it declares it does not take. */
+function refusing<K extends ConvKernel & KernelName>(name: K, kernel: KernelFn<K>): KernelFn<K> {
+  return (args: KernelArgs<K>) => {
+    if (!refusesAttrs(args.backend, name, args.attrs)) return kernel(args);
+    reportFallback();
+    return runReference(name, args);
+  };
+}
+
+type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+
+/** Dilated and grouped calls: the assembly's im2col has no dilated taps or channel groups yet. */
+export const CONV_NOT_IMPLEMENTED: readonly AttrsNotImplemented[] = (
+  ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const
+).map((kernel) => ({
+  kernel,
+  attrs: { dilation: [1, 1], groups: 1 },
+  reason: 'assembly/conv-im2col.ts has no dilated taps or channel groups yet',
+}));
+
+/** `kernel`, or the CPU kernel over wasm memory (reported) for the attribute values it declares it does not take. */
+function refusing<K extends ConvKernel & KernelName>(name: K, kernel: KernelFn<K>): KernelFn<K> {
+  return (args: KernelArgs<K>) =>
+    refusesAttrs(args.backend, name, args.attrs) ? cpuFallback(name, args) : kernel(args);
+}
+
 export const convKernels = {
-  Conv2D: conv2D,
-  Conv2DBackpropInput: conv2DBackpropInput,
-  Conv2DBackpropFilter: conv2DBackpropFilter,
+  Conv2D: refusing('Conv2D', conv2D),
+  Conv2DBackpropInput: refusing('Conv2DBackpropInput', conv2DBackpropInput),
+  Conv2DBackpropFilter: refusing('Conv2DBackpropFilter', conv2DBackpropFilter),
 };
