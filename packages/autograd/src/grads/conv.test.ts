@@ -29,10 +29,7 @@ describe('conv2d gradients', () => {
     );
   });
   it('dilation, groups and depthwise, through all three kernels', () => {
-    check(
-      (x, w) => conv2d(x, w, { padding: 2, dilation: [2, 1] }),
-      [f64([1, 2, 5, 4], 114), f64([2, 2, 3, 2], 115)],
-    );
+    check((x, w) => conv2d(x, w, { padding: 2, dilation: [2, 1] }), [f64([1, 2, 5, 4], 114), f64([2, 2, 3, 2], 115)]);
     check((x, w) => conv2d(x, w, { stride: 2, groups: 2 }), [f64([2, 4, 5, 5], 116), f64([4, 2, 3, 3], 117)]);
     check(
       (x, w) => conv2d(x, w, { padding: 1, dilation: 2, groups: 3 }),
