@@ -12,10 +12,15 @@ const gather: KernelFn<'Gather'> = ({ inputs: { x, indices }, attrs: { axis }, o
   const length = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
   const count = index.length;
+  // Short rows (gathering along the last axes) are copied by hand: a subarray per row costs ~1 us in V8, which made
+  // gathering columns of an image ~50x slower than gathering its rows.
+  const byHand = inner < 16;
   for (let o = 0; o < outer && inner > 0; o++) {
     for (let i = 0; i < count; i++) {
       const src = (o * length + index[i]!) * inner;
-      out.set(values.subarray(src, src + inner), (o * count + i) * inner);
+      const dst = (o * count + i) * inner;
+      if (byHand) for (let k = 0; k < inner; k++) out[dst + k] = values[src + k]!;
+      else out.set(values.subarray(src, src + inner), dst);
     }
   }
   return outputInfo(backend, out, shape, x.dtype);
