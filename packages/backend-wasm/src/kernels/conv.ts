@@ -169,26 +169,6 @@ export const CONV_NOT_IMPLEMENTED: readonly AttrsNotImplemented[] = (
 ).map((kernel) => ({
   kernel,
   attrs: { dilation: [1, 1], groups: 1 },
-  reason: 'assembly/conv.ts has no dilated taps or channel groups until its split (the wasm spec-seam migration)',
-}));
-
-/** `kernel`, or the reference kernel over wasm memory (reported) for the attribute values it declares it does not take. */
-function refusing<K extends ConvKernel & KernelName>(name: K, kernel: KernelFn<K>): KernelFn<K> {
-  return (args: KernelArgs<K>) => {
-    if (!refusesAttrs(args.backend, name, args.attrs)) return kernel(args);
-    reportFallback();
-    return runReference(name, args);
-  };
-}
-
-type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
-
-/** Dilated and grouped calls: the assembly's im2col has no dilated taps or channel groups yet. */
-export const CONV_NOT_IMPLEMENTED: readonly AttrsNotImplemented[] = (
-  ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const
-).map((kernel) => ({
-  kernel,
-  attrs: { dilation: [1, 1], groups: 1 },
   reason: 'assembly/conv-im2col.ts has no dilated taps or channel groups yet',
 }));
 
