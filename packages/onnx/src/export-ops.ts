@@ -173,13 +173,20 @@ export const EXPORT_MAPPINGS: Partial<Record<KernelName, Mapping>> = {
     c.g.node('MatMul', [left, right], [c.out]);
   },
   Conv2D: (c) => {
-    const { stride, padding } = c.attrs as { stride: number[]; padding: number[] };
+    const { stride, padding, dilation, groups } = c.attrs as {
+      stride: number[];
+      padding: number[];
+      dilation: number[];
+      groups: number;
+    };
     const [top, bottom, left, right] = padding;
     const w = c.tensor('w');
     c.g.node('Conv', [c.input('x'), c.input('w')], [c.out], {
       kernel_shape: w.shape.slice(2),
       strides: stride,
       pads: [top!, left!, bottom!, right!],
+      dilations: dilation,
+      group: groups,
     });
   },
   MaxPool2D: window('MaxPool'),

@@ -7,10 +7,12 @@ import { axisOf, need, type OnnxOp } from './import-ops';
 import type { Attributes } from './parse';
 
 /** 2-D windows only, without dilation, with explicit pads (auto_pad NOTSET or VALID). */
-function checkWindow(a: Attributes, what: string): void {
+function checkWindow(a: Attributes, what: string, dilated = false): void {
   const pad = a.string('auto_pad', 'NOTSET');
   if (pad !== 'NOTSET' && pad !== 'VALID') throw a.error(`auto_pad ${pad} is not supported`);
-  if ((a.ints('dilations') ?? []).some((d) => d !== 1)) throw a.error(`${what} with dilation is not supported`);
+  if (!dilated && (a.ints('dilations') ?? []).some((d) => d !== 1)) {
+    throw a.error(`${what} with dilation is not supported`);
+  }
   if (a.int('ceil_mode', 0) !== 0) throw a.error('ceil_mode is not supported');
   const kernel = a.ints('kernel_shape');
   if (kernel !== undefined && kernel.length !== 2) throw a.error(`only 2-D ${what} is supported`);
@@ -109,14 +111,15 @@ export const NN_OPS: Record<string, OnnxOp> = {
   MatMul: { run: (inputs, a) => [nn.matmul(need(inputs, 0, a), need(inputs, 1, a))] },
   Conv: {
     check: (a) => {
-      checkWindow(a, 'convolution');
-      if (a.int('group', 1) !== 1) throw a.error('grouped convolution is not supported');
+      checkWindow(a, 'convolution', true);
     },
     run: (inputs, a) => {
       const x = need(inputs, 0, a);
       const w = need(inputs, 1, a);
       if (x.rank !== 4) throw a.error(`only 2-D convolution is supported, got input ${nn.fmtShape(x.shape)}`);
-      const y = engine.runKernel('Conv2D', { x, w }, windowAttrs(a));
+      const [dh = 1, dw = 1] = a.ints('dilations') ?? [];
+      const attrs = { ...windowAttrs(a), dilation: [dh, dw] as [number, number], groups: a.int('group', 1) };
+      const y = engine.runKernel('Conv2D', { x, w }, attrs);
       return [inputs[2] === undefined ? y : y.add(perChannel(inputs[2], 4))];
     },
   },
