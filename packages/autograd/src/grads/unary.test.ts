@@ -10,6 +10,7 @@ import {
   relu,
   reluBackward,
   sigmoid,
+  softplus,
   sqrt,
   square,
   tanh,
@@ -35,6 +36,14 @@ describe('unary elementwise gradients', () => {
     check(relu, [y]);
     check((v) => leakyRelu(v, 0.1), [y]);
     check((v) => leakyRelu(v), [y]);
+  });
+  it('softplus: default, beta 2, a negative beta, and past a threshold (slope 1 there)', () => {
+    check((v) => softplus(v), [x]);
+    check((v) => softplus(v, { beta: 2 }), [x]);
+    check((v) => softplus(v, { beta: -0.5 }), [x]);
+    check((v) => softplus(v, { beta: 3, threshold: 1 }), [awayFrom([3, 4], 34, [1 / 3])]);
+    const [g] = grad((v) => softplus(v, { threshold: 1 }).sum())(tensor([2, 0]));
+    expect(g!.toArray()).toEqual([1, 0.5]);
   });
   it('clip away from its bounds', () => {
     check((v) => clip(v, -0.5, 0.7), [awayFrom([4, 5], 33, [-0.5, 0.7])]);

@@ -1,5 +1,5 @@
 /** Gradients of the unary kernels: unary math, activations, clip, cast, and relu's fused derivative. */
-import { cast, div, greater, less, mul, neg, reluBackward, sub, where } from '@nn/tensor';
+import { cast, div, greater, less, mul, neg, reluBackward, sigmoid, sub, where } from '@nn/tensor';
 import type { GradRule } from './types';
 
 export const Neg: GradRule<'Neg'> = {
@@ -70,6 +70,17 @@ export const Clip: GradRule<'Clip'> = {
   save: ['x'],
   vjp: ({ dy, inputs: { x }, attrs: { min, max } }) => ({
     x: () => where(less(x, min), 0, where(greater(x, max), 0, dy)),
+  }),
+};
+
+/** sigmoid(beta * x), and 1 past the threshold where the forward pass is x itself (PyTorch's rule). */
+export const Softplus: GradRule<'Softplus'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x }, attrs: { beta, threshold } }) => ({
+    x: () => {
+      const bx = mul(x, beta);
+      return where(greater(bx, threshold), dy, mul(dy, sigmoid(bx)));
+    },
   }),
 };
 

@@ -10,6 +10,7 @@
 import { DTypeError, fmtShape, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import type { DType } from '../types';
+import { checkOptions, describeValue, type OptionKeys } from '../util/options';
 import { assertSameShapeAndDType, defineKernel, type KernelSpec, type NoAttrs } from './spec';
 
 /** The spec of a plain unary op: `op` is also the name of its function and of its Tensor method. */
@@ -28,6 +29,14 @@ interface UnaryOptions<A, Args extends unknown[]> {
 }
 
 const NO_ATTRS: NoAttrs = {};
+
+export interface SoftplusOptions {
+  /** Scales x inside and the result outside: log(1 + exp(beta * x)) / beta. */
+  beta?: number;
+  /** Past beta * x > threshold the result is x itself (the log term equals it to float precision). */
+  threshold?: number;
+}
+const SOFTPLUS_OPTIONS: OptionKeys<SoftplusOptions> = { beta: true, threshold: true };
 
 function unary<const Op extends string, A = NoAttrs, Args extends unknown[] = []>(
   op: Op,
@@ -70,6 +79,20 @@ const specs = {
         throw new ValueError(`clip: need numbers with min <= max, got min=${min}, max=${max}`);
       }
       return { min, max };
+    },
+  }),
+  Softplus: unary('softplus', {
+    floatOnly: true,
+    parseArgs: (options: SoftplusOptions = {}) => {
+      checkOptions('softplus', options, SOFTPLUS_OPTIONS);
+      const { beta = 1, threshold = 20 } = options;
+      if (typeof beta !== 'number' || !Number.isFinite(beta) || beta === 0) {
+        throw new ValueError(`softplus: beta must be a finite non-zero number, got ${describeValue(beta)}`);
+      }
+      if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
+        throw new ValueError(`softplus: threshold must be a number, got ${describeValue(threshold)}`);
+      }
+      return { beta, threshold };
     },
   }),
   /** Typed-array conversion: float -> int32 truncates toward zero, NaN becomes 0. */
@@ -127,3 +150,8 @@ export const tanh = unaryFunction(specs.Tanh);
 export const leakyRelu = unaryFunction(specs.LeakyRelu);
 /** Limits every value to [min, max]. */
 export const clip = unaryFunction(specs.Clip);
+/**
+ * log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (PyTorch's softplus).
+ * @example softplus(x, { beta: 2 })
+ */
+export const softplus = unaryFunction(specs.Softplus);

@@ -16,6 +16,7 @@ enum Op {
   Tanh,
   LeakyRelu,
   Clip,
+  Softplus,
 }
 
 /** One hand-written loop per op, for the same reason as in binary.ts. `p` and `q` are op parameters. */
@@ -81,6 +82,15 @@ function runUnary(op: Op, x: TypedArray, out: TypedArray, p: number, q: number):
         out[i] = v < p ? p : Math.min(v, q);
       }
       return;
+    case Op.Softplus:
+      // p = beta, q = threshold. log1p keeps the small values of a very negative input; past the threshold the
+      // log term rounds to x anyway, and exp would overflow.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        const bv = p * v;
+        out[i] = bv > q ? v : Math.log1p(Math.exp(bv)) / p;
+      }
+      return;
   }
 }
 
@@ -131,6 +141,8 @@ export const unaryKernels = {
     apply(backend, Op.LeakyRelu, x, alpha)) satisfies KernelFn<'LeakyRelu'>,
   Clip: (({ inputs: { x }, attrs: { min, max }, backend }) =>
     apply(backend, Op.Clip, x, min, max)) satisfies KernelFn<'Clip'>,
+  Softplus: (({ inputs: { x }, attrs: { beta, threshold }, backend }) =>
+    apply(backend, Op.Softplus, x, beta, threshold)) satisfies KernelFn<'Softplus'>,
   Cast: cast,
   ReluBackward: reluBackward,
 };

@@ -11,6 +11,7 @@ import {
   relu,
   reluBackward,
   sigmoid,
+  softplus,
   sqrt,
   square,
   tanh,
@@ -111,6 +112,38 @@ export const unaryCases: ConformanceCase[] = [
     kernels: ['Clip'],
     run: () => clip(int([-5, 0, 5]), -2, 3),
     expected: { values: [-2, 0, 3], dtype: 'int32' },
+  },
+  unaryCase('softplus', 'Softplus', softplus, (v) => Math.log1p(Math.exp(v)), [-30, -2, 0, 0.5, 19.5]),
+  {
+    name: 'softplus: beta 2, threshold 10 (x itself past it; tiny values far below 0)',
+    kernels: ['Softplus'],
+    run: () =>
+      softplus(
+        tensor([
+          [-100, -1, 0],
+          [4.9, 5.1, 1e6],
+        ]),
+        { beta: 2, threshold: 10 },
+      ),
+    expected: [
+      [Math.exp(-200) / 2, Math.log1p(Math.exp(-2)) / 2, Math.LN2 / 2],
+      [Math.log1p(Math.exp(9.8)) / 2, 5.1, 1e6],
+    ],
+  },
+  {
+    name: 'softplus: negative beta mirrors it',
+    kernels: ['Softplus'],
+    run: () => softplus(tensor([-3, 0, 3]), { beta: -1 }),
+    expected: [-3, 0, 3].map((v) => -Math.log1p(Math.exp(-v))),
+  },
+  {
+    name: 'softplus: empty and 0-d',
+    kernels: ['Softplus'],
+    run: () => [softplus(zeros([0, 3])), softplus(tensor(1))],
+    expected: [
+      { shape: [0, 3], values: [] },
+      { shape: [], values: [Math.log1p(Math.E)] },
+    ],
   },
   {
     name: 'cast: float32 to int32 truncates toward zero',
