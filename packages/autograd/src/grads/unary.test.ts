@@ -1,15 +1,29 @@
 import {
   abs,
   adamUpdate,
+  ceil,
   clip,
+  cos,
+  elu,
+  erf,
   exp,
+  expm1,
+  floor,
+  gelu,
   greater,
   leakyRelu,
   log,
+  log1p,
   neg,
+  reciprocal,
   relu,
   reluBackward,
+  round,
+  rsqrt,
   sigmoid,
+  sign,
+  silu,
+  sin,
   softplus,
   sqrt,
   square,
@@ -44,6 +58,37 @@ describe('unary elementwise gradients', () => {
     check((v) => softplus(v, { beta: 3, threshold: 1 }), [awayFrom([3, 4], 34, [1 / 3])]);
     const [g] = grad((v) => softplus(v, { threshold: 1 }).sum())(tensor([2, 0]));
     expect(g!.toArray()).toEqual([1, 0.5]);
+  });
+  it('sin, cos, erf, expm1, gelu (both forms), silu on normal values, size 1 and 0-d too', () => {
+    for (const op of [sin, cos, erf, expm1, silu]) check(op, [x]);
+    check((v) => gelu(v), [x]);
+    check((v) => gelu(v, { approximate: 'tanh' }), [x]);
+    check((v) => gelu(v, { approximate: 'tanh' }), [uniform([5], 35, -6, 6)]);
+    check((v) => gelu(v), [uniform([5], 36, -6, 6)]);
+    check(erf, [f64([1], 37)]);
+    check(silu, [f64([], 38)]);
+  });
+  it('log1p, reciprocal and rsqrt where they are smooth', () => {
+    check(log1p, [uniform([3, 4], 39, -0.9, 3)]);
+    check(reciprocal, [awayFrom([3, 4], 40, [0], 0.3)]);
+    check(rsqrt, [positive]);
+  });
+  it('elu away from 0, default and other alphas; its slope at 0 is alpha', () => {
+    const y = awayFrom([3, 4], 41, [0]);
+    check((v) => elu(v), [y]);
+    check((v) => elu(v, 0.3), [y]);
+    check((v) => elu(v, -2), [y]);
+    expect(grad((v) => elu(v, 0.5).sum())(tensor([0, 1]))[0]!.toArray()).toEqual([0.5, 1]);
+  });
+  it('sign, floor, ceil and round have zero gradients (not none): PyTorch documents zeros', () => {
+    const at = tensor([-1.5, -0.5, 0, 0.5, 2.5]);
+    for (const op of [sign, floor, ceil, round]) {
+      const [g] = grad((v) => op(v).mul(3).sum())(at);
+      expect(g!.toArray()).toEqual([0, 0, 0, 0, 0]);
+    }
+    // A straight path next to the rounding one still reaches x.
+    const [g] = grad((v) => round(v).add(v).sum())(at);
+    expect(g!.toArray()).toEqual([1, 1, 1, 1, 1]);
   });
   it('clip away from its bounds', () => {
     check((v) => clip(v, -0.5, 0.7), [awayFrom([4, 5], 33, [-0.5, 0.7])]);

@@ -1,5 +1,26 @@
 /** Gradients of the unary kernels: unary math, activations, clip, cast, and relu's fused derivative. */
-import { cast, div, greater, less, mul, neg, reluBackward, sigmoid, sub, where } from '@nn/tensor';
+
+import type { Tensor } from '@nn/tensor';
+import {
+  add,
+  cast,
+  cos,
+  div,
+  erf,
+  exp,
+  greater,
+  less,
+  mul,
+  neg,
+  reluBackward,
+  sigmoid,
+  sin,
+  square,
+  sub,
+  tanh,
+  where,
+  zerosLike,
+} from '@nn/tensor';
 import type { GradRule } from './types';
 
 export const Neg: GradRule<'Neg'> = {
@@ -81,6 +102,101 @@ export const Softplus: GradRule<'Softplus'> = {
       const bx = mul(x, beta);
       return where(greater(bx, threshold), dy, mul(dy, sigmoid(bx)));
     },
+  }),
+};
+
+/**
+ * The rounding ops are piecewise constant: their gradient is zero everywhere (PyTorch's choice, also at the jumps),
+ * so a value that reaches the result only through them gets a zero gradient rather than none.
+ */
+const ZERO_GRADIENT = { vjp: ({ dy }: { dy: Tensor }) => ({ x: () => zerosLike(dy) }) };
+export const Sign: GradRule<'Sign'> = ZERO_GRADIENT;
+export const Floor: GradRule<'Floor'> = ZERO_GRADIENT;
+export const Ceil: GradRule<'Ceil'> = ZERO_GRADIENT;
+export const Round: GradRule<'Round'> = ZERO_GRADIENT;
+
+export const Sin: GradRule<'Sin'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x } }) => ({ x: () => mul(dy, cos(x)) }),
+};
+
+export const Cos: GradRule<'Cos'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x } }) => ({ x: () => neg(mul(dy, sin(x))) }),
+};
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+/** 2/sqrt(pi) * exp(-x^2) */
+export const Erf: GradRule<'Erf'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x } }) => ({ x: () => mul(dy, mul(exp(neg(square(x))), TWO_OVER_SQRT_PI)) }),
+};
+
+export const Log1p: GradRule<'Log1p'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x } }) => ({ x: () => div(dy, add(x, 1)) }),
+};
+
+/** exp(x) = y + 1 */
+export const Expm1: GradRule<'Expm1'> = {
+  saveOutput: true,
+  vjp: ({ dy, output }) => ({ x: () => mul(dy, add(output, 1)) }),
+};
+
+/** -1/x^2 = -y^2 */
+export const Reciprocal: GradRule<'Reciprocal'> = {
+  saveOutput: true,
+  vjp: ({ dy, output }) => ({ x: () => neg(mul(dy, square(output))) }),
+};
+
+/** -x^(-3/2) / 2 = -y^3 / 2 */
+export const Rsqrt: GradRule<'Rsqrt'> = {
+  saveOutput: true,
+  vjp: ({ dy, output }) => ({ x: () => mul(dy, mul(mul(square(output), output), -0.5)) }),
+};
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * Exact: Phi(x) + x * phi(x). Tanh form: with t = tanh(k (x + c x^3)), 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3c x^2),
+ * the derivative of the approximation itself (as PyTorch), not of the exact GELU.
+ */
+export const Gelu: GradRule<'Gelu'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x }, attrs: { approximate } }) => ({
+    x: () => {
+      if (approximate === 'tanh') {
+        const x2 = square(x);
+        const t = tanh(mul(add(x, mul(mul(x2, x), 0.044715)), SQRT_2_OVER_PI));
+        const inner = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);
+        const slope = add(mul(add(t, 1), 0.5), mul(mul(mul(x, sub(1, square(t))), inner), 0.5));
+        return mul(dy, slope);
+      }
+      const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+      const pdf = mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI);
+      return mul(dy, add(cdf, mul(x, pdf)));
+    },
+  }),
+};
+
+/** s (1 + x (1 - s)) with s = sigmoid(x). */
+export const Silu: GradRule<'Silu'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x } }) => ({
+    x: () => {
+      const s = sigmoid(x);
+      return mul(dy, mul(s, add(mul(x, sub(1, s)), 1)));
+    },
+  }),
+};
+
+/** 1 for x > 0, alpha * exp(x) elsewhere (at 0 too, like PyTorch). */
+export const Elu: GradRule<'Elu'> = {
+  save: ['x'],
+  vjp: ({ dy, inputs: { x }, attrs: { alpha } }) => ({
+    x: () => where(greater(x, 0), dy, mul(dy, mul(exp(x), alpha))),
   }),
 };
 

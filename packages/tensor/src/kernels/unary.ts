@@ -38,6 +38,12 @@ export interface SoftplusOptions {
 }
 const SOFTPLUS_OPTIONS: OptionKeys<SoftplusOptions> = { beta: true, threshold: true };
 
+export interface GeluOptions {
+  /** 'none': x * Phi(x) with the exact normal CDF; 'tanh': PyTorch's tanh approximation of it. */
+  approximate?: 'none' | 'tanh';
+}
+const GELU_OPTIONS: OptionKeys<GeluOptions> = { approximate: true };
+
 function unary<const Op extends string, A = NoAttrs, Args extends unknown[] = []>(
   op: Op,
   { floatOnly = false, parseArgs = () => NO_ATTRS as A }: UnaryOptions<A, Args> = {},
@@ -93,6 +99,38 @@ const specs = {
         throw new ValueError(`softplus: threshold must be a number, got ${describeValue(threshold)}`);
       }
       return { beta, threshold };
+    },
+  }),
+  Sign: unary('sign'),
+  Floor: unary('floor'),
+  Ceil: unary('ceil'),
+  Round: unary('round'),
+  Sin: unary('sin', { floatOnly: true }),
+  Cos: unary('cos', { floatOnly: true }),
+  Erf: unary('erf', { floatOnly: true }),
+  Log1p: unary('log1p', { floatOnly: true }),
+  Expm1: unary('expm1', { floatOnly: true }),
+  Reciprocal: unary('reciprocal', { floatOnly: true }),
+  Rsqrt: unary('rsqrt', { floatOnly: true }),
+  Gelu: unary('gelu', {
+    floatOnly: true,
+    parseArgs: (options: GeluOptions = {}) => {
+      checkOptions('gelu', options, GELU_OPTIONS);
+      const { approximate = 'none' } = options;
+      if (approximate !== 'none' && approximate !== 'tanh') {
+        throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
+      }
+      return { approximate };
+    },
+  }),
+  Silu: unary('silu', { floatOnly: true }),
+  Elu: unary('elu', {
+    floatOnly: true,
+    parseArgs: (alpha = 1) => {
+      if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+        throw new ValueError(`elu: alpha must be a finite number, got ${describeValue(alpha)}`);
+      }
+      return { alpha };
     },
   }),
   /** Typed-array conversion: float -> int32 truncates toward zero, NaN becomes 0. */
@@ -155,3 +193,35 @@ export const clip = unaryFunction(specs.Clip);
  * @example softplus(x, { beta: 2 })
  */
 export const softplus = unaryFunction(specs.Softplus);
+/** -1, 0 or 1 by the sign of x (0 for NaN, as PyTorch); its gradient is zero. */
+export const sign = unaryFunction(specs.Sign);
+/** Rounds down; int32 passes through; its gradient is zero. */
+export const floor = unaryFunction(specs.Floor);
+/** Rounds up; int32 passes through; its gradient is zero. */
+export const ceil = unaryFunction(specs.Ceil);
+/** Rounds to the nearest integer, halves to even (round(2.5) = 2, as PyTorch); its gradient is zero. */
+export const round = unaryFunction(specs.Round);
+export const sin = unaryFunction(specs.Sin);
+export const cos = unaryFunction(specs.Cos);
+/** The Gauss error function, 2/sqrt(pi) * integral of exp(-t^2) from 0 to x. */
+export const erf = unaryFunction(specs.Erf);
+/** log(1 + x), exact for small x. */
+export const log1p = unaryFunction(specs.Log1p);
+/** exp(x) - 1, exact for small x. */
+export const expm1 = unaryFunction(specs.Expm1);
+/** 1 / x */
+export const reciprocal = unaryFunction(specs.Reciprocal);
+/** 1 / sqrt(x) */
+export const rsqrt = unaryFunction(specs.Rsqrt);
+/**
+ * x * Phi(x), Phi the standard normal CDF; `{ approximate: 'tanh' }` uses PyTorch's tanh formula.
+ * @example gelu(x, { approximate: 'tanh' })
+ */
+export const gelu = unaryFunction(specs.Gelu);
+/** x * sigmoid(x) (also called swish). */
+export const silu = unaryFunction(specs.Silu);
+/**
+ * x where x > 0, alpha * (exp(x) - 1) elsewhere.
+ * @example elu(x, 0.5)
+ */
+export const elu = unaryFunction(specs.Elu);

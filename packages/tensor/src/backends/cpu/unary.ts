@@ -2,6 +2,10 @@
 import { type Backend, type KernelFn, outputInfo } from '../../backend/interface';
 import type { TensorInfo, TypedArray } from '../../types';
 import { typedArrayFor } from '../../types';
+import { erf } from './erf';
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 enum Op {
   Neg,
@@ -17,6 +21,21 @@ enum Op {
   LeakyRelu,
   Clip,
   Softplus,
+  Sign,
+  Floor,
+  Ceil,
+  Round,
+  Sin,
+  Cos,
+  Erf,
+  Log1p,
+  Expm1,
+  Reciprocal,
+  Rsqrt,
+  Gelu,
+  GeluTanh,
+  Silu,
+  Elu,
 }
 
 /** One hand-written loop per op, for the same reason as in binary.ts. `p` and `q` are op parameters. */
@@ -91,6 +110,78 @@ function runUnary(op: Op, x: TypedArray, out: TypedArray, p: number, q: number):
         out[i] = bv > q ? v : Math.log1p(Math.exp(bv)) / p;
       }
       return;
+    case Op.Sign:
+      // NaN gives 0, as torch.sign.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
+      }
+      return;
+    case Op.Floor:
+      for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]!);
+      return;
+    case Op.Ceil:
+      for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i]!);
+      return;
+    case Op.Round:
+      // Math.round sends halves up; torch.round sends them to the even neighbour.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        const r = Math.round(v);
+        out[i] = r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+      }
+      return;
+    case Op.Sin:
+      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!);
+      return;
+    case Op.Cos:
+      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!);
+      return;
+    case Op.Erf:
+      for (let i = 0; i < n; i++) out[i] = erf(x[i]!);
+      return;
+    case Op.Log1p:
+      for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!);
+      return;
+    case Op.Expm1:
+      for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]!);
+      return;
+    case Op.Reciprocal:
+      for (let i = 0; i < n; i++) out[i] = 1 / x[i]!;
+      return;
+    case Op.Rsqrt:
+      for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]!);
+      return;
+    case Op.Gelu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = 0.5 * v * (1 + erf(v * SQRT1_2));
+      }
+      return;
+    case Op.GeluTanh:
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+      }
+      return;
+    case Op.Silu:
+      // v * sigmoid(v), with the sigmoid written so exp never overflows.
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v >= 0) {
+          out[i] = v / (1 + Math.exp(-v));
+        } else {
+          const e = Math.exp(v);
+          out[i] = (v * e) / (1 + e);
+        }
+      }
+      return;
+    case Op.Elu:
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? v : p * Math.expm1(v);
+      }
+      return;
   }
 }
 
@@ -101,9 +192,27 @@ function apply(backend: Backend, op: Op, x: TensorInfo, p = 0, q = 0): TensorInf
   return outputInfo(backend, out, x.shape, x.dtype);
 }
 
-type PlainUnary = 'Neg' | 'Exp' | 'Log' | 'Sqrt' | 'Abs' | 'Relu' | 'Sigmoid' | 'Tanh';
+type PlainUnary =
+  | 'Neg'
+  | 'Exp'
+  | 'Log'
+  | 'Sqrt'
+  | 'Abs'
+  | 'Relu'
+  | 'Sigmoid'
+  | 'Tanh'
+  | 'Sin'
+  | 'Cos'
+  | 'Erf'
+  | 'Log1p'
+  | 'Expm1'
+  | 'Reciprocal'
+  | 'Rsqrt'
+  | 'Silu';
+/** Rounding ops: int32 values are integers already. */
+type Rounding = 'Sign' | 'Floor' | 'Ceil' | 'Round';
 
-function unaryKernel<K extends PlainUnary>(op: Op): KernelFn<K> {
+function unaryKernel<K extends PlainUnary | Rounding>(op: Op): KernelFn<K> {
   return ({ inputs: { x }, backend }) => apply(backend, op, x);
 }
 
@@ -143,6 +252,21 @@ export const unaryKernels = {
     apply(backend, Op.Clip, x, min, max)) satisfies KernelFn<'Clip'>,
   Softplus: (({ inputs: { x }, attrs: { beta, threshold }, backend }) =>
     apply(backend, Op.Softplus, x, beta, threshold)) satisfies KernelFn<'Softplus'>,
+  Sign: unaryKernel<'Sign'>(Op.Sign),
+  Floor: unaryKernel<'Floor'>(Op.Floor),
+  Ceil: unaryKernel<'Ceil'>(Op.Ceil),
+  Round: unaryKernel<'Round'>(Op.Round),
+  Sin: unaryKernel<'Sin'>(Op.Sin),
+  Cos: unaryKernel<'Cos'>(Op.Cos),
+  Erf: unaryKernel<'Erf'>(Op.Erf),
+  Log1p: unaryKernel<'Log1p'>(Op.Log1p),
+  Expm1: unaryKernel<'Expm1'>(Op.Expm1),
+  Reciprocal: unaryKernel<'Reciprocal'>(Op.Reciprocal),
+  Rsqrt: unaryKernel<'Rsqrt'>(Op.Rsqrt),
+  Gelu: (({ inputs: { x }, attrs: { approximate }, backend }) =>
+    apply(backend, approximate === 'tanh' ? Op.GeluTanh : Op.Gelu, x)) satisfies KernelFn<'Gelu'>,
+  Silu: unaryKernel<'Silu'>(Op.Silu),
+  Elu: (({ inputs: { x }, attrs: { alpha }, backend }) => apply(backend, Op.Elu, x, alpha)) satisfies KernelFn<'Elu'>,
   Cast: cast,
   ReluBackward: reluBackward,
 };

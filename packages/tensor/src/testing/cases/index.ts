@@ -15,6 +15,7 @@ import { resizeCases } from './resize';
 import { shapeCases } from './shape';
 import { softmaxCases } from './softmax';
 import { unaryCases } from './unary';
+import { unaryMathCases } from './unary-math';
 
 /** Uploads and reads back without any kernel: what every other case relies on. */
 const storageCases: ConformanceCase[] = [
@@ -73,6 +74,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...storageCases,
   ...binaryCases,
   ...unaryCases,
+  ...unaryMathCases,
   ...reduceCases,
   ...resizeCases,
   ...softmaxCases,
