@@ -187,6 +187,38 @@ export class Tensor {
   argmax(axis: number): Tensor {
     return ops.argmax(this, axis);
   }
+  logsumexp(axis?: number | readonly number[], keepDims?: boolean): Tensor {
+    return ops.logsumexp(this, axis, keepDims);
+  }
+  /** The variance over `axis` (`variance(x, ...)`; PyTorch's `t.var`). */
+  var(axis?: number | readonly number[], options?: ops.VarianceOptions): Tensor {
+    return ops.variance(this, axis, options);
+  }
+  std(axis?: number | readonly number[], options?: ops.VarianceOptions): Tensor {
+    return ops.std(this, axis, options);
+  }
+  cumsum(axis: number, options?: ops.CumsumOptions): Tensor {
+    return ops.cumsum(this, axis, options);
+  }
+  // Selection
+  sort(options?: ops.SortOptions): ops.ValuesAndIndices {
+    return ops.sort(this, options);
+  }
+  argsort(options?: ops.SortOptions): Tensor {
+    return ops.argsort(this, options);
+  }
+  topk(k: number, options?: ops.TopKOptions): ops.ValuesAndIndices {
+    return ops.topk(this, k, options);
+  }
+  tril(k?: number): Tensor {
+    return ops.tril(this, k);
+  }
+  triu(k?: number): Tensor {
+    return ops.triu(this, k);
+  }
+  maskedFill(mask: Tensor, value: TensorLike): Tensor {
+    return ops.maskedFill(this, mask, value);
+  }
   // Shape
   reshape(shape: readonly number[]): Tensor {
     return ops.reshape(this, shape);

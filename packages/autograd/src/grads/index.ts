@@ -8,6 +8,7 @@ import * as normalization from './normalization';
 import * as optim from './optim';
 import * as pool from './pool';
 import * as reduce from './reduce';
+import * as selection from './selection';
 import * as shape from './shape';
 import * as softmax from './softmax';
 import type { GradRules } from './types';
@@ -26,6 +27,7 @@ export const gradRules: GradRules = {
   ...optim,
   ...normalization,
   ...attention,
+  ...selection,
 };
 
 export type { GradContext, GradRule, GradRules, InputGrads, NotDifferentiable, RuleInputs } from './types';

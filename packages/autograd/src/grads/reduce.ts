@@ -1,5 +1,5 @@
 /** Gradients of the reductions. */
-import { broadcastTo, div, equal, mul, reshape, sum } from '@nn/tensor';
+import { broadcastTo, cumsum, div, equal, mul, reshape, sum } from '@nn/tensor';
 import { type GradRule, NOT_DIFFERENTIABLE } from './types';
 import { asDType, keptShape } from './util';
 
@@ -34,3 +34,8 @@ export const Min: GradRule<'Min'> = extremumRule('Min');
 
 /** Piecewise constant: an index is a constant for autograd. */
 export const ArgMax = NOT_DIFFERENTIABLE;
+
+/** Each input reaches every running sum after it: the gradient is the running sum of dy taken the other way. */
+export const Cumsum: GradRule<'Cumsum'> = {
+  vjp: ({ dy, attrs: { axis, reverse } }) => ({ x: () => cumsum(dy, axis, { reverse: !reverse }) }),
+};

@@ -1,7 +1,7 @@
 /**
  * The kernel contract: the one seam between the core and the backends. Every kernel is specified once, in the
  * file of its family (binary, unary, reduce, shape, indexing, matmul, conv, pool, softmax, optim, normalization,
- * attention); this module
+ * attention, selection); this module
  * joins them and derives the types every other part is checked against: the kernel names, each kernel's inputs,
  * attributes and outputs.
  *
@@ -20,6 +20,7 @@ import normalization from './normalization';
 import optim from './optim';
 import pool from './pool';
 import reduce from './reduce';
+import selection from './selection';
 import shape from './shape';
 import softmax from './softmax';
 import type { InputsOf, KernelSpec, OutputMetas, TensorMeta } from './spec';
@@ -38,6 +39,7 @@ const definitions = {
   ...optim,
   ...normalization,
   ...attention,
+  ...selection,
 };
 type Definitions = typeof definitions;
 

@@ -9,6 +9,11 @@ export interface ReduceAttrs {
   axes: readonly number[];
 }
 
+export interface CumsumAttrs {
+  axis: number;
+  reverse: boolean;
+}
+
 function reduction(op: string) {
   return defineKernel({
     op,
@@ -26,5 +31,11 @@ export default {
     op: 'argmax',
     inputs: { x: 'tensor' },
     infer: ({ x }, { axis }: { axis: number }) => [{ shape: reducedShape(x.shape, [axis]), dtype: 'int32' }],
+  }),
+  /** Running sum along `axis` (from its end when `reverse`), the shape and dtype of x; int32 sums wrap. */
+  Cumsum: defineKernel({
+    op: 'cumsum',
+    inputs: { x: 'tensor' },
+    infer: ({ x }, _attrs: CumsumAttrs) => [x],
   }),
 };

@@ -212,11 +212,11 @@ const outOfRange: BadInput[] = [
     shows: ['4', '[2,3]'],
   },
   {
-    what: 'slice negative begin',
-    run: () => slice(ones([3]), [-1]),
+    what: 'slice negative begin before the start',
+    run: () => slice(ones([3]), [-4]),
     error: IndexError,
     op: 'slice',
-    shows: ['-1', '[3]'],
+    shows: ['-4', '[3]'],
   },
   {
     what: 'slice running past the end',

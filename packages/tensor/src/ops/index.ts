@@ -10,6 +10,7 @@ export * from './pool';
 export * from './random';
 export * from './reduce';
 export * from './resize';
+export * from './selection';
 export * from './shape';
 export * from './softmax';
 export * from './unary';

@@ -6,7 +6,25 @@
  *   torch.tensor(3.).argmax(-1) -> tensor(0)    torch.softmax(torch.tensor(3.), -1) -> tensor(1.)
  *   torch.tensor(3.).sum(1) -> IndexError       torch.tensor(3.).sum([0, -1]) -> "dim 0 appears multiple times"
  */
-import { argmax, logSoftmax, max, mean, memory, min, softmax, sum, tensor, tidy, ValueError } from '@nn/tensor';
+import {
+  argmax,
+  cumsum,
+  DTypeError,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  memory,
+  min,
+  softmax,
+  std,
+  sum,
+  tensor,
+  tidy,
+  ValueError,
+  variance,
+  zeros,
+} from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectNNError } from './bad-input.test-util';
 
@@ -85,5 +103,48 @@ describe('reductions of a 0-d tensor take axis 0 or -1, like PyTorch', () => {
     expect(max(x, 0, true).toArray()).toEqual([[3, 5]]);
     expect(argmax(x, -1).toArray()).toEqual([1, 0]);
     expect(() => sum(tensor([1, 2]), -2)).toThrow(ValueError);
+  });
+});
+
+describe('logsumexp, variance, std, cumsum', () => {
+  const x = () =>
+    tensor([
+      [1, 2, 3, 4],
+      [-1000, -1000, 0, 1000],
+    ]);
+  it('logsumexp is stable far out, keeps dims on request, and is -Infinity over an empty axis', () => {
+    const y = logsumexp(x(), 1);
+    expect(y.dataSync()[0]).toBeCloseTo(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4)), 5);
+    expect(y.dataSync()[1]).toBe(1000);
+    expect(x().logsumexp(0, true).shape).toEqual([1, 4]);
+    expect(logsumexp(tensor([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]), 0).item()).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
+    expect(logsumexp(tensor([Number.POSITIVE_INFINITY, 0]), 0).item()).toBe(Number.POSITIVE_INFINITY);
+    expect(logsumexp(zeros([2, 0]), 1).toArray()).toEqual([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    expect(() => logsumexp(tensor([1], undefined, 'int32'), 0)).toThrow(DTypeError);
+  });
+  it('variance and std: unbiased by default, correction 0, axes, keepDims, the methods', () => {
+    const v = tensor([1, 2, 3, 4]);
+    expect(variance(v).item()).toBeCloseTo(5 / 3, 6);
+    expect(v.var(0, { correction: 0 }).item()).toBeCloseTo(1.25, 6);
+    expect(std(v).item()).toBeCloseTo(Math.sqrt(5 / 3), 6);
+    expect(x().std(1, { keepDims: true }).shape).toEqual([2, 1]);
+    expect(variance(tensor([[1, 3]]), [0, 1]).item()).toBe(2);
+    // One value, correction 1: 0 / 0, as PyTorch.
+    expect(variance(tensor([5])).item()).toBeNaN();
+    expect(variance(tensor([1, 2], undefined, 'int32')).dtype).toBe('float32');
+    expect(() => variance(v, 0, { unbiased: false } as never)).toThrow(/unknown option 'unbiased'/);
+  });
+  it('cumsum along an axis, reversed, int32 kept, 0-d', () => {
+    expect(cumsum(x(), 1).toArray()).toEqual([
+      [1, 3, 6, 10],
+      [-1000, -2000, -2000, -1000],
+    ]);
+    expect(x().cumsum(0, { reverse: true }).slice([0, 0], [1, 2]).toArray()).toEqual([[-999, -998]]);
+    const i = cumsum(tensor([2 ** 31 - 1, 1], undefined, 'int32'), 0);
+    expect([i.dtype, ...i.dataSync()]).toEqual(['int32', 2 ** 31 - 1, -(2 ** 31)]);
+    expect(cumsum(tensor(3), -1).item()).toBe(3);
+    expect(() => cumsum(x(), 2)).toThrow(ValueError);
   });
 });

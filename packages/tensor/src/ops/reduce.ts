@@ -1,15 +1,17 @@
 /**
- * Reductions: sum, mean, max, min, argmax. `axis` may be a number, a list, or undefined (all axes). A 0-d
+ * Reductions: sum, mean, max, min, argmax, logsumexp, variance, std, and the running sum cumsum. `axis` may be a number, a list, or undefined (all axes). A 0-d
  * tensor takes axis 0 or -1 (PyTorch's rule) and the result is 0-d, with or without keepDims.
  */
 import { engine } from '../engine';
-import { fmtShape, ValueError } from '../errors';
+import { DTypeError, fmtShape, ValueError } from '../errors';
 import { reducedShape } from '../kernels/geometry';
 import type { Tensor } from '../tensor';
-import { normalizeReduceAxes, normalizeReduceAxis } from '../util/shape';
-import { div } from './binary';
-import { assertTensor } from './create';
+import { checkOptions, describeValue, type OptionKeys } from '../util/options';
+import { normalizeAxis, normalizeReduceAxes, normalizeReduceAxis } from '../util/shape';
+import { add, div, equal, sub, where } from './binary';
+import { assertTensor, full } from './create';
 import { reshape } from './shape';
+import { abs, exp, log, sqrt, square } from './unary';
 
 type Axis = number | readonly number[] | undefined;
 
@@ -62,4 +64,93 @@ export function argmax(x: Tensor, axis: number): Tensor {
   if (a === null) return engine.tidy(() => engine.runKernel('ArgMax', { x: reshape(x, [1]) }, { axis: 0 }));
   if (x.shape[a] === 0) throw new ValueError(`argmax: axis ${axis} of ${fmtShape(x.shape)} is empty`);
   return engine.runKernel('ArgMax', { x }, { axis: a });
+}
+
+/**
+ * log(sum(exp(x))) over `axis`, computed as m + log(sum(exp(x - m))) with m the max, so nothing overflows.
+ * Over an empty axis the result is -Infinity (a sum of nothing is 0), as PyTorch.
+ * @example logsumexp(logits, -1)
+ */
+export function logsumexp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  assertTensor('logsumexp', x);
+  if (x.dtype === 'int32') throw new DTypeError(`logsumexp: needs a float tensor, got int32 ${fmtShape(x.shape)}`);
+  const axes = normalizeReduceAxes('logsumexp', axis, x.rank);
+  if (axes.some((a) => x.shape[a] === 0)) {
+    return full(reducedShape(x.shape, axes, keepDims), Number.NEGATIVE_INFINITY, x.dtype);
+  }
+  return engine.tidy(() => {
+    const m = max(x, axes, true);
+    // An infinite max (all -Infinity, or a +Infinity) would give inf - inf = NaN: shift by 0 there instead.
+    const shift = where(equal(abs(m), Number.POSITIVE_INFINITY), 0, m);
+    const result = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
+    return keepDims ? result : reshape(result, reducedShape(x.shape, axes));
+  });
+}
+
+export interface VarianceOptions {
+  /** Subtracted from the count in the divisor: 1 (default) is Bessel's unbiased estimate, 0 the population variance. */
+  correction?: number;
+  keepDims?: boolean;
+}
+const VARIANCE_OPTIONS: OptionKeys<VarianceOptions> = { correction: true, keepDims: true };
+
+/**
+ * sum((x - mean)^2) / (N - correction) over `axis` (all axes by default); N <= correction gives Infinity or NaN,
+ * as PyTorch. int32 inputs give float32, as `mean`.
+ * @example variance(x, 0, { correction: 0 })
+ */
+export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
+  return varianceOf('variance', x, axis, options);
+}
+
+/**
+ * The square root of `variance` (same options).
+ * @example std(x, [0, 1], { keepDims: true })
+ */
+export function std(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
+  const v = varianceOf('std', x, axis, options);
+  return engine.tidy(() => sqrt(v));
+}
+
+function varianceOf(op: string, x: Tensor, axis: Axis, options: VarianceOptions): Tensor {
+  assertTensor(op, x);
+  checkOptions(op, options, VARIANCE_OPTIONS);
+  const { correction = 1, keepDims = false } = options;
+  if (typeof correction !== 'number' || !Number.isFinite(correction)) {
+    throw new ValueError(`${op}: correction must be a finite number, got ${describeValue(correction)}`);
+  }
+  const axes = normalizeReduceAxes(op, axis, x.rank);
+  let count = 1;
+  for (const a of axes) count *= x.shape[a]!;
+  return engine.tidy(() => {
+    const xf = x.dtype === 'int32' ? x.cast('float32') : x;
+    const centred = sub(xf, mean(xf, axes, true));
+    return div(sum(square(centred), axes, keepDims), Math.max(0, count - correction));
+  });
+}
+
+export interface CumsumOptions {
+  /** Sums from the end of the axis (out[i] = x[i] + ... + x[n-1]). */
+  reverse?: boolean;
+}
+const CUMSUM_OPTIONS: OptionKeys<CumsumOptions> = { reverse: true };
+
+/**
+ * Running sum along `axis`: out[i] = x[0] + ... + x[i]. int32 stays int32 (and wraps).
+ * @example cumsum(tensor([1, 2, 3]), 0) // [1, 3, 6]
+ */
+export function cumsum(x: Tensor, axis: number, options: CumsumOptions = {}): Tensor {
+  assertTensor('cumsum', x);
+  if (axis === undefined) throw new ValueError('cumsum: an axis is required');
+  checkOptions('cumsum', options, CUMSUM_OPTIONS);
+  const { reverse = false } = options;
+  if (typeof reverse !== 'boolean') {
+    throw new ValueError(`cumsum: reverse must be a boolean, got ${describeValue(reverse)}`);
+  }
+  // A 0-d tensor is its own running sum; kernels only ever see axes the tensor has.
+  if (x.rank === 0) {
+    normalizeReduceAxis('cumsum', axis, 0);
+    return engine.runKernel('Reshape', { x }, { shape: [] });
+  }
+  return engine.runKernel('Cumsum', { x }, { axis: normalizeAxis('cumsum', axis, x.rank), reverse });
 }

@@ -76,7 +76,10 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   return engine.runKernel('BroadcastTo', { x }, { shape: [...shape] });
 }
 
-/** A block of `size` starting at `begin` (size -1 means "to the end"). */
+/**
+ * A block of `size` starting at `begin` (size -1 means "to the end"); a negative begin counts from the end.
+ * @example slice(x, [0, -2]) // the last two columns
+ */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   assertTensor('slice', x);
   if (!Array.isArray(begin) || begin.length !== x.rank) {
@@ -85,12 +88,17 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   const sizes = size ?? begin.map(() => -1);
   if (sizes.length !== x.rank)
     throw new ValueError(`slice: size [${sizes}] must have one entry per axis of ${fmtShape(x.shape)}`);
-  const resolvedSize = sizes.map((s, i) => {
-    const b = begin[i]!;
+  // A negative begin counts from the end of its axis, as Python's x[-2:].
+  const resolvedBegin = begin.map((b, i) => {
     const dim = x.shape[i]!;
-    if (!Number.isInteger(b) || b < 0 || b > dim) {
+    if (!Number.isInteger(b) || b < -dim || b > dim) {
       throw new IndexError(`slice: begin ${b} is out of range for axis ${i} of ${fmtShape(x.shape)}`);
     }
+    return b < 0 ? b + dim : b;
+  });
+  const resolvedSize = sizes.map((s, i) => {
+    const b = resolvedBegin[i]!;
+    const dim = x.shape[i]!;
     if (!Number.isInteger(s) || s < -1) {
       throw new ValueError(
         `slice: size ${s} on axis ${i} must be a non-negative integer or -1 (input ${fmtShape(x.shape)})`,
@@ -104,7 +112,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     }
     return length;
   });
-  return engine.runKernel('Slice', { x }, { begin: [...begin], size: resolvedSize });
+  return engine.runKernel('Slice', { x }, { begin: resolvedBegin, size: resolvedSize });
 }
 
 /** Joins tensors along an existing axis. */

@@ -9,6 +9,7 @@ import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
+import { selectionKernels } from './selection';
 import { shapeKernels } from './shape';
 import { softmaxKernels } from './softmax';
 import { unaryKernels } from './unary';
@@ -30,4 +31,5 @@ export const cpuKernels: { [K in KernelName]: KernelFn<K> } = {
   ...optimKernels,
   ...normalizationKernels,
   ...attentionKernels,
+  ...selectionKernels,
 };

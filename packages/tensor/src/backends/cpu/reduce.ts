@@ -4,7 +4,7 @@
  */
 import { type Backend, type KernelFn, outputInfo } from '../../backend/interface';
 import type { TensorMeta } from '../../kernels/spec';
-import type { TensorInfo, TypedArray } from '../../types';
+import { type TensorInfo, type TypedArray, typedArrayFor } from '../../types';
 import { sizeOf, stridesOf } from '../../util/shape';
 import { fromFloat64 } from './convert';
 import { collapseAxes, forEachRun } from './strided';
@@ -115,6 +115,33 @@ const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, outputs: [
   return outputInfo(backend, out, shape, 'int32');
 };
 
+/**
+ * Running sums along `axis`, accumulated in float64 (float32 inputs lose nothing more than one rounding per
+ * output); for each outer index the inner positions advance together, so the input is read in memory order.
+ */
+const cumsum: KernelFn<'Cumsum'> = ({ inputs: { x }, attrs: { axis, reverse }, backend }) => {
+  const values = backend.readSync(x.dataId);
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const length = x.shape[axis]!;
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const out = typedArrayFor(x.dtype, values.length);
+  const acc = new Float64Array(inner);
+  const isInt = x.dtype === 'int32';
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let step = 0; step < length; step++) {
+      const row = (o * length + (reverse ? length - 1 - step : step)) * inner;
+      for (let j = 0; j < inner; j++) {
+        // int32 sums wrap like int32 arithmetic (exact in float64 until 2^53, then |0 wraps).
+        const v = isInt ? (acc[j]! + values[row + j]!) | 0 : acc[j]! + values[row + j]!;
+        acc[j] = v;
+        out[row + j] = v;
+      }
+    }
+  }
+  return outputInfo(backend, out, x.shape, x.dtype);
+};
+
 function reduceKernel<K extends 'Sum' | 'Max' | 'Min'>(op: Op): KernelFn<K> {
   return ({ inputs: { x }, attrs: { axes }, outputs: [output], backend }) => reduce(backend, op, x, axes, output);
 }
@@ -124,4 +151,5 @@ export const reduceKernels = {
   Max: reduceKernel<'Max'>(Op.Max),
   Min: reduceKernel<'Min'>(Op.Min),
   ArgMax: argMax,
+  Cumsum: cumsum,
 };

@@ -12,6 +12,8 @@ import { optimCases } from './optim';
 import { poolCases } from './pool';
 import { reduceCases } from './reduce';
 import { resizeCases } from './resize';
+import { reduceStatsCases } from './reduce-stats';
+import { selectionCases } from './selection';
 import { shapeCases } from './shape';
 import { softmaxCases } from './softmax';
 import { unaryCases } from './unary';
@@ -77,6 +79,7 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...unaryMathCases,
   ...reduceCases,
   ...resizeCases,
+  ...reduceStatsCases,
   ...softmaxCases,
   ...shapeCases,
   ...indexingCases,
@@ -86,4 +89,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...optimCases,
   ...normalizationCases,
   ...attentionCases,
+  ...selectionCases,
 ];
