@@ -165,9 +165,9 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  */
 export const Gelu: GradRule<'Gelu'> = {
   save: ['x'],
-  vjp: ({ dy, inputs: { x }, attrs: { approximate } }) => ({
+  vjp: ({ dy, inputs: { x }, attrs: { tanh: approximate } }) => ({
     x: () => {
-      if (approximate === 'tanh') {
+      if (approximate) {
         const x2 = square(x);
         const t = tanh(mul(add(x, mul(mul(x2, x), 0.044715)), SQRT_2_OVER_PI));
         const inner = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);

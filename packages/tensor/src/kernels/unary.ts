@@ -120,7 +120,8 @@ const specs = {
       if (approximate !== 'none' && approximate !== 'tanh') {
         throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
       }
-      return { approximate };
+      // A boolean attribute: backends get attributes as numbers (see CONTRIBUTING, "a plain unary op").
+      return { tanh: approximate === 'tanh' };
     },
   }),
   Silu: unary('silu', { floatOnly: true }),

@@ -263,8 +263,8 @@ export const unaryKernels = {
   Expm1: unaryKernel<'Expm1'>(Op.Expm1),
   Reciprocal: unaryKernel<'Reciprocal'>(Op.Reciprocal),
   Rsqrt: unaryKernel<'Rsqrt'>(Op.Rsqrt),
-  Gelu: (({ inputs: { x }, attrs: { approximate }, backend }) =>
-    apply(backend, approximate === 'tanh' ? Op.GeluTanh : Op.Gelu, x)) satisfies KernelFn<'Gelu'>,
+  Gelu: (({ inputs: { x }, attrs: { tanh }, backend }) =>
+    apply(backend, tanh ? Op.GeluTanh : Op.Gelu, x)) satisfies KernelFn<'Gelu'>,
   Silu: unaryKernel<'Silu'>(Op.Silu),
   Elu: (({ inputs: { x }, attrs: { alpha }, backend }) => apply(backend, Op.Elu, x, alpha)) satisfies KernelFn<'Elu'>,
   Cast: cast,
