@@ -21,6 +21,7 @@ import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpu
 import { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';
 import { CONV_NOT_IMPLEMENTED } from './kernels/conv';
 import { warnIfOnCpu } from './mode-warning';
+import { GPU_NOT_IMPLEMENTED } from './not-implemented';
 import { AsyncPipeline, type PendingBuffer } from './webgpu';
 
 /** One block of tensor storage; the object itself is the DataId the engine holds. */
@@ -69,7 +70,11 @@ export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;
   /** Calls its kernels do not compute themselves (each entry says why); they run on the reference kernels. */
-  readonly notImplemented: readonly NotImplemented[] = [...GPU_FALLBACK_KERNELS, ...CONV_NOT_IMPLEMENTED];
+  readonly notImplemented: readonly NotImplemented[] = [
+    ...GPU_FALLBACK_KERNELS,
+    ...GPU_NOT_IMPLEMENTED,
+    ...CONV_NOT_IMPLEMENTED,
+  ];
   /** The gpu.js mode the kernels run in (also `getBackend().mode` while this backend is active). */
   readonly mode: GpuMode;
   private readonly live = new Set<GpuData>();
