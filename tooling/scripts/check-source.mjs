@@ -96,6 +96,7 @@ export const KNOWN_CYCLES = {
       'src/ops/random.ts',
       'src/ops/reduce.ts',
       'src/ops/resize.ts',
+      'src/ops/selection.ts',
       'src/ops/shape.ts',
       'src/ops/softmax.ts',
       'src/ops/unary.ts',
