@@ -39,6 +39,7 @@ describe('gradRules', () => {
       'MaxPool2DBackward',
       'OneHot',
       'SGDUpdate',
+      'TopK',
     ]);
   });
 
