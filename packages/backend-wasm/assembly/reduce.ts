@@ -211,3 +211,40 @@ export function argMax(int: bool, x: usize, out: usize, outer: i32, length: i32,
   if (int) argMaxAs(true, x, out, outer, length, inner);
   else argMaxAs(false, x, out, outer, length, inner);
 }
+
+/**
+ * Running sums along the middle axis of an [outer, length, inner] view (from its end when `reverse`), float32 or
+ * (`int`) int32. Float sums accumulate in f64 per inner position (`acc`: inner f64s) and round once per output;
+ * int32 sums wrap at every step, as int32 arithmetic (and the reference) does.
+ */
+export function cumsum(
+  int: bool,
+  x: usize,
+  out: usize,
+  outer: i32,
+  length: i32,
+  inner: i32,
+  reverse: bool,
+  acc: usize,
+): void {
+  for (let o = 0; o < outer; o++) {
+    memory.fill(acc, 0, (<usize>inner) << 3);
+    for (let step = 0; step < length; step++) {
+      const k = reverse ? length - 1 - step : step;
+      const row = (<usize>o * <usize>length + <usize>k) * <usize>inner;
+      for (let j = 0; j < inner; j++) {
+        const a = acc + ((<usize>j) << 3);
+        const at = (row + <usize>j) << 2;
+        if (int) {
+          const s = load<i32>(a) + load<i32>(x + at);
+          store<i32>(a, s);
+          store<i32>(out + at, s);
+        } else {
+          const s = load<f64>(a) + <f64>load<f32>(x + at);
+          store<f64>(a, s);
+          store<f32>(out + at, <f32>s);
+        }
+      }
+    }
+  }
+}

@@ -9,7 +9,11 @@
 //      take them) wrap it as the reference backend's typed-array store does;
 //   3. for speed, a four-lane float32 form in `vectorOp` (and a `true` in `hasVector`), and a case in `unary()`'s
 //      switch, which gives the op a loop of its own instead of a loop that switches per element.
+import { erf } from './erf';
 import { toInt32 } from './int32';
+
+const SQRT1_2: f64 = 0.7071067811865476;
+const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
 
 /** The ops, by kernel name (exported: `UnaryOp.Neg` is a global of the module, whose value is the op's code). */
 export enum UnaryOp {
@@ -24,6 +28,21 @@ export enum UnaryOp {
   Tanh,
   LeakyRelu,
   Clip,
+  Softplus,
+  Sign,
+  Floor,
+  Ceil,
+  Round,
+  Sin,
+  Cos,
+  Erf,
+  Log1p,
+  Expm1,
+  Reciprocal,
+  Rsqrt,
+  Gelu,
+  Silu,
+  Elu,
 }
 
 // @ts-ignore: decorator
@@ -43,6 +62,28 @@ function scalarOp(op: UnaryOp, v: f64, p: f64, q: f64): f64 {
     case UnaryOp.Tanh: return Math.tanh(v);
     case UnaryOp.LeakyRelu: return v < 0 ? p * v : v;
     case UnaryOp.Clip: return v < p ? p : min<f64>(v, q);
+    // p = beta, q = threshold: past it the result is x itself (where exp would overflow).
+    case UnaryOp.Softplus: return p * v > q ? v : Math.log1p(Math.exp(p * v)) / p;
+    // NaN gives 0, as torch.sign.
+    case UnaryOp.Sign: return v > 0 ? 1 : v < 0 ? -1 : 0;
+    case UnaryOp.Floor: return Math.floor(v);
+    case UnaryOp.Ceil: return Math.ceil(v);
+    // wasm's nearest sends halves to the even neighbour, as torch.round does.
+    case UnaryOp.Round: return nearest<f64>(v);
+    case UnaryOp.Sin: return Math.sin(v);
+    case UnaryOp.Cos: return Math.cos(v);
+    case UnaryOp.Erf: return erf(v);
+    case UnaryOp.Log1p: return Math.log1p(v);
+    case UnaryOp.Expm1: return Math.expm1(v);
+    case UnaryOp.Reciprocal: return 1 / v;
+    case UnaryOp.Rsqrt: return 1 / Math.sqrt(v);
+    // p = 1: PyTorch's tanh approximation.
+    case UnaryOp.Gelu:
+      return p != 0
+        ? 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
+        : 0.5 * v * (1 + erf(v * SQRT1_2));
+    case UnaryOp.Silu: return v >= 0 ? v / (1 + Math.exp(-v)) : (v * Math.exp(v)) / (1 + Math.exp(v));
+    case UnaryOp.Elu: return v > 0 ? v : p * Math.expm1(v);
     default: unreachable();
   }
   return 0;
@@ -69,6 +110,16 @@ function hasVector(op: UnaryOp): bool {
     case UnaryOp.Sigmoid:
     case UnaryOp.LeakyRelu:
     case UnaryOp.Clip:
+    case UnaryOp.Sign:
+    case UnaryOp.Floor:
+    case UnaryOp.Ceil:
+    case UnaryOp.Round:
+    case UnaryOp.Erf:
+    case UnaryOp.Reciprocal:
+    case UnaryOp.Rsqrt:
+    case UnaryOp.Gelu:
+    case UnaryOp.Silu:
+    case UnaryOp.Elu:
       return true;
     default:
       return false;
@@ -107,6 +158,76 @@ function expLanes(x: v128): v128 {
   return v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, f32x4.splat(-103.97208)));
 }
 
+/**
+ * erfc(a) of four lanes of a >= 0 (Abramowitz & Stegun 7.1.26: t = 1 / (1 + 0.3275911 a), a degree-5 polynomial
+ * in t times exp(-a^2); absolute error under 1.5e-7, float32's own spacing near 1). Computed as erfc, not 1 - erf,
+ * so the tails that GELU needs keep their relative precision.
+ */
+// @ts-ignore: decorator
+@inline
+function erfcLanes(a: v128): v128 {
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(0.3275911), a)));
+  let poly = f32x4.splat(1.061405429);
+  poly = f32x4.add(f32x4.mul(poly, t), f32x4.splat(-1.453152027));
+  poly = f32x4.add(f32x4.mul(poly, t), f32x4.splat(1.421413741));
+  poly = f32x4.add(f32x4.mul(poly, t), f32x4.splat(-0.284496736));
+  poly = f32x4.add(f32x4.mul(poly, t), f32x4.splat(0.254829592));
+  return f32x4.mul(f32x4.mul(poly, t), expLanes(f32x4.neg(f32x4.mul(a, a))));
+}
+
+/**
+ * erf(z) of four lanes for |z| < 0.5, from its Taylor series 2/sqrt(pi) (z - z^3/3 + z^5/10 - z^7/42 + z^9/216 -
+ * z^11/1320), whose next term is under 2e-8 there: near 0, where 1 - erfc(z) would keep only absolute precision.
+ */
+// @ts-ignore: decorator
+@inline
+function erfSmallLanes(z: v128): v128 {
+  const z2 = f32x4.mul(z, z);
+  let s = f32x4.splat(<f32>(-1.0 / 1320));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(<f32>(1.0 / 216)));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(<f32>(-1.0 / 42)));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(<f32>(1.0 / 10)));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(<f32>(-1.0 / 3)));
+  s = f32x4.add(f32x4.mul(s, z2), f32x4.splat(1));
+  return f32x4.mul(f32x4.mul(s, z), f32x4.splat(<f32>1.1283791670955126));
+}
+
+/** 1 + erf(z) of four lanes: 1 + the series near 0, erfc(-z) for negative z (no cancellation), else 2 - erfc(z). */
+// @ts-ignore: decorator
+@inline
+function onePlusErfLanes(z: v128): v128 {
+  const a = f32x4.abs(z);
+  const c = erfcLanes(a);
+  const tails = v128.bitselect(c, f32x4.sub(f32x4.splat(2), c), f32x4.lt(z, f32x4.splat(0)));
+  return v128.bitselect(f32x4.add(f32x4.splat(1), erfSmallLanes(z)), tails, f32x4.lt(a, f32x4.splat(0.5)));
+}
+
+/** erf(z) of four lanes: the series near 0 (relative precision), +-(1 - erfc(|z|)) elsewhere. */
+// @ts-ignore: decorator
+@inline
+function erfLanes(z: v128): v128 {
+  const a = f32x4.abs(z);
+  const far = f32x4.sub(f32x4.splat(1), erfcLanes(a));
+  // The sign of z onto 1 - erfc(|z|) (NaN stays NaN).
+  const signed = v128.or(far, v128.and(z, f32x4.splat(-0.0)));
+  return v128.bitselect(erfSmallLanes(z), signed, f32x4.lt(a, f32x4.splat(0.5)));
+}
+
+/**
+ * GELU of four lanes: x * Phi(x) = x/2 * (1 + erf(x / sqrt 2)), or with `tanh` PyTorch's approximation,
+ * x/2 * (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3).
+ */
+// @ts-ignore: decorator
+@inline
+function geluLanes(x: v128, tanh: bool): v128 {
+  if (tanh) {
+    const cube = f32x4.mul(f32x4.mul(x, x), x);
+    const u = f32x4.mul(f32x4.splat(<f32>SQRT_2_OVER_PI), f32x4.add(x, f32x4.mul(f32x4.splat(0.044715), cube)));
+    return f32x4.div(x, f32x4.add(f32x4.splat(1), expLanes(f32x4.mul(f32x4.splat(-2), u))));
+  }
+  return f32x4.mul(f32x4.mul(f32x4.splat(0.5), x), onePlusErfLanes(f32x4.mul(x, f32x4.splat(<f32>SQRT1_2))));
+}
+
 // @ts-ignore: decorator
 @inline
 function vectorOp(op: UnaryOp, v: v128, p: v128, q: v128): v128 {
@@ -121,6 +242,23 @@ function vectorOp(op: UnaryOp, v: v128, p: v128, q: v128): v128 {
     case UnaryOp.Relu: return f32x4.max(v, f32x4.splat(0));
     case UnaryOp.LeakyRelu: return v128.bitselect(f32x4.mul(v, p), v, f32x4.lt(v, f32x4.splat(0)));
     case UnaryOp.Clip: return v128.bitselect(p, f32x4.min(v, q), f32x4.lt(v, p));
+    // (v > 0) - (v < 0) with the masks as 1.0: NaN gives 0.
+    case UnaryOp.Sign:
+      return f32x4.sub(
+        v128.and(f32x4.gt(v, f32x4.splat(0)), f32x4.splat(1)),
+        v128.and(f32x4.lt(v, f32x4.splat(0)), f32x4.splat(1)),
+      );
+    case UnaryOp.Floor: return f32x4.floor(v);
+    case UnaryOp.Ceil: return f32x4.ceil(v);
+    case UnaryOp.Round: return f32x4.nearest(v);
+    case UnaryOp.Erf: return erfLanes(v);
+    case UnaryOp.Reciprocal: return f32x4.div(f32x4.splat(1), v);
+    case UnaryOp.Rsqrt: return f32x4.div(f32x4.splat(1), f32x4.sqrt(v));
+    case UnaryOp.Gelu: return geluLanes(v, f32x4.extract_lane(p, 0) != 0);
+    // x / (1 + e^-x): e^-x overflowing to Infinity gives -0 for very negative x.
+    case UnaryOp.Silu: return f32x4.div(v, f32x4.add(f32x4.splat(1), expLanes(f32x4.neg(v))));
+    case UnaryOp.Elu:
+      return v128.bitselect(v, f32x4.mul(p, f32x4.sub(expLanes(v), f32x4.splat(1))), f32x4.gt(v, f32x4.splat(0)));
     default: unreachable();
   }
   return v;
@@ -169,6 +307,21 @@ export function unary(op: UnaryOp, int: bool, x: usize, out: usize, n: i32, p: f
     case UnaryOp.Tanh: runFloat(UnaryOp.Tanh, x, out, n, p, q); break;
     case UnaryOp.LeakyRelu: runFloat(UnaryOp.LeakyRelu, x, out, n, p, q); break;
     case UnaryOp.Clip: runFloat(UnaryOp.Clip, x, out, n, p, q); break;
+    case UnaryOp.Softplus: runFloat(UnaryOp.Softplus, x, out, n, p, q); break;
+    case UnaryOp.Sign: runFloat(UnaryOp.Sign, x, out, n, p, q); break;
+    case UnaryOp.Floor: runFloat(UnaryOp.Floor, x, out, n, p, q); break;
+    case UnaryOp.Ceil: runFloat(UnaryOp.Ceil, x, out, n, p, q); break;
+    case UnaryOp.Round: runFloat(UnaryOp.Round, x, out, n, p, q); break;
+    case UnaryOp.Sin: runFloat(UnaryOp.Sin, x, out, n, p, q); break;
+    case UnaryOp.Cos: runFloat(UnaryOp.Cos, x, out, n, p, q); break;
+    case UnaryOp.Erf: runFloat(UnaryOp.Erf, x, out, n, p, q); break;
+    case UnaryOp.Log1p: runFloat(UnaryOp.Log1p, x, out, n, p, q); break;
+    case UnaryOp.Expm1: runFloat(UnaryOp.Expm1, x, out, n, p, q); break;
+    case UnaryOp.Reciprocal: runFloat(UnaryOp.Reciprocal, x, out, n, p, q); break;
+    case UnaryOp.Rsqrt: runFloat(UnaryOp.Rsqrt, x, out, n, p, q); break;
+    case UnaryOp.Gelu: runFloat(UnaryOp.Gelu, x, out, n, p, q); break;
+    case UnaryOp.Silu: runFloat(UnaryOp.Silu, x, out, n, p, q); break;
+    case UnaryOp.Elu: runFloat(UnaryOp.Elu, x, out, n, p, q); break;
     default: runFloat(op, x, out, n, p, q);
   }
 }

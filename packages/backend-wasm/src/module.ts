@@ -51,6 +51,16 @@ export interface KernelExports {
   ): void;
   argMax(int: number, x: number, out: number, outer: number, length: number, inner: number): void;
   // biome-ignore format: one argument group per line
+  cumsum(
+    int: number, x: number, out: number,
+    outer: number, length: number, inner: number, reverse: number, acc: number,
+  ): void;
+  // biome-ignore format: one argument group per line
+  topK(
+    int: number, x: number, out: number,
+    rows: number, n: number, k: number, largest: number, scratch: number,
+  ): void;
+  // biome-ignore format: one argument group per line
   scatterAdd(
     int: number, updates: number, indices: number, out: number,
     outer: number, count: number, inner: number, size: number, acc: number,

@@ -14,6 +14,7 @@ import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
+import { selectionKernels } from './selection';
 import { shapeKernels } from './shape';
 import { softmaxKernels } from './softmax';
 import { unaryKernels } from './unary';
@@ -33,5 +34,6 @@ export function wasmKernels(exports: KernelExports): KernelMap {
     ...optimKernels,
     ...normalizationKernels,
     ...attentionKernels,
+    ...selectionKernels,
   };
 }

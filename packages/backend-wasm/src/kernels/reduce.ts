@@ -77,9 +77,26 @@ const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, outputs: [
   return info;
 };
 
+/** Running sums along `axis`: an [outer, length, inner] view, in wasm for float32 and int32. */
+const cumsum: KernelFn<'Cumsum'> = ({ inputs: { x }, attrs: { axis, reverse }, outputs: [out], backend: base }) => {
+  const backend = base as WasmBackend;
+  const { info, data } = backend.output(out.shape, out.dtype);
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const length = x.shape[axis]!;
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  if (outer * length * inner === 0) return info;
+  const int = x.dtype === 'int32' ? 1 : 0;
+  const src = backend.ptr(x);
+  backend.withTemp(inner * 8, (acc) =>
+    backend.exports.cumsum(int, src, data.ptr, outer, length, inner, reverse ? 1 : 0, acc),
+  );
+  return info;
+};
+
 export const reduceKernels = {
   Sum: reduceKernel('Sum'),
   Max: reduceKernel('Max'),
   Min: reduceKernel('Min'),
   ArgMax: argMax,
+  Cumsum: cumsum,
 };
