@@ -13,19 +13,39 @@ import {
   ValueError,
   where,
 } from '@nn/tensor';
+import { classIndices, ignoreIndexOf, reduceKept } from './class-indices';
 import { checkPair, type LossOptions, reduce, reductionOf } from './reduction';
 import { reportValueCheck } from './value-checks';
 
+export interface CrossEntropyOptions extends LossOptions {
+  /** Mixes the target with the uniform distribution: (1 - s) * target + s / C (default 0, in [0, 1]). */
+  labelSmoothing?: number;
+  /** A class index whose rows add nothing to the loss and are left out of the mean (class-index targets only). */
+  ignoreIndex?: number;
+}
+
+const CROSS_ENTROPY_OPTIONS: OptionKeys<CrossEntropyOptions> = {
+  reduction: true,
+  labelSmoothing: true,
+  ignoreIndex: true,
+};
+
 /**
  * Cross-entropy of `logits` [N, C] against int32 class indices [N] or class probabilities [N, C]
- * (one-hot or soft), computed stably by the fused softmax-cross-entropy op.
- * @example crossEntropy(model.forward(x), labels) // labels: int32 [N]
+ * (one-hot or soft), computed stably by the fused softmax-cross-entropy op; `labelSmoothing` and `ignoreIndex`
+ * as PyTorch.
+ * @example crossEntropy(model.forward(x), labels, { labelSmoothing: 0.1 }) // labels: int32 [N]
  */
-export function crossEntropy(logits: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const loss = 'crossEntropy';
   if (!(logits instanceof Tensor)) throw new ValueError(`${loss}: logits must be a Tensor`);
   if (!(target instanceof Tensor)) throw new ValueError(`${loss}: target must be a Tensor`);
-  const reduction = reductionOf(loss, options);
+  const reduction = reductionOf(loss, options, CROSS_ENTROPY_OPTIONS);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
+    throw new ValueError(`${loss}: labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`);
+  }
+  const ignoreIndex = ignoreIndexOf(loss, options.ignoreIndex);
   if (logits.rank !== 2) throw new ShapeError(`${loss}: logits must be [N, C], got ${fmtShape(logits.shape)}`);
   if (logits.dtype === 'int32') throw new DTypeError(`${loss}: logits must be a float tensor, got int32`);
   const [n, classes] = logits.shape as [number, number];
@@ -36,35 +56,28 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
         'for one output per sample use binaryCrossEntropy(logits, target, { fromLogits: true })',
     );
   }
+  // PyTorch's smoothing: the target distribution becomes (1 - s) * target + s / C, for indices and probabilities.
+  const smooth = (probabilities: Tensor) =>
+    smoothing === 0 ? probabilities : probabilities.mul(1 - smoothing).add(smoothing / classes);
   return tidy(() => {
-    let probabilities: Tensor;
     if (target.dtype === 'int32') {
-      if (target.rank !== 1 || target.shape[0] !== n) {
-        throw new ShapeError(
-          `${loss}: class indices must be [N] = [${n}] for logits ${fmtShape(logits.shape)}, got ${fmtShape(target.shape)}`,
-        );
-      }
-      const indices = target.dataSync();
-      for (let i = 0; i < indices.length; i++) {
-        const c = indices[i]!;
-        if (c < 0 || c >= classes) {
-          throw new ValueError(`${loss}: class index ${c} at position ${i} is out of range for ${classes} classes`);
-        }
-      }
-      probabilities = oneHot(target, classes);
+      const targets = classIndices(loss, target, logits, ignoreIndex);
+      let probabilities = oneHot(targets.safe, classes);
       if (logits.dtype !== 'float32') probabilities = probabilities.cast(logits.dtype);
-    } else {
-      if (target.rank !== 2 || target.shape[0] !== n || target.shape[1] !== classes) {
-        throw new ShapeError(
-          `${loss}: target probabilities must match logits ${fmtShape(logits.shape)}, got ${fmtShape(target.shape)} (or pass int32 class indices [N])`,
-        );
-      }
-      if (target.dtype !== logits.dtype) {
-        throw new DTypeError(`${loss}: logits and target dtypes differ: ${logits.dtype} and ${target.dtype}`);
-      }
-      probabilities = target;
+      return reduceKept(softmaxCrossEntropy(logits, smooth(probabilities)), targets, reduction);
     }
-    return reduce(softmaxCrossEntropy(logits, probabilities), reduction);
+    if (target.rank !== 2 || target.shape[0] !== n || target.shape[1] !== classes) {
+      throw new ShapeError(
+        `${loss}: target probabilities must match logits ${fmtShape(logits.shape)}, got ${fmtShape(target.shape)} (or pass int32 class indices [N])`,
+      );
+    }
+    if (target.dtype !== logits.dtype) {
+      throw new DTypeError(`${loss}: logits and target dtypes differ: ${logits.dtype} and ${target.dtype}`);
+    }
+    if (ignoreIndex !== undefined) {
+      throw new ValueError(`${loss}: ignoreIndex applies to int32 class indices, not to target probabilities`);
+    }
+    return reduce(softmaxCrossEntropy(logits, smooth(target)), reduction);
   });
 }
 

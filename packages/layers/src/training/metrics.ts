@@ -1,7 +1,9 @@
 /** Metrics by name, and loss functions by name, as `fit` and `evaluate` accept them. */
 import { fmtShape, oneHot, ShapeError, type Tensor, tidy, ValueError } from '@nn/tensor';
 import { binaryCrossEntropy, crossEntropy } from '../losses/classification';
-import { l1Loss, meanBiasError, mseLoss } from '../losses/regression';
+import { klDiv } from '../losses/kl-div';
+import { nllLoss } from '../losses/nll';
+import { huberLoss, l1Loss, meanBiasError, mseLoss, smoothL1Loss } from '../losses/regression';
 
 /** A loss: (prediction, target) => scalar Tensor. */
 export type LossFn = (prediction: Tensor, target: Tensor) => Tensor;
@@ -15,7 +17,11 @@ export type LossName =
   | 'mae'
   | 'l1'
   | 'l1Loss'
-  | 'meanBiasError';
+  | 'meanBiasError'
+  | 'huberLoss'
+  | 'smoothL1Loss'
+  | 'nllLoss'
+  | 'klDiv';
 
 const LOSSES: Record<LossName, LossFn> = {
   crossEntropy: (p, t) => crossEntropy(p, t),
@@ -26,6 +32,10 @@ const LOSSES: Record<LossName, LossFn> = {
   l1: (p, t) => l1Loss(p, t),
   l1Loss: (p, t) => l1Loss(p, t),
   meanBiasError: (p, t) => meanBiasError(p, t),
+  huberLoss: (p, t) => huberLoss(p, t),
+  smoothL1Loss: (p, t) => smoothL1Loss(p, t),
+  nllLoss: (p, t) => nllLoss(p, t),
+  klDiv: (p, t) => klDiv(p, t),
 };
 
 /** The loss function for a name or function. */
