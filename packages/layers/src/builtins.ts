@@ -3,7 +3,10 @@ import { LeakyReLU, ReLU, RReLU, Sigmoid, Softmax, Tanh } from './layers/activat
 import { BatchNorm1d, BatchNorm2d } from './layers/batchnorm';
 import { Conv2d } from './layers/conv';
 import { Dropout } from './layers/dropout';
+import { Embedding } from './layers/embedding';
 import { Flatten } from './layers/flatten';
+import { GroupNorm } from './layers/group-norm';
+import { Identity } from './layers/identity';
 import { Linear } from './layers/linear';
 import { AvgPool2d, MaxPool2d } from './layers/pooling';
 import { GRU, LSTM, RNN } from './layers/rnn';
@@ -31,4 +34,7 @@ export const builtinModules: readonly (readonly [string, ModuleClass])[] = [
   ['RNN', RNN],
   ['LSTM', LSTM],
   ['GRU', GRU],
+  ['Embedding', Embedding],
+  ['GroupNorm', GroupNorm],
+  ['Identity', Identity],
 ];

@@ -102,8 +102,8 @@ export function readModelJson(text: string, source: string, what: string): Model
 }
 
 /**
- * Rebuilds `json`'s architecture and loads `tensors` into it strictly. On any failure the half-built model is
- * disposed, so a failed load allocates nothing; `tensors` stay the caller's to dispose.
+ * Rebuilds `json`'s architecture and loads `tensors` into it strictly, and returns it in eval mode. On any failure
+ * the half-built model is disposed, so a failed load allocates nothing; `tensors` stay the caller's to dispose.
  */
 export function buildModel(json: ModelJson, tensors: Record<string, Tensor>, what: string, source: string): Module {
   let model: Module;
@@ -119,5 +119,6 @@ export function buildModel(json: ModelJson, tensors: Record<string, Tensor>, wha
     dispose(model.stateDict());
     throw error;
   }
-  return model;
+  // A loaded model is for predicting first (API.md: loadModel returns eval mode); `train()` turns training back on.
+  return model.eval();
 }

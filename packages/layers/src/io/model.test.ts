@@ -34,6 +34,7 @@ describe('saveModel / loadModel', () => {
       metadata: { accuracy: 0.5 },
     });
     const loaded = await loadModel(dir);
+    expect(loaded.modules().every((m) => !m.training)).toBe(true); // eval mode, as API.md says
     const x = randn([5, 3], { seed: 1 });
     expect(Array.from((loaded.forward(x) as ReturnType<Sequential['forward']>).dataSync())).toEqual(
       Array.from(original.forward(x).dataSync()),

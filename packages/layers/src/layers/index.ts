@@ -2,7 +2,10 @@ export { LeakyReLU, type NoOptions, ReLU, RReLU, type RReLUOptions, Sigmoid, Sof
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm';
 export { Conv2d, type Conv2dLayerOptions } from './conv';
 export { Dropout, type DropoutOptions } from './dropout';
+export { Embedding, type EmbeddingOptions } from './embedding';
 export { Flatten } from './flatten';
+export { GroupNorm, type GroupNormOptions } from './group-norm';
+export { Identity } from './identity';
 export { Linear, type LinearOptions } from './linear';
 export { AvgPool2d, MaxPool2d, type PoolLayerOptions } from './pooling';
 export { type ElmanRnnOptions, GRU, LSTM, RNN, type RnnOptions, type RnnResult } from './rnn';
