@@ -3,7 +3,8 @@
  * saveModel/loadModel, and backend-wasm's and backend-gpu's layer smoke tests run each forward and backward on
  * their backend against the cpu backend (they import this file by path; it uses only the layers' sources).
  */
-import { Generator, randn, type Tensor, tensor } from '@nn/tensor';
+import { gradsOf } from '@nn/autograd';
+import { Generator, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
 import { Embedding, GroupNorm, Identity } from '../src/layers';
 import type { Module } from '../src/module';
 
@@ -46,4 +47,42 @@ export function runZooEntry(entry: ZooEntry, seed = 0): { module: Module; inputs
   const inputs = entry.inputs(new Generator(seed + 1));
   const output = entry.call ? entry.call(module, inputs) : (module.forward(...inputs) as Tensor);
   return { module, inputs, output };
+}
+
+/** An entry's output and the gradients of sum(output * w) for its float inputs and parameters, as plain arrays. */
+function forwardBackward(entry: ZooEntry): number[][] {
+  return tidy(() => {
+    const { module, inputs } = runZooEntry(entry);
+    module.train(false);
+    const wrt = [...inputs.filter((x) => x.dtype !== 'int32'), ...module.parameters()];
+    let output: Tensor | undefined;
+    const { grads } = gradsOf(() => {
+      output = entry.call ? entry.call(module, inputs) : (module.forward(...inputs) as Tensor);
+      return output.mul(randn(output.shape, { seed: 7 })).sum();
+    }, wrt);
+    return [output!, ...grads].map((t) => Array.from(t.dataSync()));
+  });
+}
+
+/**
+ * Runs every zoo entry forward and backward on the cpu backend and on `backend`, and returns a line per value
+ * further apart than `tolerance` (relative to 1 + |cpu value|): empty when the backend agrees. Ends on 'cpu'.
+ */
+export async function zooMismatches(backend: string, tolerance: number): Promise<string[]> {
+  const problems: string[] = [];
+  for (const entry of layerZoo) {
+    await setBackend('cpu');
+    const expected = forwardBackward(entry);
+    await setBackend(backend);
+    const actual = forwardBackward(entry);
+    await setBackend('cpu');
+    expected.forEach((values, k) => {
+      const what = k === 0 ? 'output' : `gradient ${k - 1}`;
+      if (actual[k]!.length !== values.length)
+        problems.push(`${entry.name} ${what}: ${actual[k]!.length} values, cpu ${values.length}`);
+      const i = values.findIndex((v, j) => !(Math.abs(actual[k]![j]! - v) <= tolerance * (1 + Math.abs(v))));
+      if (i >= 0) problems.push(`${entry.name} ${what}[${i}]: ${backend} ${actual[k]![i]}, cpu ${values[i]}`);
+    });
+  }
+  return problems;
 }
