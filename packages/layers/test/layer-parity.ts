@@ -61,12 +61,26 @@ export function checkLayerCase(name: string, module: Module, call: Call = defaul
       output = call(module, inputs);
       return output.mul(fromJson(c.w)).sum();
     }, [...floatInputs, ...params.map(([, p]) => p)]);
-    expectClose(output!, c.output, atol);
+    labelled('output', () => expectClose(output!, c.output, atol));
     const expectedInputGrads = c.inputGrads.filter((g): g is TensorJson => g !== null);
-    for (const [i, g] of expectedInputGrads.entries()) expectClose(grads[i]!, g, atol);
+    for (const [i, g] of expectedInputGrads.entries()) {
+      labelled(`gradient of input ${i}`, () => expectClose(grads[i]!, g, atol));
+    }
     expect(params.map(([key]) => key).sort()).toEqual(Object.keys(c.grads).sort());
-    for (const [i, [key]] of params.entries()) expectClose(grads[floatInputs.length + i]!, c.grads[key]!, atol);
+    for (const [i, [key]] of params.entries()) {
+      labelled(`gradient of ${key}`, () => expectClose(grads[floatInputs.length + i]!, c.grads[key]!, atol));
+    }
   });
+}
+
+/** Runs a check, naming what it checked when it fails. */
+function labelled(what: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof Error) error.message = `${what}: ${error.message}`;
+    throw error;
+  }
 }
 
 /** serializeModule -> deserializeModule -> loadStateDict gives the same class, config and (eval) outputs. */
