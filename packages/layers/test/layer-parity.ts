@@ -25,13 +25,9 @@ export function layerCase(name: string): LayerCase {
   return fixture<LayerCase>(`layers/${name}.json`);
 }
 
-/**
- * The PyTorch state_dict of a case, read from its safetensors file. The Buffer is copied into a plain Uint8Array:
- * parseSafetensors on main mis-reads a pooled Node Buffer (fixed on h/b1-io).
- */
+/** The PyTorch state_dict of a case, read from its safetensors file. */
 export function torchStateDict(name: string): Record<string, Tensor> {
-  const bytes = readFileSync(new URL(`./fixtures/layers/${name}.safetensors`, import.meta.url));
-  return parseSafetensors(new Uint8Array(bytes));
+  return parseSafetensors(readFileSync(new URL(`./fixtures/layers/${name}.safetensors`, import.meta.url)));
 }
 
 export function caseInputs(c: LayerCase): Tensor[] {
