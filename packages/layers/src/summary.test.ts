@@ -75,6 +75,13 @@ describe('summary', () => {
   it('a single layer, and outputs that are not one tensor (RNNs)', () => {
     const text = summary(new LSTM(3, 5, { numLayers: 2 }), { inputShape: [7, 3], batchSize: 2 });
     expect(text).toContain('(model) (LSTM)  output [2, 7, 5], hidden [[2, 2, 5], [2, 2, 5]]      440');
+    // An empty slot of a result (MultiheadAttention's weights: null) is left out.
+    class Pair extends Module {
+      forward(x: Tensor) {
+        return { output: x.relu(), weights: null };
+      }
+    }
+    expect(summary(new Pair(), { inputShape: [3] })).toMatch(/^\(model\) \(Pair\) +output \[1, 3\] +0$/m);
   });
 
   it('leaves the model as it was: modes, forward methods, no tensors', () => {

@@ -135,7 +135,9 @@ function describeOutput(value: unknown): string {
   if (value instanceof Tensor) return `[${value.shape.join(', ')}]`;
   if (Array.isArray(value)) return `[${value.map(describeOutput).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
+    // A result such as MultiheadAttention's { output, weights: null } shows what it holds, not its empty slots.
     return Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
       .map(([key, v]) => `${key} ${describeOutput(v)}`)
       .join(', ');
   }
