@@ -90,6 +90,9 @@ if (task === 'test') {
   run('pnpm', ['run', 'lint']);
   run('pnpm', ['run', 'check:source']);
   run('pnpm', ['run', 'typecheck']);
+  // Every public export documented, then the API reference generated from those comments (docs/api).
+  run('pnpm', ['run', 'check:docs']);
+  run('pnpm', ['run', 'docs']);
   run('pnpm', ['run', 'test:unit', ...rest]);
   run('pnpm', ['run', 'test:packages']);
   printTimings();

@@ -66,6 +66,7 @@ function save(t: Tensor, into: Tensor[]): Tensor {
   return copy;
 }
 
+/** Records the kernels run while differentiating, so `backward` can walk them in reverse. */
 export class Tape implements KernelRecorder {
   readonly nodes: TapeNode[] = [];
   /** Ids of the tensors being differentiated and of every recorded output (all depend on the former). */

@@ -39,6 +39,7 @@ export class GpuData {
   ) {}
 }
 
+/** Options of `createGpuBackend`. */
 export interface GpuBackendOptions {
   /** The gpu.js mode; default: $NN_GPU_MODE, else the best one present (see `pickGpuMode`). */
   mode?: GpuMode;
@@ -66,6 +67,7 @@ export type GpuMemoryInfo = {
   kernelBytes: number;
 };
 
+/** The gpu.js backend: tensors live in textures (WebGL/headless GL) or buffers (WebGPU), kernels are GLSL/WGSL. */
 export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;

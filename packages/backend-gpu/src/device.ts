@@ -10,6 +10,7 @@ import { type CacheEntry, KernelCache } from './kernel-cache';
 
 const UPLOAD_SOURCE = 'function (a0) {\nreturn a0[this.thread.x];\n}';
 
+/** What the gpu backend holds on the device right now (for leak checks). */
 export interface DeviceStats {
   /** Device arrays (textures / buffers) the backend holds right now. */
   liveArrays: number;

@@ -7,6 +7,7 @@ import { GPU } from 'gpu.js';
 
 /** gpu.js modes this backend can run in, best first. */
 export const GPU_MODES = ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'] as const;
+/** A gpu.js mode: 'webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm' or 'cpu'. */
 export type GpuMode = (typeof GPU_MODES)[number];
 
 /** Modes whose kernels run synchronously (what the kernel contract needs). */

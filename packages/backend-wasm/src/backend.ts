@@ -29,6 +29,7 @@ export class WasmData {
   ) {}
 }
 
+/** Options of `createWasmBackend`. */
 export interface WasmBackendOptions {
   /** Initial memory in MiB (it grows on demand). Default 64. */
   initialMiB?: number;
@@ -63,6 +64,7 @@ export const WASM_NOT_IMPLEMENTED: readonly NotImplemented[] = (
     })),
   );
 
+/** The WebAssembly backend: tensors live in one wasm memory, kernels are AssemblyScript (optionally threaded). */
 export class WasmBackend implements Backend {
   readonly name: string = 'wasm';
   readonly kernels: KernelMap;

@@ -14,11 +14,13 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+/** Options of `loadStateDict`. */
 export interface LoadStateDictOptions {
   /** When true (the default), missing or unexpected keys are an error. */
   strict?: boolean;
 }
 
+/** Options of `numParameters`. */
 export interface NumParametersOptions {
   /** Count `parameters()` only, not buffers such as BatchNorm's running statistics (default false). */
   trainableOnly?: boolean;

@@ -8,6 +8,7 @@ import { checkOptions, type DType, describeValue, type OptionKeys, Tensor, tidy,
 import type { Module } from './module';
 import { registeredName } from './registry';
 
+/** Options of `summary`: the shape of one sample, the batch size and the dtype of the zeros fed in. */
 export interface SummaryOptions {
   /** The shape of one sample, without the batch axis: `[1, 28, 28]` for MNIST images. */
   inputShape: readonly number[];

@@ -8,6 +8,7 @@ import { CpuBackend } from './backends/cpu/backend';
 import { NNError, StateError } from './errors';
 import { KERNEL_NAMES, type KernelName } from './kernels/contract';
 
+/** Creates a backend (possibly asynchronously): what `registerBackend` takes. */
 export type BackendFactory = () => Backend | Promise<Backend>;
 
 /** What `getBackend()` returns: the active backend and what it covers. */
@@ -21,6 +22,7 @@ export interface BackendInfo {
   kernelCoverage(): KernelCoverage;
 }
 
+/** Which kernels a backend computes itself and which it hands to the reference kernels, with call counts. */
 export interface KernelCoverage {
   backend: string;
   /** Kernels it computes itself: in its kernel map and not declared as not implemented as a whole. */

@@ -37,6 +37,7 @@ import { sizeOf } from './util/shape';
 export type { BackendFactory, BackendInfo, KernelCoverage } from './backend-registry';
 export type { KernelCall, KernelObserver, KernelRecord, KernelRecorder, KernelTensors } from './kernel-call';
 
+/** What `memory()` reports: live tensors and the bytes they hold. */
 export interface MemoryInfo {
   /** Live (not disposed, not collected) tensors. */
   numTensors: number;
@@ -48,6 +49,7 @@ export interface MemoryInfo {
   backend?: Readonly<Record<string, number>>;
 }
 
+/** Runs kernels on the active backend, tracks tensors and scopes, and records calls for autograd. */
 export class Engine {
   private readonly backends = new BackendRegistry();
   private readonly handles = new WeakMap<DataId, DataHandle>();

@@ -1,5 +1,5 @@
 /**
- * Every error @nn throws is an NNError. Messages name the op and show the offending shapes/values,
+ * Every error `@nn` throws is an NNError. Messages name the op and show the offending shapes/values,
  * e.g. `matmul: inner dimensions differ: [2,3] @ [4,5]`.
  */
 export class NNError extends Error {

@@ -24,6 +24,7 @@ export interface KernelRecord {
   outputs: readonly Tensor[];
 }
 
+/** Receives every kernel call while recording (autograd's tape implements it). */
 export interface KernelRecorder {
   /** Called after every kernel while recording is not paused. */
   record(entry: KernelRecord): void;

@@ -47,10 +47,12 @@ export function ready(): Promise<BackendInfo> {
   return engine.ready();
 }
 
+/** Unregisters a backend and disposes its instance. */
 export function removeBackend(name: string): void {
   engine.removeBackend(name);
 }
 
+/** The names of the registered backends. */
 export function registeredBackends(): string[] {
   return engine.registeredBackends();
 }

@@ -34,8 +34,13 @@ export type UnaryMethods = {
 };
 
 // installUnaryMethods() below defines these on the prototype.
+/** The methods of the plain unary ops (`x.exp()`, `x.relu()`, ...), installed from their spec entries. */
 export interface Tensor extends UnaryMethods {}
 
+/**
+ * An n-d array of float32, int32 or float64 values on a backend, immutable; ops return new tensors.
+ * @example tensor([[1, 2], [3, 4]]).matmul(tensor([[1], [1]])).toArray() // [[3], [7]]
+ */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the installed unary methods.
 export class Tensor {
   /** @internal Storage; replaced by `assign`. */

@@ -1,6 +1,7 @@
 /** Element types. float64 is guaranteed on the reference CPU backend (for gradient checks). */
 export type DType = 'float32' | 'int32' | 'float64';
 
+/** The storage of a tensor: Float32Array, Int32Array or Float64Array. */
 export type TypedArray = Float32Array | Int32Array | Float64Array;
 
 /** Maps a dtype to the typed array that stores it. */
@@ -26,6 +27,7 @@ export interface TensorInfo {
   readonly dtype: DType;
 }
 
+/** A zeroed typed array of `size` elements for `dtype`. */
 export function typedArrayFor(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
@@ -37,10 +39,12 @@ export function typedArrayFor(dtype: DType, size: number): TypedArray {
   }
 }
 
+/** Bytes one element of `dtype` takes. */
 export function bytesPerElement(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }
 
+/** The dtype a typed array stores. */
 export function dtypeOfArray(values: TypedArray): DType {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Int32Array) return 'int32';

@@ -14,6 +14,7 @@ import * as softmax from './softmax';
 import type { GradRules } from './types';
 import * as unary from './unary';
 
+/** The gradient rule of every kernel by name (or NOT_DIFFERENTIABLE), what the tape applies backward. */
 export const gradRules: GradRules = {
   ...binary,
   ...unary,

@@ -11,6 +11,7 @@ export type RuleInputs<K extends KernelName> = KernelInputs<K, Tensor>;
  */
 export type InputGrads<K extends KernelName> = { [P in keyof RuleInputs<K>]?: () => NonNullable<RuleInputs<K>[P]> };
 
+/** What a gradient rule receives: the output gradient, the kernel's inputs, attributes and output. */
 export interface GradContext<K extends KernelName> {
   /** The gradient of the scalar result with respect to the kernel's output (same shape as `output`). */
   dy: Tensor;
@@ -21,6 +22,7 @@ export interface GradContext<K extends KernelName> {
   attrs: KernelAttrs<K>;
 }
 
+/** How a kernel's inputs get their gradients from its output gradient (a vector-Jacobian product). */
 export interface GradRule<K extends KernelName> {
   /** Inputs whose values the vector-Jacobian product reads (the tape keeps them alive until backward). */
   readonly save?: readonly (keyof RuleInputs<K> & string)[];
@@ -44,6 +46,8 @@ export interface RecordedRule {
 
 /** Kernels with no gradient: their outputs are constants for autograd. */
 export const NOT_DIFFERENTIABLE = 'not-differentiable';
+/** The marker of a kernel without a gradient (comparisons, argmax, ...). */
 export type NotDifferentiable = typeof NOT_DIFFERENTIABLE;
 
+/** A gradient rule (or the not-differentiable marker) for every kernel name. */
 export type GradRules = { readonly [K in KernelName]: GradRule<K> | NotDifferentiable };

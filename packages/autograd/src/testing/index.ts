@@ -5,6 +5,7 @@
 import { grad, noGrad } from '@nn/autograd';
 import { DTypeError, NNError, Tensor, tensor, tidy, ValueError } from '@nn/tensor';
 
+/** Step and tolerances of `gradcheck`. */
 export interface GradcheckOptions {
   /** Step of the central differences. */
   eps?: number;

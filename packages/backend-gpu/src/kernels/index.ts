@@ -12,6 +12,7 @@ import { shapeKernels } from './shape';
 import { softmaxKernels } from './softmax-ce';
 import { unaryKernels } from './unary';
 
+/** The gpu backend's kernel map. */
 export const gpuKernels: KernelMap = {
   ...binaryKernels,
   ...unaryKernels,

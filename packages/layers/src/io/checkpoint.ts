@@ -10,6 +10,7 @@ import type { Module } from '../module';
 import { fileAccess } from './files';
 import { parseSafetensorsFile, safetensorsChunks } from './safetensors';
 
+/** What `saveCheckpoint` stores: the model and, when given, optimizer, scheduler and epoch. */
 export interface CheckpointContents {
   model: Module;
   optimizer?: Optimizer;
@@ -76,6 +77,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
   }
 }
 
+/** The objects `loadCheckpoint` restores in place. */
 export interface LoadCheckpointOptions {
   model: Module;
   optimizer?: Optimizer;

@@ -19,6 +19,7 @@ export interface ModelJson {
   metadata: Record<string, unknown>;
 }
 
+/** Options of `saveModel` and `serializeModel`. */
 export interface SaveModelOptions {
   /** Anything JSON-safe to keep with the model (training settings, accuracy...). */
   metadata?: Record<string, unknown>;

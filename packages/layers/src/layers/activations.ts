@@ -57,6 +57,7 @@ export class LeakyReLU extends Module {
   }
 }
 
+/** Options of `RReLU`: the range of the random slopes and their generator. */
 export interface RReLUOptions {
   lower?: number;
   upper?: number;
@@ -121,6 +122,7 @@ export class Sigmoid extends Module {
   }
 }
 
+/** tanh(x), elementwise. */
 export class Tanh extends Module {
   constructor(options?: NoOptions) {
     super();

@@ -18,6 +18,7 @@ import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
 
+/** Options of `BatchNorm1d` and `BatchNorm2d` (PyTorch's defaults). */
 export interface BatchNormOptions {
   eps?: number;
   /** Weight of the new batch in the running estimates; `null` = cumulative average (as PyTorch's None). */

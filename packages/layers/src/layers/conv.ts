@@ -16,6 +16,7 @@ import { Module } from '../module';
 import { configBoolean, configNumber, configPair, copyPair } from './config';
 import { assertPositiveInt } from './linear';
 
+/** Options of the `Conv2d` layer. */
 export interface Conv2dLayerOptions extends InitOptions {
   stride?: number | readonly [number, number];
   /** A number or [padH, padW] of zeros on each side, or 'same' / 'valid'. */

@@ -14,6 +14,7 @@ import {
 import { Module } from '../module';
 import { configNumber } from './config';
 
+/** Options of `Dropout`. */
 export interface DropoutOptions {
   /** Draw the masks from this generator instead of the default one (`manualSeed` makes runs repeatable). */
   generator?: Generator;
@@ -21,6 +22,9 @@ export interface DropoutOptions {
 
 const DROPOUT_OPTIONS: OptionKeys<DropoutOptions> = { generator: true };
 
+/**
+ * Zeroes each element with probability `p` while training and scales the rest by 1 / (1 - p); the identity in eval mode.
+ */
 export class Dropout extends Module {
   readonly #generator: Generator;
 

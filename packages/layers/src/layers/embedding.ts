@@ -20,6 +20,7 @@ import { Module } from '../module';
 import { configNumber } from './config';
 import { assertPositiveInt } from './linear';
 
+/** Options of `Embedding`. */
 export interface EmbeddingOptions extends InitOptions {
   /** The id of a padding token: its row starts at zeros and never receives a gradient (negative counts from the end). */
   paddingIdx?: number;

@@ -3,6 +3,7 @@ import { describeValue, flatten, type Tensor, ValueError } from '@nn/tensor';
 import { Module } from '../module';
 import { configNumber } from './config';
 
+/** Merges the axes from `startAxis` on: [N, C, H, W] -> [N, C * H * W] by default. */
 export class Flatten extends Module {
   constructor(readonly startAxis = 1) {
     super();

@@ -14,6 +14,7 @@ import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
 
+/** Options of `GroupNorm`. */
 export interface GroupNormOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;

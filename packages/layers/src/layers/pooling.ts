@@ -13,6 +13,7 @@ import { configPair, copyPair } from './config';
 
 type Size = number | readonly [number, number];
 
+/** Options of `MaxPool2d` and `AvgPool2d`. */
 export interface PoolLayerOptions {
   /** Defaults to the kernel size. */
   stride?: Size;

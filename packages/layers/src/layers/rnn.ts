@@ -23,6 +23,7 @@ import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
 
+/** Options of `RNN`, `LSTM` and `GRU`. */
 export interface RnnOptions extends InitOptions {
   /** Stacked recurrent layers (default 1). */
   numLayers?: number;
@@ -198,6 +199,7 @@ function optionsFromConfig(name: string, config: Record<string, unknown>): [numb
   ];
 }
 
+/** Options of `RNN`: those of every recurrent layer plus the nonlinearity. */
 export interface ElmanRnnOptions extends RnnOptions {
   /** h' = nonlinearity(W_ih x + b_ih + W_hh h + b_hh); 'tanh' (default) or 'relu'. */
   nonlinearity?: 'tanh' | 'relu';

@@ -3,6 +3,7 @@ import { type Tensor, ValueError } from '@nn/tensor';
 import { Module } from '../module';
 
 /**
+ * Runs its layers in order, each one's output the next one's input (PyTorch's nn.Sequential).
  * @example
  * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
  * model[0]; // the first Linear; its weight is '0.weight' in the state dict

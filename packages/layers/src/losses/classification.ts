@@ -17,6 +17,7 @@ import { classIndices, ignoreIndexOf, reduceKept } from './class-indices';
 import { checkPair, type LossOptions, reduce, reductionOf } from './reduction';
 import { reportValueCheck } from './value-checks';
 
+/** Options of `crossEntropy`. */
 export interface CrossEntropyOptions extends LossOptions {
   /** Mixes the target with the uniform distribution: (1 - s) * target + s / C (default 0, in [0, 1]). */
   labelSmoothing?: number;
@@ -81,6 +82,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   });
 }
 
+/** Options of `binaryCrossEntropy`. */
 export interface BinaryCrossEntropyOptions extends LossOptions {
   /** The predictions are logits (any real number), not probabilities: more stable than sigmoid + BCE. */
   fromLogits?: boolean;

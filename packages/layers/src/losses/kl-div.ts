@@ -5,6 +5,7 @@ import { checkPair } from './reduction';
 /** klDiv's reductions: 'batchmean' (the sum divided by the batch size: the true KL divergence per sample). */
 export type KlDivReduction = 'batchmean' | 'mean' | 'sum' | 'none';
 
+/** Options of `klDiv`. */
 export interface KlDivOptions {
   /** The target is given as log-probabilities too (default false: probabilities). */
   logTarget?: boolean;

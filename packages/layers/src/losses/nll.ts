@@ -13,6 +13,7 @@ import {
 import { classIndices, ignoreIndexOf, reduceKept } from './class-indices';
 import { type LossOptions, reductionOf } from './reduction';
 
+/** Options of `nllLoss`. */
 export interface NllLossOptions extends LossOptions {
   /** A class index whose rows add nothing to the loss and are left out of the mean. */
   ignoreIndex?: number;

@@ -1,8 +1,10 @@
 /** Shared argument checks and the `reduction` option of every loss. */
 import { checkOptions, DTypeError, fmtShape, type OptionKeys, ShapeError, Tensor, ValueError } from '@nn/tensor';
 
+/** How a loss reduces its per-element values: 'mean', 'sum' or 'none'. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The option every loss takes. */
 export interface LossOptions {
   /** 'mean' (default) averages the per-element losses, 'sum' adds them, 'none' returns them unreduced. */
   reduction?: Reduction;

@@ -26,11 +26,13 @@ export function meanBiasError(prediction: Tensor, target: Tensor, options: LossO
   return tidy(() => reduce(target.sub(prediction), reduction));
 }
 
+/** Options of `huberLoss`. */
 export interface HuberLossOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1, > 0). */
   delta?: number;
 }
 
+/** Options of `smoothL1Loss`. */
 export interface SmoothL1LossOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1, >= 0; 0 is the L1 loss). */
   beta?: number;

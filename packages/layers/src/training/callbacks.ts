@@ -50,6 +50,7 @@ function monitored(logs: Logs, monitor: string, owner: string): number {
   return value;
 }
 
+/** Options of `EarlyStopping`. */
 export interface EarlyStoppingOptions {
   /** Default 'valLoss'. */
   monitor?: string;
@@ -134,6 +135,7 @@ export class EarlyStopping implements Callback {
   }
 }
 
+/** Options of `ModelCheckpoint`. */
 export interface ModelCheckpointOptions {
   /** With `saveBestOnly`, the value that decides (default 'valLoss'). */
   monitor?: string;

@@ -9,12 +9,14 @@ import { GuardedTotals } from './guarded-totals';
 import { asPrediction, checkPositiveInt, type Data, toDataset } from './inputs';
 import { checkMetrics, type LossFn, type LossName, type MetricName, metricSum, resolveLoss } from './metrics';
 
+/** Options of `evaluate`: the loss, metrics and batch size. */
 export interface EvaluateOptions {
   loss: LossFn | LossName;
   metrics?: readonly MetricName[];
   batchSize?: number;
 }
 
+/** Options of `predict`. */
 export interface PredictOptions {
   batchSize?: number;
 }

@@ -21,6 +21,7 @@ import {
 import { ProgressBar, type ProgressOutput } from './progress';
 import { type FitScheduler, scheduleDriver } from './scheduling';
 
+/** Options of `fit`. */
 export interface FitOptions {
   /** Total epochs; with `initialEpoch` the run covers epochs initialEpoch..epochs-1 (like Keras). */
   epochs: number;

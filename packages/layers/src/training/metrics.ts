@@ -49,6 +49,7 @@ export function resolveLoss(loss: LossFn | LossName, owner: string): LossFn {
 
 /** Metric names: 'accuracy', 'error' (fraction misclassified), 'mae', 'mse'. */
 export type MetricName = 'accuracy' | 'error' | 'mae' | 'mse';
+/** Every metric name `fit` and `evaluate` accept. */
 export const METRIC_NAMES: readonly MetricName[] = ['accuracy', 'error', 'mae', 'mse'];
 
 /**

@@ -34,6 +34,7 @@ export function formatLogs(logs: Record<string, number>): string {
     .join(' - ');
 }
 
+/** The progress line `fit` prints: a bar while the terminal is live, one line per epoch otherwise. */
 export class ProgressBar {
   private readonly out: ProgressOutput;
   private readonly live: boolean;

@@ -5,6 +5,7 @@
 import type { KernelAttrs, KernelInputs, KernelName, KernelOutput, KernelOutputMetas } from '../kernels/contract';
 import type { DataId, DType, Shape, TensorInfo, TypedArray } from '../types';
 
+/** What a kernel function receives: its inputs, attributes, the resolved outputs and the backend. */
 export interface KernelArgs<K extends KernelName, B extends Backend = Backend> {
   inputs: KernelInputs<K>;
   attrs: KernelAttrs<K>;
@@ -22,6 +23,7 @@ export interface KernelArgs<K extends KernelName, B extends Backend = Backend> {
  */
 export type KernelFn<K extends KernelName, B extends Backend = Backend> = (args: KernelArgs<K, B>) => KernelOutput<K>;
 
+/** A backend's kernels by name; a missing one runs on the reference CPU kernel. */
 export type KernelMap<B extends Backend = Backend> = { [K in KernelName]?: KernelFn<K, B> };
 
 /**
@@ -50,6 +52,7 @@ export type NotImplemented =
   | { readonly kernel: KernelName; readonly dtypes: readonly DType[] }
   | AttrsNotImplemented;
 
+/** What a backend implements: storage (write, readSync/read, disposeData) and its kernel map. */
 export interface Backend {
   /** The name it was registered under, e.g. 'cpu'. */
   readonly name: string;

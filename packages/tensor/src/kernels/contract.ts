@@ -43,6 +43,7 @@ const definitions = {
 };
 type Definitions = typeof definitions;
 
+/** The name of every kernel of the spec. */
 export type KernelName = keyof Definitions;
 /** What kernel K takes besides its inputs. */
 export type KernelAttrs<K extends KernelName> = Parameters<Definitions[K]['infer']>[1];
@@ -72,7 +73,9 @@ export const KERNEL_SPECS: { readonly [K in KernelName]: SpecOf<K> } = definitio
 /** Every kernel name, in one list: backends, gradient rules and conformance cases are checked against it. */
 export const KERNEL_NAMES = Object.keys(KERNEL_SPECS) as readonly KernelName[];
 
+/** The kernels with more than one output. */
 export type MultiOutputKernelName = { [K in KernelName]: OutputCount<K> extends 1 ? never : K }[KernelName];
+/** The kernels with exactly one output. */
 export type SingleOutputKernelName = Exclude<KernelName, MultiOutputKernelName>;
 
 type Tuple<N extends number, Acc extends TensorInfo[] = []> = Acc['length'] extends N

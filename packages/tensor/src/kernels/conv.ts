@@ -7,6 +7,7 @@ import type { Shape } from '../types';
 import { dilatedKernel, type Padding4, type Pair, windowOutputHW } from './geometry';
 import { defineKernel, type TensorMeta } from './spec';
 
+/** The attributes of the Conv2D kernels: stride, padding, dilation and groups. */
 export interface Conv2DAttrs {
   stride: Pair;
   padding: Padding4;

@@ -11,6 +11,7 @@ import type { Pool2DAttrs } from './pool';
 
 /** Padding of the two spatial axes of an NCHW image: [top, bottom, left, right]. */
 export type Padding4 = readonly [number, number, number, number];
+/** Two numbers, [height, width] or [before, after]. */
 export type Pair = readonly [number, number];
 
 /** NumPy broadcasting of any number of shapes; throws a ShapeError naming `op`. */

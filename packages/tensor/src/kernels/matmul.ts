@@ -4,6 +4,7 @@ import type { Shape } from '../types';
 import { broadcastShapes } from './geometry';
 import { defineKernel, type TensorMeta } from './spec';
 
+/** The attributes of the MatMul kernel: which operand is transposed. */
 export interface MatMulAttrs {
   transposeA: boolean;
   transposeB: boolean;

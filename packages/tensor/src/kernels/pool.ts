@@ -4,6 +4,7 @@ import type { Shape } from '../types';
 import { type Padding4, type Pair, windowOutputHW } from './geometry';
 import { defineKernel, type TensorMeta } from './spec';
 
+/** The attributes of the pooling kernels: window, stride and padding. */
 export interface Pool2DAttrs {
   kernelSize: Pair;
   stride: Pair;

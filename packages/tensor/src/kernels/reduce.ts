@@ -5,6 +5,7 @@
 import { reducedShape } from './geometry';
 import { defineKernel } from './spec';
 
+/** The attributes of the reduction kernels: the axes reduced. */
 export interface ReduceAttrs {
   axes: readonly number[];
 }

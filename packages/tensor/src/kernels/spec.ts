@@ -22,6 +22,7 @@ export interface TensorMeta {
  * weight and bias of layerNorm, the mask of attention); a left-out input is absent or `undefined`.
  */
 export type InputKind = 'tensor' | 'tensors' | 'optional';
+/** A kernel's input names, each a single tensor, a list of tensors, or an optional tensor. */
 export type InputKinds = Readonly<Record<string, InputKind>>;
 
 /** A kernel's inputs by name, each one `T` (a `readonly T[]` for a list input; `T | undefined` for an optional one). */
@@ -39,6 +40,7 @@ export type OutputMetas<N extends number> = number extends N ? readonly TensorMe
 /** The attributes of a kernel that takes none. */
 export type NoAttrs = Record<string, never>;
 
+/** The definition of one kernel: its op name, inputs, attributes and the output shape and dtype inference. */
 export interface KernelSpec<I extends InputKinds = InputKinds, A = unknown, N extends number = number> {
   /** The op errors are reported under: `add: shapes cannot be broadcast: [2] and [3]`. */
   readonly op: string;

@@ -177,13 +177,17 @@ export const neg = unaryFunction(specs.Neg);
 export const exp = unaryFunction(specs.Exp);
 /** Natural logarithm. */
 export const log = unaryFunction(specs.Log);
+/** √x, elementwise (NaN below 0). */
 export const sqrt = unaryFunction(specs.Sqrt);
+/** |x|, elementwise. */
 export const abs = unaryFunction(specs.Abs);
+/** x², elementwise. */
 export const square = unaryFunction(specs.Square);
 /** max(x, 0); NaN stays NaN. */
 export const relu = unaryFunction(specs.Relu);
 /** 1 / (1 + e^-x), computed without overflow for large |x|. */
 export const sigmoid = unaryFunction(specs.Sigmoid);
+/** tanh(x), elementwise. */
 export const tanh = unaryFunction(specs.Tanh);
 /** x where x > 0, alpha * x elsewhere (alpha = 0.01 by default). */
 export const leakyRelu = unaryFunction(specs.LeakyRelu);

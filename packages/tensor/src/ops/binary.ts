@@ -28,7 +28,9 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', 'Mul'
 export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', 'Div', a, b);
 /** a ** b */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', 'Pow', a, b);
+/** The larger of a and b, elementwise (broadcasting). */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum', 'Maximum', a, b);
+/** The smaller of a and b, elementwise (broadcasting). */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', 'Minimum', a, b);
 /** 1 where a == b, else 0 (float32). */
 export const equal = (a: TensorLike, b: TensorLike): Tensor => binary('equal', 'Equal', a, b);

@@ -16,6 +16,7 @@ import { reshape } from './shape';
 /** A padding as users write it: a number for all sides, [padH, padW], 'valid' (none) or 'same' (keep size at stride 1). */
 export type PaddingSpec = number | readonly [number, number] | 'same' | 'valid';
 
+/** Options of `conv2d`: stride, padding, dilation and groups. */
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   padding?: PaddingSpec;

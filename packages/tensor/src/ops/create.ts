@@ -9,12 +9,14 @@ import { assertValidShape, sizeOf } from '../util/shape';
 
 const DTYPES: readonly DType[] = ['float32', 'int32', 'float64'];
 
+/** Throws a ValueError naming `op` and the argument unless `x` is a Tensor. */
 export function assertTensor(op: string, x: unknown, name = 'x'): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
     throw new ValueError(`${op}: ${name} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   }
 }
 
+/** Throws a DTypeError naming `op` unless `dtype` is one of 'float32', 'int32', 'float64'. */
 export function assertDType(op: string, dtype: unknown): asserts dtype is DType {
   if (!DTYPES.includes(dtype as DType)) {
     throw new DTypeError(`${op}: unknown dtype '${String(dtype)}' (expected one of ${DTYPES.join(', ')})`);
@@ -115,18 +117,22 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   return filled('full', shape, value, dtype);
 }
 
+/** A tensor of zeros: `zeros([2, 3])`. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return filled('zeros', shape, 0, dtype);
 }
 
+/** A tensor of ones: `ones([2, 3])`. */
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return filled('ones', shape, 1, dtype);
 }
 
+/** Zeros of `x`'s shape and dtype. */
 export function zerosLike(x: Tensor): Tensor {
   return filled('zerosLike', x.shape, 0, x.dtype);
 }
 
+/** Ones of `x`'s shape and dtype. */
 export function onesLike(x: Tensor): Tensor {
   return filled('onesLike', x.shape, 1, x.dtype);
 }
@@ -161,6 +167,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
   return engine.makeTensor(data, [n], type, true, 'arange');
 }
 
+/** Options of the random creators: a seed or a generator, and the dtype. */
 export interface RandomOptions {
   /** Same seed, same numbers, on every run and backend. */
   seed?: number;

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor';
 import { assertTensor } from './create';
 import { reshape } from './shape';
 
+/** Options of `matmul`: which operand to transpose. */
 export interface MatmulOptions {
   /** Multiply by the transpose of `a` (its last two axes), without materialising it. */
   transposeA?: boolean;

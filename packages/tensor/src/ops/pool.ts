@@ -8,6 +8,7 @@ import type { Shape } from '../types';
 import { pair } from './conv';
 import { assertTensor } from './create';
 
+/** Options of `maxPool2d` and `avgPool2d`. */
 export interface Pool2dOptions {
   kernelSize: number | readonly [number, number];
   /** Defaults to kernelSize. */
@@ -39,10 +40,12 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   return engine.runKernel('AvgPool2D', { x }, poolAttrs('avgPool2d', options));
 }
 
+/** The gradient of maxPool2d with respect to its input (autograd's rule calls it). */
 export function maxPool2dBackward(dy: Tensor, x: Tensor, attrs: Pool2DAttrs): Tensor {
   return engine.runKernel('MaxPool2DBackward', { dy, x }, attrs);
 }
 
+/** The gradient of avgPool2d with respect to its input (autograd's rule calls it). */
 export function avgPool2dBackward(dy: Tensor, attrs: Pool2DAttrs & { xShape: Shape }): Tensor {
   return engine.runKernel('AvgPool2DBackward', { dy }, attrs);
 }

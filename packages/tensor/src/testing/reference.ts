@@ -43,6 +43,7 @@ export function nestedShape(value: NestedArray | readonly number[]): number[] {
   return first === undefined ? [0] : [value.length, ...nestedShape(first)];
 }
 
+/** The numbers of a nested array in row-major order. */
 export function flattenNested(value: NestedArray | readonly number[], into: number[] = []): number[] {
   if (Array.isArray(value)) for (const v of value as readonly NestedArray[]) flattenNested(v, into);
   else into.push(Number(value));
@@ -185,6 +186,7 @@ export function refConv2dBackpropFilter(x: Dense, dy: Dense, wShape: readonly nu
   return { shape: [...wShape], values };
 }
 
+/** A pooling window for the reference pooling: size, stride and padding. */
 export interface PoolWindow extends Window {
   kernelSize: readonly [number, number];
 }
@@ -225,6 +227,7 @@ function firstMax(values: readonly number[], cells: readonly number[]): number {
   return best;
 }
 
+/** The reference max pooling of a dense NCHW array. */
 export function refMaxPool(x: Dense, p: PoolWindow): Dense {
   const out: number[] = [];
   const shape = forEachPoolWindow(x.shape, p, (o, cells) => {
@@ -233,6 +236,7 @@ export function refMaxPool(x: Dense, p: PoolWindow): Dense {
   return { shape, values: out };
 }
 
+/** The reference average pooling of a dense NCHW array. */
 export function refAvgPool(x: Dense, p: PoolWindow): Dense {
   const area = p.kernelSize[0] * p.kernelSize[1];
   const out: number[] = [];

@@ -14,6 +14,7 @@ export type Expected = NestedArray | ExpectedTensor;
 /** For a case whose `run` returns several tensors, one `Expected` per output, in order. */
 export type ExpectedSpec = Expected | readonly Expected[];
 
+/** One case of the conformance suite: ops to run, the kernels they exercise and the expected result. */
 export interface ConformanceCase {
   /** Unique, and says what is being checked: `add: broadcast [2,1] + [1,3]`. */
   name: string;
@@ -32,6 +33,7 @@ export interface ConformanceCase {
   dtypes?: readonly DType[];
 }
 
+/** Options of `runConformance`. */
 export interface ConformanceOptions {
   /** Relative and absolute tolerance for float results: |actual - expected| <= tol * (1 + |expected|). */
   tolerance?: number;
@@ -46,11 +48,13 @@ export interface ConformanceOptions {
   cases?: readonly ConformanceCase[];
 }
 
+/** A failed conformance case and why it failed. */
 export interface ConformanceFailure {
   name: string;
   message: string;
 }
 
+/** What `runConformance` returns: the cases passed, failed and skipped on a backend. */
 export interface ConformanceReport {
   backend: string;
   passed: string[];

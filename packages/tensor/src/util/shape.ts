@@ -3,6 +3,7 @@
 import { fmtShape, ValueError } from '../errors';
 import type { Shape } from '../types';
 
+/** The number of elements of a shape (1 for a scalar). */
 export function sizeOf(shape: Shape): number {
   let size = 1;
   for (const d of shape) size *= d;
@@ -20,6 +21,7 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** True when two shapes have the same axes. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

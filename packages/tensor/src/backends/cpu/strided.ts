@@ -4,6 +4,7 @@
  */
 import type { Shape, TypedArray } from '../../types';
 
+/** A broadcast elementwise loop reduced to the fewest axes, with each input's strides. */
 export interface StridedLayout {
   /** The collapsed output shape (no size-1 axes, adjacent compatible axes merged). */
   shape: number[];

@@ -72,6 +72,7 @@ const storageCases: ConformanceCase[] = [
   },
 ];
 
+/** Every case of the conformance suite, each a kernel call with its expected result. */
 export const conformanceCases: readonly ConformanceCase[] = [
   ...storageCases,
   ...binaryCases,
