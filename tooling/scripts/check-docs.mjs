@@ -52,11 +52,15 @@ function where(declaration, base) {
   return `${relative(base, source.fileName).split('\\').join('/')}:${line + 1}`;
 }
 
-/** A declaration carries a doc comment with text (for a variable, the comment sits on its statement). */
+/**
+ * A declaration carries a doc comment with text (for a variable, the comment sits on its statement), or is marked
+ * `@internal` (exported for the other packages, left out of the reference).
+ */
 function documented(declaration) {
   const node = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
   return ts.getJSDocCommentsAndTags(node).some((doc) => {
     if (!ts.isJSDoc(doc)) return false;
+    if ((doc.tags ?? []).some((tag) => tag.tagName.text === 'internal')) return true;
     const text = typeof doc.comment === 'string' ? doc.comment : (doc.comment ?? []).map((c) => c.text).join('');
     return text.trim() !== '';
   });

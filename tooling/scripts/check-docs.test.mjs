@@ -42,6 +42,8 @@ describe('check-docs', () => {
         'export const other = 1;',
         '/** @example tagsOnly() */',
         'export function tagsOnly(): void {}',
+        '/** @internal For the other packages. */',
+        'export function internal(): void {}',
       ].join('\n'),
       'src/impl.ts': [
         '/** Has one. */',
