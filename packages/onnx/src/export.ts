@@ -8,6 +8,7 @@ import { GraphBuilder, tensorProto } from './graph-builder';
 import { encodeModel, type ValueInfoProto } from './proto';
 import { type TracedCall, traceForward } from './trace';
 
+/** Options of `exportOnnx` and `exportOnnxBytes`. */
 export interface ExportOnnxOptions {
   /** The ONNX opset (13 to 17; default 17). */
   opset?: number;
