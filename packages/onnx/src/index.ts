@@ -1,5 +1,5 @@
 /**
- * @nn/onnx: export @nn models to ONNX (`exportOnnx`, `exportOnnxBytes`) and run ONNX models as @nn modules
+ * @nn/onnx: export `@nn` models to ONNX (`exportOnnx`, `exportOnnxBytes`) and run ONNX models as `@nn` modules
  * (`loadOnnx`), both checked against ONNX Runtime.
  * @example
  * import { exportOnnx } from '@nn/onnx';

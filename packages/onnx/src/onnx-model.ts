@@ -36,7 +36,7 @@ export function unsupportedOperators(model: ParsedModel): string[] {
 }
 
 /**
- * An ONNX model run with @nn ops on the active backend. `forward(...inputs)` takes one tensor per graph input and
+ * An ONNX model run with `@nn` ops on the active backend. `forward(...inputs)` takes one tensor per graph input and
  * returns the output tensor, or an object of them by output name when the graph has several. Float initializers
  * are parameters named as in the file (BatchNormalization statistics are buffers), so an optimizer can fine-tune
  * them and `stateDict()` saves them.
