@@ -5,7 +5,23 @@
  */
 import { gradsOf } from '@nn/autograd';
 import { Generator, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
-import { Embedding, GroupNorm, Identity } from '../src/layers';
+import {
+  AdaptiveAvgPool2d,
+  Conv1d,
+  ConvTranspose2d,
+  ELU,
+  Embedding,
+  GELU,
+  GroupNorm,
+  Identity,
+  LayerNorm,
+  MultiheadAttention,
+  SiLU,
+  Softplus,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+  Upsample,
+} from '../src/layers';
 import type { Module } from '../src/module';
 
 export interface ZooEntry {
@@ -39,6 +55,48 @@ export const layerZoo: readonly ZooEntry[] = [
     inputs: (generator) => [normal([2, 4, 3, 3], generator)],
   },
   { name: 'Identity', make: () => new Identity(), inputs: (generator) => [normal([2, 3], generator)] },
+  { name: 'GELU', make: () => new GELU(), inputs: (generator) => [normal([2, 5], generator)] },
+  { name: 'SiLU', make: () => new SiLU(), inputs: (generator) => [normal([2, 5], generator)] },
+  { name: 'ELU', make: () => new ELU(0.5), inputs: (generator) => [normal([2, 5], generator)] },
+  { name: 'Softplus', make: () => new Softplus({ beta: 2 }), inputs: (generator) => [normal([2, 5], generator)] },
+  {
+    name: 'Conv1d',
+    make: (generator) => new Conv1d(3, 4, 3, { padding: 1, generator }),
+    inputs: (generator) => [normal([2, 3, 7], generator)],
+  },
+  {
+    name: 'ConvTranspose2d',
+    make: (generator) => new ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1, generator }),
+    inputs: (generator) => [normal([2, 3, 4, 4], generator)],
+  },
+  {
+    name: 'Upsample',
+    make: () => new Upsample({ scaleFactor: 2, mode: 'bilinear' }),
+    inputs: (generator) => [normal([1, 2, 3, 3], generator)],
+  },
+  {
+    name: 'AdaptiveAvgPool2d',
+    make: () => new AdaptiveAvgPool2d([2, 3]),
+    inputs: (generator) => [normal([2, 2, 5, 7], generator)],
+  },
+  { name: 'LayerNorm', make: () => new LayerNorm(6), inputs: (generator) => [normal([2, 3, 6], generator)] },
+  {
+    name: 'MultiheadAttention',
+    make: (generator) => new MultiheadAttention(8, 2, { generator }),
+    inputs: (generator) => [normal([2, 4, 8], generator)],
+    call: (module, [x]) => (module as MultiheadAttention).forward(x!, x!, x!, { isCausal: true }).output,
+  },
+  {
+    name: 'TransformerEncoderLayer',
+    make: (generator) => new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: 'gelu', generator }),
+    inputs: (generator) => [normal([2, 4, 8], generator)],
+  },
+  {
+    name: 'TransformerEncoder',
+    make: (generator) =>
+      new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, normFirst: true, generator }), 2),
+    inputs: (generator) => [normal([2, 4, 8], generator)],
+  },
 ];
 
 /** Runs an entry on fresh, seeded layer and inputs. */

@@ -1,0 +1,124 @@
+/** Conv1d: 1-D convolution over [N, C, L] sequences, weight [outChannels, inChannels / groups, kernelSize] as PyTorch. */
+import {
+  checkOptions,
+  conv1d,
+  describeValue,
+  fmtShape,
+  type OptionKeys,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+} from '@nn/tensor';
+import { fanInBound, type InitOptions, uniformParameter } from '../init';
+import { Module } from '../module';
+import { configBoolean, configNumber } from './config';
+import { assertPositiveInt } from './linear';
+
+/** Options of the `Conv1d` layer. */
+export interface Conv1dLayerOptions extends InitOptions {
+  stride?: number;
+  /** Zeros at both ends (default 0), or 'same' / 'valid'. */
+  padding?: number | 'same' | 'valid';
+  dilation?: number;
+  /** Split the channels into this many independent convolutions (default 1). */
+  groups?: number;
+  /** Learn one bias per output channel (default true). */
+  bias?: boolean;
+}
+
+const CONV1D_OPTIONS: OptionKeys<Conv1dLayerOptions> = {
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  generator: true,
+};
+
+/**
+ * A 1-D convolution layer: [N, inChannels, L] -> [N, outChannels, outL].
+ * @example new Conv1d(16, 32, 3, { padding: 1 }) // keeps the length
+ */
+export class Conv1d extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  readonly stride: number;
+  readonly padding: number | 'same' | 'valid';
+  readonly dilation: number;
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    options: Conv1dLayerOptions = {},
+  ) {
+    super();
+    checkOptions('Conv1d', options, CONV1D_OPTIONS);
+    assertPositiveInt('Conv1d', 'inChannels', inChannels);
+    assertPositiveInt('Conv1d', 'outChannels', outChannels);
+    assertPositiveInt('Conv1d', 'kernelSize', kernelSize);
+    const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+    assertPositiveInt('Conv1d', 'stride', stride);
+    assertPositiveInt('Conv1d', 'dilation', dilation);
+    assertPositiveInt('Conv1d', 'groups', groups);
+    if (!(padding === 'same' || padding === 'valid' || (Number.isInteger(padding) && padding >= 0))) {
+      throw new ValueError(`Conv1d: padding must be an integer >= 0, 'same' or 'valid', got ${describeValue(padding)}`);
+    }
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new ValueError(
+        `Conv1d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`,
+      );
+    }
+    this.stride = stride;
+    this.padding = padding;
+    this.dilation = dilation;
+    this.groups = groups;
+    const bound = fanInBound((inChannels / groups) * kernelSize);
+    this.weight = uniformParameter([outChannels, inChannels / groups, kernelSize], bound, options.generator);
+    this.bias = options.bias === false ? null : uniformParameter([outChannels], bound, options.generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 3 || x.shape[1] !== this.inChannels) {
+      throw new ShapeError(`Conv1d: expected input [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}`);
+    }
+    return tidy(() => {
+      const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+      const y = conv1d(x, this.weight, options);
+      return this.bias === null ? y : y.add(this.bias.reshape([1, this.outChannels, 1]));
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      inChannels: this.inChannels,
+      outChannels: this.outChannels,
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      bias: this.bias !== null,
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>): Conv1d {
+    const name = 'Conv1d';
+    const padding =
+      typeof config.padding === 'string' ? (config.padding as 'same') : configNumber(name, config, 'padding', 0);
+    return new Conv1d(
+      configNumber(name, config, 'inChannels'),
+      configNumber(name, config, 'outChannels'),
+      configNumber(name, config, 'kernelSize'),
+      {
+        stride: configNumber(name, config, 'stride', 1),
+        padding,
+        dilation: configNumber(name, config, 'dilation', 1),
+        groups: configNumber(name, config, 'groups', 1),
+        bias: configBoolean(name, config, 'bias', true),
+      },
+    );
+  }
+}
