@@ -6,6 +6,7 @@ import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { shapesEqual } from '../util/shape';
 import { defineKernel, type TensorMeta } from './spec';
 
+/** The attributes of the Attention kernels: the scale and the causal flag. */
 export interface AttentionAttrs {
   /** Multiplies q·k (PyTorch's default is 1 / sqrt(E)). */
   scale: number;

@@ -4,6 +4,7 @@ import type { Shape } from '../types';
 import { shapesEqual } from '../util/shape';
 import { defineKernel, type TensorMeta } from './spec';
 
+/** The attributes of the LayerNorm kernels: the trailing axes normalised and eps. */
 export interface LayerNormAttrs {
   /** How many trailing axes are normalised together (the rank of `normalizedShape`). */
   axes: number;

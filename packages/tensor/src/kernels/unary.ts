@@ -30,6 +30,7 @@ interface UnaryOptions<A, Args extends unknown[]> {
 
 const NO_ATTRS: NoAttrs = {};
 
+/** Options of `softplus`. */
 export interface SoftplusOptions {
   /** Scales x inside and the result outside: log(1 + exp(beta * x)) / beta. */
   beta?: number;
@@ -38,6 +39,7 @@ export interface SoftplusOptions {
 }
 const SOFTPLUS_OPTIONS: OptionKeys<SoftplusOptions> = { beta: true, threshold: true };
 
+/** Options of `gelu`. */
 export interface GeluOptions {
   /** 'none': x * Phi(x) with the exact normal CDF; 'tanh': PyTorch's tanh approximation of it. */
   approximate?: 'none' | 'tanh';
@@ -206,7 +208,9 @@ export const floor = unaryFunction(specs.Floor);
 export const ceil = unaryFunction(specs.Ceil);
 /** Rounds to the nearest integer, halves to even (round(2.5) = 2, as PyTorch); its gradient is zero. */
 export const round = unaryFunction(specs.Round);
+/** sin(x), elementwise (radians). */
 export const sin = unaryFunction(specs.Sin);
+/** cos(x), elementwise (radians). */
 export const cos = unaryFunction(specs.Cos);
 /** The Gauss error function, 2/sqrt(pi) * integral of exp(-t^2) from 0 to x. */
 export const erf = unaryFunction(specs.Erf);

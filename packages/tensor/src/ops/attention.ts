@@ -18,6 +18,7 @@ import { max, sum } from './reduce';
 import { broadcastTo } from './shape';
 import { exp } from './unary';
 
+/** Options of `scaledDotProductAttention`: masks, causality, dropout and scale. */
 export interface AttentionOptions {
   /**
    * [..., L, S] (broadcast): an int32 mask keeps the keys where it is nonzero (PyTorch's boolean mask); a float mask

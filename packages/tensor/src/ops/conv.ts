@@ -106,6 +106,7 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, attrs: ConvBackpropA
   return engine.runKernel('Conv2DBackpropFilter', { x, dy }, { ...fullAttrs(attrs), wShape: attrs.wShape });
 }
 
+/** Options of `conv1d`: stride, padding, dilation and groups. */
 export interface Conv1dOptions {
   stride?: number;
   /** Zeros added at both ends, 'valid' (none) or 'same' (keep the length at stride 1). */
@@ -165,6 +166,7 @@ export function conv1d(x: Tensor, w: Tensor, options: Conv1dOptions = {}): Tenso
   return reshape(y, [n, outC, outL]);
 }
 
+/** Options of `convTranspose2d`. */
 export interface ConvTranspose2dOptions {
   stride?: number | readonly [number, number];
   /** Rows and columns cut from each side of the full transposed convolution (as PyTorch's `padding`). */

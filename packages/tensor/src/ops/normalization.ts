@@ -6,6 +6,7 @@ import { checkOptions, describeValue, type OptionKeys } from '../util/options';
 import { shapesEqual } from '../util/shape';
 import { assertTensor } from './create';
 
+/** Options of `layerNorm`: the affine weight and bias, and eps. */
 export interface LayerNormOptions {
   /** Multiplies the normalised values (shape `normalizedShape`). */
   weight?: Tensor;

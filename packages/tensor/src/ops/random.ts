@@ -12,6 +12,7 @@ import { defaultGenerator, Generator } from '../util/random';
 import { assertValidShape } from '../util/shape';
 import { assertTensor, scalar } from './create';
 
+/** Options of the sampling ops (`bernoulli`, `multinomial`, `randint`): a seed or a generator. */
 export interface SamplingOptions {
   /** Same seed, same samples, on every run and backend. */
   seed?: number;

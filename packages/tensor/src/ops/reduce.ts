@@ -87,6 +87,7 @@ export function logsumexp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   });
 }
 
+/** Options of `variance` and `std`. */
 export interface VarianceOptions {
   /** Subtracted from the count in the divisor: 1 (default) is Bessel's unbiased estimate, 0 the population variance. */
   correction?: number;
@@ -129,6 +130,7 @@ function varianceOf(op: string, x: Tensor, axis: Axis, options: VarianceOptions)
   });
 }
 
+/** Options of `cumsum`. */
 export interface CumsumOptions {
   /** Sums from the end of the axis (out[i] = x[i] + ... + x[n-1]). */
   reverse?: boolean;

@@ -18,6 +18,7 @@ import { matmul } from './matmul';
 import { avgPool2d } from './pool';
 import { mean } from './reduce';
 
+/** Options of `interpolate`: a size or a scale factor, and the mode. */
 export interface InterpolateOptions {
   /** Output [height, width] (or one number for both); give this or scaleFactor. */
   size?: number | readonly [number, number];

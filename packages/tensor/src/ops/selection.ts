@@ -18,6 +18,7 @@ export interface ValuesAndIndices {
   indices: Tensor;
 }
 
+/** Options of `sort` and `argsort`. */
 export interface SortOptions {
   /** The axis to sort along (default -1, the last). */
   axis?: number;
@@ -26,6 +27,7 @@ export interface SortOptions {
 }
 const SORT_OPTIONS: OptionKeys<SortOptions> = { axis: true, descending: true };
 
+/** Options of `topk`. */
 export interface TopKOptions {
   /** The axis to select along (default -1, the last). */
   axis?: number;
