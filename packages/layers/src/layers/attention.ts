@@ -45,7 +45,7 @@ export interface AttentionForwardOptions {
    * nn.MultiheadAttention), or a float mask added to the scores.
    */
   attnMask?: Tensor;
-  /** [N, S]: int32 1 marks a padding key to ignore (PyTorch's True), or a float mask added to the scores. */
+  /** `[N, S]`: int32 1 marks a padding key to ignore (PyTorch's True), or a float mask added to the scores. */
   keyPaddingMask?: Tensor;
   /** Query i attends to keys 0..i only (added to any attnMask). */
   isCausal?: boolean;

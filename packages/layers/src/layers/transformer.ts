@@ -32,7 +32,7 @@ export interface TransformerEncoderLayerOptions extends InitOptions {
 export interface EncoderForwardOptions {
   /** [L, L] (or [N * nhead, L, L]): int32 1 = may not attend, or an additive float mask. */
   mask?: Tensor;
-  /** [N, L]: int32 1 marks a padding position no query attends to. */
+  /** `[N, L]`: int32 1 marks a padding position no query attends to. */
   srcKeyPaddingMask?: Tensor;
   /** Each position attends to itself and earlier ones only (default false). */
   isCausal?: boolean;
