@@ -23,11 +23,14 @@ export interface ExportCall {
   dynamicBatch: boolean;
   /** Axis 0 of the first sample input (-1 when it has none). */
   batch: number;
+  /** The opset being written (13 to 17): what an operator newer than it decomposes into. */
+  opset: number;
 }
 
-type Mapping = (c: ExportCall) => void;
+/** Writes the ONNX nodes of one kernel call. */
+export type Mapping = (c: ExportCall) => void;
 
-const same =
+export const same =
   (op: string): Mapping =>
   (c) =>
     void c.g.node(op, [c.input('x')], [c.out]);
@@ -53,7 +56,8 @@ const reduce =
     else c.g.node(op, [c.input('x')], [c.out], { axes, keepdims: 0 });
   };
 
-function scalarOf(c: ExportCall, dtype: DType, value: number): string {
+/** A scalar constant of `dtype` (float64 through a Cast). */
+export function scalarOf(c: ExportCall, dtype: DType, value: number): string {
   return dtype === 'int32' ? c.g.int32(value) : dtype === 'float32' ? c.g.float32(value) : castScalar(c, dtype, value);
 }
 
@@ -62,7 +66,7 @@ function castScalar(c: ExportCall, dtype: DType, value: number): string {
 }
 
 /** Transposes the last two axes of `name` (rank `rank`). */
-function swapLast(c: ExportCall, name: string, rank: number): string {
+export function swapLast(c: ExportCall, name: string, rank: number): string {
   const perm = Array.from({ length: rank }, (_, i) => i);
   [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1]!, perm[rank - 2]!];
   return c.g.op('Transpose', [name], { perm });
@@ -128,8 +132,10 @@ export const EXPORT_MAPPINGS: Partial<Record<KernelName, Mapping>> = {
     if (c.dynamicBatch && shape.length > 0 && x.rank > 0) {
       // Axis 0 kept: copy it from the input (ONNX's 0). Moved (a stack's [N, H] -> [1, N, H]): let Reshape
       // infer it (-1), when the batch size appears once in the target.
+      // Merged into axis 0 ([N, 64] -> [N * 64]): infer that one.
       if (x.shape[0] === shape[0]) shape[0] = 0;
       else if (c.batch > 1 && shape.filter((d) => d === c.batch).length === 1) shape[shape.indexOf(c.batch)] = -1;
+      else if (c.batch > 1 && x.shape[0] === c.batch && shape[0]! % c.batch === 0) shape[0] = -1;
     }
     c.g.node('Reshape', [c.input('x'), c.g.int64s(shape)], [c.out]);
   },

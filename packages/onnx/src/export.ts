@@ -2,7 +2,9 @@
 import type { Module } from '@nn/layers';
 import { checkOptions, FormatError, type OptionKeys, type Tensor, type TypedArray, tidy, ValueError } from '@nn/tensor';
 import { onnxTypeOf } from './dtypes';
+import { NN_MAPPINGS } from './export-nn';
 import { EXPORT_MAPPINGS, type ExportCall } from './export-ops';
+import { UNARY_MAPPINGS } from './export-unary';
 import { onnxFiles } from './files';
 import { GraphBuilder, tensorProto } from './graph-builder';
 import { encodeModel, type ValueInfoProto } from './proto';
@@ -19,6 +21,8 @@ export interface ExportOnnxOptions {
   /** Graph output names, one per output tensor (default 'output', or the output's path such as 'hidden.0'). */
   outputNames?: readonly string[];
 }
+
+const MAPPINGS = { ...EXPORT_MAPPINGS, ...UNARY_MAPPINGS, ...NN_MAPPINGS };
 
 const OPTIONS: OptionKeys<ExportOnnxOptions> = { opset: true, dynamicBatch: true, inputNames: true, outputNames: true };
 
@@ -105,7 +109,7 @@ export function exportOnnxBytes(
         trace.calls,
         trace.outputs.map(([, t]) => t),
       )) {
-        const mapping = EXPORT_MAPPINGS[record.kernelName];
+        const mapping = MAPPINGS[record.kernelName];
         if (mapping === undefined) {
           unsupported.push(`${record.kernelName} (in ${modulePath === '' ? 'the model itself' : `'${modulePath}'`})`);
           continue;
@@ -122,6 +126,7 @@ export function exportOnnxBytes(
           output: record.output,
           dynamicBatch,
           batch,
+          opset,
         };
         mapping(call);
       }
@@ -153,20 +158,34 @@ export function exportOnnxBytes(
 /**
  * A tensor the forward made without a kernel (a scalar operand, an initial state of zeros). One filled with a
  * single value whose axis 0 is the batch becomes Expand(value, [batch of the first input, ...]) so it follows
- * the batch; any other is an initializer.
+ * the batch, and a 1-D 0, 1, ..., batch - 1 (the row offsets topk and sort gather their values with) becomes a
+ * Range to the batch size; any other is an initializer.
  */
 function leafConstant(g: GraphBuilder, t: Tensor, values: TypedArray, batch: number, firstInput: string): string {
   const filled = values.length > 0 && values.every((v) => v === values[0]);
-  if (batch < 1 || t.rank === 0 || t.shape[0] !== batch || !filled) {
+  const counting = batch > 1 && t.rank === 1 && values.every((v, i) => v === i);
+  if (batch < 1 || t.rank === 0 || t.shape[0] !== batch || !(filled || counting)) {
     g.initializers.push(tensorProto(g.fresh('const'), t.shape, t.dtype, values));
     return g.initializers.at(-1)!.name!;
   }
   const inputShape = g.op('Shape', [firstInput]);
   const batchDim = g.op('Slice', [inputShape, g.int64s([0]), g.int64s([1])]);
+  if (counting) {
+    const end = g.op('Cast', [g.op('Squeeze', [batchDim, g.int64s([0])])], { to: onnxTypeOf(t.dtype) });
+    return g.op('Range', [scalarConstant(g, t.dtype, 0), end, scalarConstant(g, t.dtype, 1)]);
+  }
   const shape = g.op('Concat', [batchDim, g.int64s(t.shape.slice(1))], { axis: 0 });
   const scalar = g.fresh('const');
   g.initializers.push({ name: scalar, dims: [], data_type: onnxTypeOf(t.dtype), raw_data: scalarBytes(values) });
   return g.op('Expand', [scalar, shape]);
+}
+
+function scalarConstant(g: GraphBuilder, dtype: Tensor['dtype'], value: number): string {
+  return dtype === 'int32'
+    ? g.int32(value)
+    : dtype === 'float32'
+      ? g.float32(value)
+      : g.op('Cast', [g.float32(value)], { to: onnxTypeOf(dtype) });
 }
 
 function scalarBytes(values: TypedArray): Uint8Array {

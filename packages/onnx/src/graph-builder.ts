@@ -5,6 +5,7 @@ import {
   ATTR,
   type AttributeProto,
   type NodeProto,
+  ONNX_BOOL,
   ONNX_FLOAT,
   ONNX_INT32,
   ONNX_INT64,
@@ -65,6 +66,13 @@ export class GraphBuilder {
     const name = this.fresh('const');
     const data = BigInt64Array.from(values, (v) => BigInt(v));
     this.initializers.push({ name, dims: [...dims], data_type: ONNX_INT64, raw_data: bytesOf(data) });
+    return name;
+  }
+
+  /** A bool constant initializer (a mask). */
+  bools(values: readonly boolean[], dims: readonly number[]): string {
+    const name = this.fresh('const');
+    this.initializers.push({ name, dims: [...dims], data_type: ONNX_BOOL, raw_data: Uint8Array.from(values, Number) });
     return name;
   }
 

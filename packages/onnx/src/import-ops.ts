@@ -51,16 +51,6 @@ function castTo(x: Tensor, to: number): Tensor {
   return x.cast('int32');
 }
 
-/** Erf by Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7, under float32's rounding of erf near 1). */
-export function erf(x: Tensor): Tensor {
-  const t = nn.div(1, nn.add(1, x.abs().mul(0.3275911)));
-  const poly = t.mul(
-    t.mul(t.mul(t.mul(t.mul(1.061405429).add(-1.453152027)).add(1.421413741)).add(-0.284496736)).add(0.254829592),
-  );
-  const y = nn.sub(1, poly.mul(x.square().neg().exp()));
-  return nn.where(nn.less(x, 0), y.neg(), y);
-}
-
 function reshape(x: Tensor, shape: number[], allowZero: boolean): Tensor {
   const target = shape.map((d, i) => (d === 0 && !allowZero ? x.shape[i]! : d));
   return x.reshape(target);
@@ -131,7 +121,6 @@ export const BASIC_OPS: Record<string, OnnxOp> = {
   Relu: unary((x) => x.relu()),
   Sigmoid: unary((x) => x.sigmoid()),
   Tanh: unary((x) => x.tanh()),
-  Erf: unary(erf),
   LeakyRelu: { run: (inputs, a) => [need(inputs, 0, a).leakyRelu(a.float('alpha', 0.01))] },
   Clip: {
     run: (inputs, a) => {

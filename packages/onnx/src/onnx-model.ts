@@ -2,13 +2,14 @@
 import { Module } from '@nn/layers';
 import { FormatError, fmtShape, keep, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
 import { dtypeOfOnnx } from './dtypes';
+import { MORE_OPS } from './import-more';
 import { NN_OPS } from './import-nn';
 import { BASIC_OPS, type OnnxOp } from './import-ops';
 import { Attributes, type HostTensor, type ParsedModel, readTensor } from './parse';
 import type { NodeProto } from './proto';
 
 /** Every operator loadOnnx runs (the default ONNX domain). */
-export const IMPORT_OPS: Record<string, OnnxOp> = { ...BASIC_OPS, ...NN_OPS };
+export const IMPORT_OPS: Record<string, OnnxOp> = { ...BASIC_OPS, ...NN_OPS, ...MORE_OPS };
 
 interface Step {
   node: NodeProto;
