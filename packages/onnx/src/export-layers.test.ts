@@ -3,7 +3,16 @@
  * back with loadOnnx. The max differences are printed (they go into the package notes).
  */
 import { Module } from '@nn/layers';
-import { manualSeed, maskedFill, oneHot, randint, randn, type Tensor } from '@nn/tensor';
+import {
+  manualSeed,
+  maskedFill,
+  oneHot,
+  randint,
+  randn,
+  scaledDotProductAttention,
+  type Tensor,
+  tensor,
+} from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { Autoencoder, CharGpt, Encoder, GroupedConvs, Pointwise } from '../test/models-02';
 import { maxDiff, runOrt } from '../test/ort';
@@ -98,6 +107,27 @@ describe('0.2 layers exported to ONNX Runtime and back', () => {
     expect(size).toBeGreaterThan(100);
     expect(ort / size).toBeLessThan(1e-6);
     expect(back / size).toBeLessThan(1e-6);
+  });
+
+  it('attention with an int32 mask that hides a whole row, and with an additive mask (rows of zeros as @nn)', async () => {
+    manualSeed(17);
+    const keep = tensor([1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1], [3, 4], 'int32');
+    const add = tensor([0, -Infinity, 0, -1, -Infinity, -Infinity, -Infinity, -Infinity, 0.5, 0, 0, 0], [3, 4]);
+    class Masked extends Module {
+      wk = randn([6, 6]);
+      forward(x: Tensor): Tensor {
+        const k = x.matmul(this.wk);
+        const a = scaledDotProductAttention(x.slice([0, 0, 0], [x.shape[0]!, 3, 6]), k, x, { attnMask: keep });
+        const b = scaledDotProductAttention(x.slice([0, 1, 0], [x.shape[0]!, 3, 6]), k, x, { attnMask: add });
+        return a.add(b);
+      }
+    }
+    const model = new Masked();
+    const x = randn([3, 4, 6]);
+    const [ort, back] = await verify('masked attention', model, randn([2, 4, 6]), x);
+    expect(model.forward(x).slice([0, 1, 0], [3, 1, 6]).abs().max().item()).toBe(0);
+    expect(ort).toBeLessThan(1e-5);
+    expect(back).toBeLessThan(1e-5);
   });
 
   it('maskedFill and oneHot', async () => {

@@ -25,6 +25,8 @@ export interface ExportCall {
   batch: number;
   /** The opset being written (13 to 17): what an operator newer than it decomposes into. */
   opset: number;
+  /** An int64 [1] tensor holding the batch size of the first input, as the graph runs. */
+  batchDim(): string;
 }
 
 /** Writes the ONNX nodes of one kernel call. */
@@ -144,6 +146,12 @@ export const EXPORT_MAPPINGS: Partial<Record<KernelName, Mapping>> = {
     const shape = [...c.output.shape];
     const offset = shape.length - x.rank;
     if (c.dynamicBatch) for (let i = 0; i < x.rank; i++) if (x.shape[i] === shape[offset + i]) shape[offset + i] = 1;
+    if (c.dynamicBatch && offset > 0 && c.batch > 1 && shape[0] === c.batch) {
+      // A new leading batch axis (a mask broadcast over the batch): its size comes from the input.
+      const target = c.g.op('Concat', [c.batchDim(), c.g.int64s(shape.slice(1))], { axis: 0 });
+      c.g.node('Expand', [c.input('x'), target], [c.out]);
+      return;
+    }
     c.g.node('Expand', [c.input('x'), c.g.int64s(shape)], [c.out]);
   },
   Transpose: (c) => void c.g.node('Transpose', [c.input('x')], [c.out], { perm: c.attrs.perm as number[] }),

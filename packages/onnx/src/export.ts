@@ -127,6 +127,7 @@ export function exportOnnxBytes(
           dynamicBatch,
           batch,
           opset,
+          batchDim: () => batchDimOf(g, inputNames[0]!),
         };
         mapping(call);
       }
@@ -168,8 +169,7 @@ function leafConstant(g: GraphBuilder, t: Tensor, values: TypedArray, batch: num
     g.initializers.push(tensorProto(g.fresh('const'), t.shape, t.dtype, values));
     return g.initializers.at(-1)!.name!;
   }
-  const inputShape = g.op('Shape', [firstInput]);
-  const batchDim = g.op('Slice', [inputShape, g.int64s([0]), g.int64s([1])]);
+  const batchDim = batchDimOf(g, firstInput);
   if (counting) {
     const end = g.op('Cast', [g.op('Squeeze', [batchDim, g.int64s([0])])], { to: onnxTypeOf(t.dtype) });
     return g.op('Range', [scalarConstant(g, t.dtype, 0), end, scalarConstant(g, t.dtype, 1)]);
@@ -178,6 +178,11 @@ function leafConstant(g: GraphBuilder, t: Tensor, values: TypedArray, batch: num
   const scalar = g.fresh('const');
   g.initializers.push({ name: scalar, dims: [], data_type: onnxTypeOf(t.dtype), raw_data: scalarBytes(values) });
   return g.op('Expand', [scalar, shape]);
+}
+
+/** Axis 0 of `input`'s shape as the graph runs: an int64 [1] tensor. */
+function batchDimOf(g: GraphBuilder, input: string): string {
+  return g.op('Slice', [g.op('Shape', [input]), g.int64s([0]), g.int64s([1])]);
 }
 
 function scalarConstant(g: GraphBuilder, dtype: Tensor['dtype'], value: number): string {

@@ -11,7 +11,7 @@ const fixture = (name: string) => new URL(`../test/fixtures/${name}`, import.met
 const expectedOf = (name: string) => JSON.parse(readFileSync(fixture(`${name}.json`), 'utf8'));
 
 describe('loadOnnx on models torch.onnx.export (PyTorch 1.13, opset 17) wrote', () => {
-  for (const name of ['mlp', 'lenet', 'resnet', 'lstm', 'transformer']) {
+  for (const name of ['mlp', 'lenet', 'resnet', 'lstm', 'transformer', 'autoencoder']) {
     it(`${name} gives PyTorch's outputs at another batch size than exported`, async () => {
       const expected = expectedOf(name);
       const model = await loadOnnx(fixture(`${name}.onnx`).pathname);
@@ -68,6 +68,26 @@ describe('loadOnnx refuses', () => {
     expect(error).toBeInstanceOf(FormatError);
     expect((error as Error).message).toBe(
       'loadOnnx: unsupported operators: Hardmax; node 2 (Conv): ceil_mode is not supported; com.microsoft:FusedGemm',
+    );
+  });
+
+  it('Resize modes and ConvTranspose attributes it does not run, each named', async () => {
+    const str = (name: string, value: string) => ({ name, type: ATTR.STRING, s: new TextEncoder().encode(value) });
+    const bytes = graphBytes(
+      [
+        { op_type: 'Resize', input: ['x', '', 's'], output: ['a'], attribute: [str('mode', 'cubic')] },
+        { op_type: 'Resize', input: ['a', '', 's'], output: ['b'], attribute: [str('mode', 'nearest')] },
+        {
+          op_type: 'ConvTranspose',
+          input: ['b', 'b'],
+          output: ['c'],
+          attribute: [{ name: 'output_shape', type: ATTR.INTS, ints: [4, 4] }],
+        },
+      ],
+      [{ name: 's', dims: [2], data_type: ONNX_FLOAT, raw_data: new Uint8Array(Float32Array.of(1, 2).buffer) }],
+    );
+    await expect(loadOnnx(bytes)).rejects.toThrow(
+      'loadOnnx: unsupported operators: node 0 (Resize): mode cubic with coordinate_transformation_mode half_pixel is not supported (nearest: asymmetric and floor; linear: half_pixel or align_corners); node 1 (Resize): mode nearest with coordinate_transformation_mode half_pixel is not supported (nearest: asymmetric and floor; linear: half_pixel or align_corners); node 2 (ConvTranspose): output_shape is not supported (give pads and output_padding)',
     );
   });
 
