@@ -155,10 +155,17 @@ export const NN_OPS: Record<string, OnnxOp> = {
       const x = need(inputs, 0, a);
       const axis = axisOf(a.int('axis', -1), x.rank);
       const axes = Array.from({ length: x.rank - axis }, (_, i) => axis + i);
+      const trailing = x.shape.slice(axis);
+      const scale = need(inputs, 1, a);
+      const fits = (t: Tensor | undefined) =>
+        t === undefined || (t.rank === trailing.length && t.shape.every((d, i) => d === trailing[i]));
+      if (x.dtype !== 'int32' && fits(scale) && fits(inputs[2])) {
+        // The fused kernel when scale and bias have the normalised shape (what exporters write).
+        const eps = a.float('epsilon', 1e-5);
+        return [nn.layerNorm(x, trailing, { weight: scale, ...(inputs[2] ? { bias: inputs[2] } : {}), eps })];
+      }
       const centered = x.sub(x.mean(axes, true));
-      let y = centered
-        .div(centered.square().mean(axes, true).add(a.float('epsilon', 1e-5)).sqrt())
-        .mul(need(inputs, 1, a));
+      let y = centered.div(centered.square().mean(axes, true).add(a.float('epsilon', 1e-5)).sqrt()).mul(scale);
       if (inputs[2] !== undefined) y = y.add(inputs[2]);
       return [y];
     },
