@@ -59,6 +59,10 @@ export const TEST_IMPORT_EXCEPTIONS = {
     packages: ['autograd', 'layers', 'optim'],
     reason: 'the WebGPU page trains models (fit, optimizers, valueAndGrad) to check queued kernels read back right',
   },
+  'packages/onnx/src/backends.test.ts': {
+    packages: ['backend-wasm'],
+    reason: 'loadOnnx runs imported graphs with @nn ops on any backend: the import fixtures run on wasm too',
+  },
   'packages/backend-wasm/src/failed-load.test.ts': {
     packages: ['layers'],
     reason:
