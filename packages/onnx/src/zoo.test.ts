@@ -10,6 +10,7 @@ import {
   Flatten,
   GRU,
   Identity,
+  LayerNorm,
   MaxPool2d,
   Module,
   RNN,
@@ -84,6 +85,11 @@ describe('every layer exports and runs in ONNX Runtime', () => {
       () => randn([3, 5]),
     ],
     ['BatchNorm1d', () => new BatchNorm1d(5), () => randn([3, 5])],
+    [
+      'LayerNorm without weight and bias',
+      () => new LayerNorm([3, 4], { elementwiseAffine: false }),
+      () => randn([2, 3, 4]),
+    ],
     [
       'MaxPool2d, AvgPool2d, Flatten',
       () => new Sequential(new MaxPool2d(2), new AvgPool2d(2, { padding: 1 }), new Flatten()),
