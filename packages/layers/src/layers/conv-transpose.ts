@@ -1,18 +1,9 @@
 /** ConvTranspose2d: the transposed 2-D convolution, weight [inChannels, outChannels / groups, kH, kW] as PyTorch. */
-import {
-  checkOptions,
-  convTranspose2d,
-  describeValue,
-  fmtShape,
-  type OptionKeys,
-  ShapeError,
-  type Tensor,
-  tidy,
-  ValueError,
-} from '@nn/tensor';
+import { checkOptions, convTranspose2d, fmtShape, type OptionKeys, ShapeError, type Tensor, tidy } from '@nn/tensor';
 import { fanInBound, type InitOptions, uniformParameter } from '../init';
 import { Module } from '../module';
 import { configBoolean, configNumber, configPair, copyPair } from './config';
+import { addChannelBias, checkConvGroups, checkConvSize } from './conv-options';
 import { assertPositiveInt } from './linear';
 
 type Size = number | readonly [number, number];
@@ -40,16 +31,6 @@ const OPTIONS: OptionKeys<ConvTranspose2dLayerOptions> = {
   generator: true,
 };
 
-/** A number or pair of integers >= `min`. */
-function checkSize(name: string, value: unknown, min: number): void {
-  const values = Array.isArray(value) && value.length === 2 ? value : [value];
-  if (!values.every((v) => Number.isInteger(v) && (v as number) >= min)) {
-    throw new ValueError(
-      `ConvTranspose2d: ${name} must be an integer >= ${min} or a pair of them, got ${describeValue(value)}`,
-    );
-  }
-}
-
 /**
  * Upsampling by a learned kernel (the gradient of Conv2d with respect to its input): [N, inChannels, H, W] ->
  * [N, outChannels, (H - 1) * stride - 2 * padding + dilation * (kH - 1) + outputPadding + 1, ...].
@@ -75,18 +56,14 @@ export class ConvTranspose2d extends Module {
     checkOptions('ConvTranspose2d', options, OPTIONS);
     assertPositiveInt('ConvTranspose2d', 'inChannels', inChannels);
     assertPositiveInt('ConvTranspose2d', 'outChannels', outChannels);
-    checkSize('kernelSize', kernelSize, 1);
+    const name = 'ConvTranspose2d';
+    checkConvSize(name, 'kernelSize', kernelSize, 1);
     const { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1 } = options;
-    checkSize('stride', stride, 1);
-    checkSize('padding', padding, 0);
-    checkSize('outputPadding', outputPadding, 0);
-    checkSize('dilation', dilation, 1);
-    assertPositiveInt('ConvTranspose2d', 'groups', groups);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ValueError(
-        `ConvTranspose2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`,
-      );
-    }
+    checkConvSize(name, 'stride', stride, 1);
+    checkConvSize(name, 'padding', padding, 0);
+    checkConvSize(name, 'outputPadding', outputPadding, 0);
+    checkConvSize(name, 'dilation', dilation, 1);
+    checkConvGroups(name, inChannels, outChannels, groups);
     this.kernelSize = copyPair(kernelSize);
     this.stride = copyPair(stride);
     this.padding = copyPair(padding);
@@ -104,16 +81,10 @@ export class ConvTranspose2d extends Module {
     if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
       throw new ShapeError(`ConvTranspose2d: expected input [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}`);
     }
-    return tidy(() => {
-      const y = convTranspose2d(x, this.weight, {
-        stride: this.stride,
-        padding: this.padding,
-        outputPadding: this.outputPadding,
-        dilation: this.dilation,
-        groups: this.groups,
-      });
-      return this.bias === null ? y : y.add(this.bias.reshape([1, this.outChannels, 1, 1]));
-    });
+    const { stride, padding, outputPadding, dilation, groups } = this;
+    return tidy(() =>
+      addChannelBias(convTranspose2d(x, this.weight, { stride, padding, outputPadding, dilation, groups }), this.bias),
+    );
   }
 
   override getConfig(): Record<string, unknown> {

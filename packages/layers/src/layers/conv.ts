@@ -1,8 +1,7 @@
-/** Conv2d: 2-D convolution over NCHW images, weight [outChannels, inChannels, kH, kW] as PyTorch. */
+/** Conv2d: 2-D convolution over NCHW images, weight [outChannels, inChannels / groups, kH, kW] as PyTorch. */
 import {
   checkOptions,
   conv2d,
-  describeValue,
   fmtShape,
   type OptionKeys,
   type PaddingSpec,
@@ -14,6 +13,7 @@ import {
 import { fanInBound, type InitOptions, uniformParameter } from '../init';
 import { Module } from '../module';
 import { configBoolean, configNumber, configPair, copyPair } from './config';
+import { addChannelBias, checkConvGroups, checkConvSize } from './conv-options';
 import { assertPositiveInt } from './linear';
 
 /** Options of the `Conv2d` layer. */
@@ -21,19 +21,22 @@ export interface Conv2dLayerOptions extends InitOptions {
   stride?: number | readonly [number, number];
   /** A number or [padH, padW] of zeros on each side, or 'same' / 'valid'. */
   padding?: PaddingSpec;
+  /** Spacing between kernel taps, a number or [dH, dW] (default 1). */
+  dilation?: number | readonly [number, number];
+  /** Split the channels into this many independent convolutions (default 1; `inChannels` = groups: depthwise). */
+  groups?: number;
   /** Learn one bias per output channel (default true). */
   bias?: boolean;
 }
 
-const CONV2D_OPTIONS: OptionKeys<Conv2dLayerOptions> = { stride: true, padding: true, bias: true, generator: true };
-
-/** A number or a pair of integers >= `min` (what conv2d will accept), checked now so a bad layer is never built. */
-function checkSize(name: string, value: unknown, min: number): void {
-  const values = Array.isArray(value) && value.length === 2 ? value : [value];
-  if (!values.every((v) => Number.isInteger(v) && (v as number) >= min)) {
-    throw new ValueError(`Conv2d: ${name} must be an integer >= ${min} or a pair of them, got ${describeValue(value)}`);
-  }
-}
+const CONV2D_OPTIONS: OptionKeys<Conv2dLayerOptions> = {
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  generator: true,
+};
 
 /**
  * A 2-D convolution layer: [N, inChannels, H, W] -> [N, outChannels, outH, outW].
@@ -45,6 +48,8 @@ export class Conv2d extends Module {
   readonly kernelSize: number | [number, number];
   readonly stride: number | [number, number];
   readonly padding: PaddingSpec;
+  readonly dilation: number | [number, number];
+  readonly groups: number;
 
   constructor(
     readonly inChannels: number,
@@ -59,20 +64,24 @@ export class Conv2d extends Module {
     const [kH, kW] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
     assertPositiveInt('Conv2d', 'kernelSize', kH);
     assertPositiveInt('Conv2d', 'kernelSize', kW);
-    const { stride = 1, padding = 0 } = options;
+    const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
     if (typeof padding === 'string') {
       if (padding !== 'same' && padding !== 'valid') {
         throw new ValueError(`Conv2d: padding must be a number, a pair, 'same' or 'valid', got '${padding}'`);
       }
     } else {
-      checkSize('padding', padding, 0);
+      checkConvSize('Conv2d', 'padding', padding, 0);
     }
-    checkSize('stride', stride, 1);
+    checkConvSize('Conv2d', 'stride', stride, 1);
+    checkConvSize('Conv2d', 'dilation', dilation, 1);
+    checkConvGroups('Conv2d', inChannels, outChannels, groups);
     this.kernelSize = copyPair(kernelSize);
     this.stride = copyPair(stride);
     this.padding = typeof padding === 'string' ? padding : copyPair(padding);
-    const bound = fanInBound(inChannels * kH * kW);
-    this.weight = uniformParameter([outChannels, inChannels, kH, kW], bound, options.generator);
+    this.dilation = copyPair(dilation);
+    this.groups = groups;
+    const bound = fanInBound((inChannels / groups) * kH * kW);
+    this.weight = uniformParameter([outChannels, inChannels / groups, kH, kW], bound, options.generator);
     this.bias = options.bias === false ? null : uniformParameter([outChannels], bound, options.generator);
   }
 
@@ -80,10 +89,8 @@ export class Conv2d extends Module {
     if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
       throw new ShapeError(`Conv2d: expected input [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}`);
     }
-    return tidy(() => {
-      const y = conv2d(x, this.weight, { stride: this.stride, padding: this.padding });
-      return this.bias === null ? y : y.add(this.bias.reshape([1, this.outChannels, 1, 1]));
-    });
+    const { stride, padding, dilation, groups } = this;
+    return tidy(() => addChannelBias(conv2d(x, this.weight, { stride, padding, dilation, groups }), this.bias));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -93,6 +100,8 @@ export class Conv2d extends Module {
       kernelSize: copyPair(this.kernelSize),
       stride: copyPair(this.stride),
       padding: typeof this.padding === 'string' ? this.padding : copyPair(this.padding),
+      dilation: copyPair(this.dilation),
+      groups: this.groups,
       bias: this.bias !== null,
     };
   }
@@ -108,6 +117,8 @@ export class Conv2d extends Module {
       {
         stride: configPair(name, config, 'stride', 1),
         padding,
+        dilation: configPair(name, config, 'dilation', 1),
+        groups: configNumber(name, config, 'groups', 1),
         bias: configBoolean(name, config, 'bias', true),
       },
     );

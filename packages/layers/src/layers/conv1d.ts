@@ -13,6 +13,7 @@ import {
 import { fanInBound, type InitOptions, uniformParameter } from '../init';
 import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
+import { addChannelBias, checkConvGroups } from './conv-options';
 import { assertPositiveInt } from './linear';
 
 /** Options of the `Conv1d` layer. */
@@ -62,15 +63,10 @@ export class Conv1d extends Module {
     const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
     assertPositiveInt('Conv1d', 'stride', stride);
     assertPositiveInt('Conv1d', 'dilation', dilation);
-    assertPositiveInt('Conv1d', 'groups', groups);
     if (!(padding === 'same' || padding === 'valid' || (Number.isInteger(padding) && padding >= 0))) {
       throw new ValueError(`Conv1d: padding must be an integer >= 0, 'same' or 'valid', got ${describeValue(padding)}`);
     }
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ValueError(
-        `Conv1d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`,
-      );
-    }
+    checkConvGroups('Conv1d', inChannels, outChannels, groups);
     this.stride = stride;
     this.padding = padding;
     this.dilation = dilation;
@@ -84,11 +80,8 @@ export class Conv1d extends Module {
     if (x.rank !== 3 || x.shape[1] !== this.inChannels) {
       throw new ShapeError(`Conv1d: expected input [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}`);
     }
-    return tidy(() => {
-      const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
-      const y = conv1d(x, this.weight, options);
-      return this.bias === null ? y : y.add(this.bias.reshape([1, this.outChannels, 1]));
-    });
+    const { stride, padding, dilation, groups } = this;
+    return tidy(() => addChannelBias(conv1d(x, this.weight, { stride, padding, dilation, groups }), this.bias));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -207,7 +207,16 @@ describe('serialization', () => {
     expect(spec.className).toBe('Sequential');
     expect(spec.children[0]).toEqual({
       className: 'Conv2d',
-      config: { inChannels: 1, outChannels: 4, kernelSize: [3, 3], stride: 1, padding: 'same', bias: false },
+      config: {
+        inChannels: 1,
+        outChannels: 4,
+        kernelSize: [3, 3],
+        stride: 1,
+        padding: 'same',
+        dilation: 1,
+        groups: 1,
+        bias: false,
+      },
     });
     const rebuilt = deserializeModule(spec) as Sequential;
     expect(serializeModule(rebuilt)).toEqual(spec);
