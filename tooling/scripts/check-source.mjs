@@ -68,6 +68,10 @@ export const TEST_IMPORT_EXCEPTIONS = {
     reason:
       'a failed loadModel must free what it allocated in wasm memory too (1,000 failed loads on the wasm backend)',
   },
+  'packages/backend-wasm/bench/attention-entry.ts': {
+    packages: ['autograd'],
+    reason: 'times fused attention and layerNorm forward+backward against the same ops composed, through valueAndGrad',
+  },
   'packages/backend-wasm/bench/image-entry.ts': {
     packages: ['autograd'],
     reason: 'the image-op benchmark times forward + backward (valueAndGrad) on wasm against the cpu backend',
@@ -75,6 +79,11 @@ export const TEST_IMPORT_EXCEPTIONS = {
   'packages/backend-wasm/bench/train-entry.ts': {
     packages: ['layers', 'optim'],
     reason: 'the training benchmark of the wasm kernels (LeNet-5, MLP), not part of the package',
+  },
+  'packages/backend-wasm/bench/transformer-entry.ts': {
+    packages: ['layers', 'optim'],
+    reason:
+      'times a TransformerEncoderLayer forward and training step with the fused kernels native or on the CPU path',
   },
 };
 

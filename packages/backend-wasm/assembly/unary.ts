@@ -134,7 +134,7 @@ function hasVector(op: UnaryOp): bool {
  */
 // @ts-ignore: decorator
 @inline
-function expLanes(x: v128): v128 {
+export function expLanes(x: v128): v128 {
   const clamped = f32x4.max(f32x4.min(x, f32x4.splat(88.72283935546875)), f32x4.splat(-103.97208))
   const n = f32x4.floor(f32x4.add(f32x4.mul(clamped, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
   // r = x - n ln2, with ln2 split in two so the product is exact.

@@ -39,8 +39,7 @@ export interface WasmBackendOptions {
 
 /**
  * What runs on the reference CPU kernels (over views of wasm memory, reported as fallbacks): int32 matrix
- * products, convolutions and poolings, which no model here computes in int32 (their float32 forms are wasm), and
- * (all dtypes) layerNorm and attention until their wasm kernels land.
+ * products, convolutions and poolings, which no model here computes in int32 (their float32 forms are wasm).
  */
 export const WASM_NOT_IMPLEMENTED: readonly NotImplemented[] = (
   [
@@ -53,16 +52,7 @@ export const WASM_NOT_IMPLEMENTED: readonly NotImplemented[] = (
     'AvgPool2D',
     'AvgPool2DBackward',
   ] as const
-)
-  .map((kernel): NotImplemented => ({ kernel, dtypes: ['int32'] }))
-  // The fused layerNorm and attention kernels: native versions exist on branch h/d3-wasm-native, to be ported
-  // onto the spec seam; until then the CPU kernels run over the heap.
-  .concat(
-    (['LayerNorm', 'LayerNormBackward', 'Attention', 'AttentionBackward'] as const).map((kernel) => ({
-      kernel,
-      dtypes: ['float32'],
-    })),
-  );
+).map((kernel): NotImplemented => ({ kernel, dtypes: ['int32'] }));
 
 /** The WebAssembly backend: tensors live in one wasm memory, kernels are AssemblyScript (optionally threaded). */
 export class WasmBackend implements Backend {

@@ -97,6 +97,19 @@ export interface KernelExports {
   adamUpdate(...args: number[]): void;
   sgdUpdate(...args: number[]): void;
   reluBackward(int: number, dy: number, y: number, out: number, n: number): void;
+  // biome-ignore format: one argument group per line
+  layerNorm(
+    x: number, w: number, b: number, out: number,
+    rows: number, n: number, eps: number, hasW: number, hasB: number,
+  ): void;
+  // biome-ignore format: one argument group per line
+  layerNormBackward(
+    dy: number, x: number, w: number, out: number,
+    rows: number, n: number, eps: number, hasW: number,
+  ): void;
+  /** The attention entries take a pointer to an AttentionArgs (assembly/attention.ts) and a range of rows / entries. */
+  attention(args: number, work: number, scratch: number, rowStart: number, rows: number): void;
+  attentionBackward(args: number, work: number, scratch: number, bStart: number, count: number): void;
 }
 
 /** The wasm32 limit: 65536 pages of 64 KiB. The module declares the same maximum for its imported memory. */

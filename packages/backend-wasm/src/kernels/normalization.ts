@@ -1,8 +1,42 @@
-/** normalization: the CPU kernels over wasm storage (declared in WASM_NOT_IMPLEMENTED) until the native ones land. */
+/** layerNorm and its backward in wasm (assembly/normalization.ts, SIMD128), float32, one row of n at a time. */
+import type { TensorInfo } from '@nn/tensor';
 import type { KernelFn } from '@nn/tensor/backend';
-import { cpuFallback } from './fallback';
+import type { WasmBackend } from '../backend';
+import { sizeOf } from '../strided';
 
-export const normalizationKernels = {
-  LayerNorm: ((args) => cpuFallback('LayerNorm', args)) as KernelFn<'LayerNorm'>,
-  LayerNormBackward: ((args) => cpuFallback('LayerNormBackward', args)) as KernelFn<'LayerNormBackward'>,
+/** Rows and row length of x normalised over its last `axes` axes. */
+function rowsOf(shape: readonly number[], axes: number): [number, number] {
+  const n = sizeOf(shape.slice(shape.length - axes));
+  return [n === 0 ? 0 : sizeOf(shape) / n, n];
+}
+
+/** The pointer of an optional input, 0 when absent. */
+function optionalPtr(backend: WasmBackend, t: TensorInfo | undefined): number {
+  return t === undefined ? 0 : backend.ptr(t);
+}
+
+// float64 tensors live on the cpu backend (supportsDType) and the spec refuses int32, so x is float32 here.
+const layerNorm: KernelFn<'LayerNorm'> = ({ inputs: { x, weight, bias }, attrs: { axes, eps }, outputs, backend }) => {
+  const wasm = backend as WasmBackend;
+  const [rows, n] = rowsOf(x.shape, axes);
+  const { info, data } = wasm.output(outputs[0].shape, outputs[0].dtype);
+  const [w, b] = [optionalPtr(wasm, weight), optionalPtr(wasm, bias)];
+  wasm.exports.layerNorm(wasm.ptr(x), w, b, data.ptr, rows, n, eps, weight ? 1 : 0, bias ? 1 : 0);
+  return info;
 };
+
+const layerNormBackward: KernelFn<'LayerNormBackward'> = ({
+  inputs: { dy, x, weight },
+  attrs: { axes, eps },
+  outputs,
+  backend,
+}) => {
+  const wasm = backend as WasmBackend;
+  const [rows, n] = rowsOf(x.shape, axes);
+  const { info, data } = wasm.output(outputs[0].shape, outputs[0].dtype);
+  const w = optionalPtr(wasm, weight);
+  wasm.exports.layerNormBackward(wasm.ptr(dy), wasm.ptr(x), w, data.ptr, rows, n, eps, weight ? 1 : 0);
+  return info;
+};
+
+export const normalizationKernels = { LayerNorm: layerNorm, LayerNormBackward: layerNormBackward };

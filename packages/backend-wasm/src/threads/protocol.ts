@@ -57,5 +57,7 @@ export const THREAD_FUNCTIONS = [
   'adamUpdate',
   'sgdUpdate',
   'reluBackward',
+  'attention',
+  'attentionBackward',
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];

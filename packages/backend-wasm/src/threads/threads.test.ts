@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nn from '@nn/tensor';
 import { getBackend, randn, setBackend, type Tensor } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { runConformance } from '@nn/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend } from '../backend';
@@ -24,6 +25,11 @@ async function wasmWithLanes(threads: number): Promise<WasmBackend> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return backend;
+}
+
+/** q, k, v with L = 70 queries: a block of 64 query rows and one of 6 per batch entry. */
+function attentionInputs(): [Tensor, Tensor, Tensor] {
+  return [randn([3, 70, 16], { seed: 1 }), randn([3, 40, 16], { seed: 2 }), randn([3, 40, 12], { seed: 3 })];
 }
 
 function values(build: () => Tensor): Float32Array {
@@ -106,6 +112,23 @@ describe('wasm threads', () => {
       ],
       ['max pool', () => nn.maxPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 2 }), 0],
       ['avg pool', () => nn.avgPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 3, stride: 2, padding: 1 }), 0],
+      // Split by blocks of query rows forward, by batch entries backward.
+      ['attention', () => nn.scaledDotProductAttention(...attentionInputs(), { isCausal: true }), 0],
+      [
+        'attention gradients',
+        () => {
+          const [q, k, v] = attentionInputs();
+          const mask = randn([3, 70, 40], { seed: 5 });
+          const dy = randn([3, 70, 12], { seed: 4 });
+          const grads = engine.runKernelMulti(
+            'AttentionBackward',
+            { dy, q, k, v, mask },
+            { scale: 0.25, causal: false },
+          );
+          return nn.concat(grads.map((g) => g.reshape([-1])));
+        },
+        0,
+      ],
     ];
     await wasmWithLanes(1);
     const single = cases.map(([, build]) => values(build));
