@@ -1,13 +1,14 @@
 // The filter gradient of a 2-D convolution (see conv.ts): dW [O, C, kH, kW] from x and dy, summed over images,
-// by im2col + GEMM or, for stride 1, by direct loops.
+// by im2col + GEMM or, for stride 1 without dilation or groups, by direct loops.
 import { im2col } from './conv-im2col';
 import { convShape } from './conv-shape';
 import { padImage, paddedRow } from './conv';
 import { gemm } from './matmul';
 
 /**
- * dW = the filter gradient of `images` images of x and dy, by im2col + GEMM. `shape` points to the ConvShape;
- * `cols` holds C*kH*kW*oH*oW floats plus O*C*kH*kW (a transposed gradient), `scratch` is the GEMM's scratch.
+ * dW = the filter gradient of `images` images of x and dy, by im2col + GEMM per group. `shape` points to the
+ * ConvShape; `cols` holds (C/groups)*kH*kW*oH*oW floats plus O*(C/groups)*kH*kW (a transposed gradient),
+ * `scratch` is the GEMM's scratch.
  */
 export function conv2dBackpropFilter(
   shape: usize, x: usize, dy: usize, dW: usize, images: i32, cols: usize, scratch: usize,
@@ -15,20 +16,30 @@ export function conv2dBackpropFilter(
   const s = convShape(shape);
   const O = s.O;
   const P = s.oH * s.oW;
-  const patch = s.C * s.kH * s.kW;
+  const Cg = s.C / s.groups;
+  const Og = O / s.groups;
+  const patch = Cg * s.kH * s.kW;
   const imageBytes = (<usize>(s.C * s.H * s.W)) << 2;
   const outImageBytes = (<usize>(O * P)) << 2;
-  // The transposed gradient accumulates after the column buffer, then is transposed into dW.
+  // The transposed gradient of each group, [patch, Og], accumulates after the column buffer, then is transposed
+  // into dW's rows of the group.
   const dWT = cols + ((<usize>(patch * P)) << 2);
   for (let n = 0; n < images; n++) {
-    im2col(s, x + <usize>n * imageBytes, cols);
-    // dW^T [patch, O] (+)= cols [patch, P] @ dy[n]^T [P, O]: cols is A, whose rows pack contiguously
-    // (as B, cols^T would be packed by strided scalar loads); dy^T is the small operand.
-    gemm(cols, P, 1, dy + <usize>n * outImageBytes, 1, P, dWT, O, patch, O, P, n > 0, scratch);
+    for (let g = 0; g < s.groups; g++) {
+      im2col(s, x + <usize>n * imageBytes + ((<usize>(g * Cg * s.H * s.W)) << 2), Cg, cols);
+      // dW_g^T [patch, Og] (+)= cols [patch, P] @ dy[n]_g^T [P, Og]: cols is A, whose rows pack contiguously
+      // (as B, cols^T would be packed by strided scalar loads); dy^T is the small operand.
+      const dyg = dy + <usize>n * outImageBytes + ((<usize>(g * Og * P)) << 2);
+      gemm(cols, P, 1, dyg, 1, P, dWT + ((<usize>(g * patch * Og)) << 2), Og, patch, Og, P, n > 0, scratch);
+    }
   }
   if (images == 0) memory.fill(dWT, 0, (<usize>(O * patch)) << 2);
-  for (let o = 0; o < O; o++) {
-    for (let j = 0; j < patch; j++) store<f32>(dW + (<usize>(o * patch + j) << 2), load<f32>(dWT + (<usize>(j * O + o) << 2)));
+  for (let g = 0; g < s.groups; g++) {
+    const src = dWT + ((<usize>(g * patch * Og)) << 2);
+    for (let o = 0; o < Og; o++) {
+      const row = dW + ((<usize>((g * Og + o) * patch)) << 2);
+      for (let j = 0; j < patch; j++) store<f32>(row + (<usize>j << 2), load<f32>(src + (<usize>(j * Og + o) << 2)));
+    }
   }
 }
 

@@ -6,22 +6,28 @@ import { directForward, padImage, paddedRow } from './conv';
 import { gemm } from './matmul';
 
 /**
- * dx = the input gradient of `images` images of dy by w, by GEMM + col2im. `shape` points to the ConvShape;
- * `cols` holds C*kH*kW*oH*oW floats, `scratch` is the GEMM's scratch. Zeroes dx first.
+ * dx = the input gradient of `images` images of dy by w, by GEMM + col2im per group. `shape` points to the
+ * ConvShape; `cols` holds (C/groups)*kH*kW*oH*oW floats, `scratch` is the GEMM's scratch. Zeroes dx first.
  */
 export function conv2dBackpropInput(
   shape: usize, dy: usize, w: usize, dx: usize, images: i32, cols: usize, scratch: usize,
 ): void {
   const s = convShape(shape);
   const P = s.oH * s.oW;
-  const patch = s.C * s.kH * s.kW;
+  const Cg = s.C / s.groups;
+  const Og = s.O / s.groups;
+  const patch = Cg * s.kH * s.kW;
   const imageBytes = (<usize>(s.C * s.H * s.W)) << 2;
   const outImageBytes = (<usize>(s.O * P)) << 2;
   memory.fill(dx, 0, imageBytes * <usize>images);
   for (let n = 0; n < images; n++) {
-    // dcols [patch, P] = W^T [patch, O] @ dy[n] [O, P]
-    gemm(w, 1, patch, dy + <usize>n * outImageBytes, P, 1, cols, P, patch, P, s.O, false, scratch);
-    col2im(s, cols, dx + <usize>n * imageBytes);
+    for (let g = 0; g < s.groups; g++) {
+      // dcols [patch, P] = W_g^T [patch, Og] @ dy[n]_g [Og, P]
+      const wg = w + ((<usize>(g * Og * patch)) << 2);
+      const dyg = dy + <usize>n * outImageBytes + ((<usize>(g * Og * P)) << 2);
+      gemm(wg, 1, patch, dyg, P, 1, cols, P, patch, P, Og, false, scratch);
+      col2im(s, cols, Cg, dx + <usize>n * imageBytes + ((<usize>(g * Cg * s.H * s.W)) << 2));
+    }
   }
 }
 

@@ -2,9 +2,12 @@
 // out as the columns of a [C*kH*kW, oH*oW] matrix, so a convolution is one GEMM; col2im is its adjoint.
 import { ConvShape } from './conv-shape';
 
-/** Writes the [C*kH*kW, oH*oW] patch matrix of image `x` into `cols`; padding reads as 0. */
-export function im2col(s: ConvShape, x: usize, cols: usize): void {
-  const C = s.C, H = s.H, W = s.W, kH = s.kH, kW = s.kW, sH = s.sH, sW = s.sW;
+/**
+ * Writes the [C*kH*kW, oH*oW] patch matrix of the C channels of an image at `x` (all of them, or one group's)
+ * into `cols`; padding reads as 0.
+ */
+export function im2col(s: ConvShape, x: usize, C: i32, cols: usize): void {
+  const H = s.H, W = s.W, kH = s.kH, kW = s.kW, sH = s.sH, sW = s.sW, dilH = s.dilH, dilW = s.dilW;
   const padTop = s.padTop, padLeft = s.padLeft, oH = s.oH, oW = s.oW;
   let dst = cols;
   for (let c = 0; c < C; c++) {
@@ -12,14 +15,14 @@ export function im2col(s: ConvShape, x: usize, cols: usize): void {
     for (let ki = 0; ki < kH; ki++) {
       for (let kj = 0; kj < kW; kj++) {
         for (let oh = 0; oh < oH; oh++) {
-          const ih = oh * sH - padTop + ki;
+          const ih = oh * sH - padTop + ki * dilH;
           if (ih < 0 || ih >= H) {
             for (let ow = 0; ow < oW; ow++) store<f32>(dst + ((<usize>ow) << 2), 0);
             dst += (<usize>oW) << 2;
             continue;
           }
           const row = plane + ((<usize>(ih * W)) << 2);
-          let iw = kj - padLeft;
+          let iw = kj * dilW - padLeft;
           if (sW == 1) {
             // [zeros left of the image][a contiguous run][zeros right of it], copied without a call out of
             // wasm: memory.copy/fill cost more than these short rows take to move.
@@ -44,9 +47,12 @@ export function im2col(s: ConvShape, x: usize, cols: usize): void {
   }
 }
 
-/** The adjoint of im2col: adds every entry of `cols` onto the pixel of image `dx` it was read from (dx must be zeroed). */
-export function col2im(s: ConvShape, cols: usize, dx: usize): void {
-  const C = s.C, H = s.H, W = s.W, kH = s.kH, kW = s.kW, sH = s.sH, sW = s.sW;
+/**
+ * The adjoint of im2col: adds every entry of `cols` onto the pixel of the C channels at `dx` it was read from (dx
+ * must be zeroed).
+ */
+export function col2im(s: ConvShape, cols: usize, C: i32, dx: usize): void {
+  const H = s.H, W = s.W, kH = s.kH, kW = s.kW, sH = s.sH, sW = s.sW, dilH = s.dilH, dilW = s.dilW;
   const padTop = s.padTop, padLeft = s.padLeft, oH = s.oH, oW = s.oW;
   let src = cols;
   for (let c = 0; c < C; c++) {
@@ -54,13 +60,13 @@ export function col2im(s: ConvShape, cols: usize, dx: usize): void {
     for (let ki = 0; ki < kH; ki++) {
       for (let kj = 0; kj < kW; kj++) {
         for (let oh = 0; oh < oH; oh++) {
-          const ih = oh * sH - padTop + ki;
+          const ih = oh * sH - padTop + ki * dilH;
           if (ih < 0 || ih >= H) {
             src += (<usize>oW) << 2;
             continue;
           }
           const row = plane + ((<usize>(ih * W)) << 2);
-          const iw0 = kj - padLeft;
+          const iw0 = kj * dilW - padLeft;
           if (sW == 1) {
             // Only [lead, end) of the row lands inside the image; add it four lanes at a time.
             const lead = min(oW, max(0, -iw0));

@@ -1,28 +1,34 @@
 // 2-D convolution (NCHW, weights [O, C, kH, kW]): the forward pass. Its gradients are in conv-backprop-input.ts
 // and conv-backprop-filter.ts, the patch matrices in conv-im2col.ts, and the geometry every entry point reads
 // (a pointer to a ConvShape the JS side writes) in conv-shape.ts. Two algorithms, chosen by src/kernels/conv.ts:
-//   im2col + GEMM, one image at a time so the column buffer holds one image's patches:
+//   im2col + GEMM, one image (and one channel group) at a time so the column buffer holds one group's patches:
 //     forward:     y[n]  = W [O, C*kH*kW] @ cols(x[n]) [C*kH*kW, P]      (P = oH * oW)
 //     filter grad: dW   += dy[n] [O, P] @ cols(x[n])^T
 //     input grad:  dx[n] = col2im(W^T @ dy[n])
-//   direct loops, for stride 1 (below).
+//   direct loops, for stride 1 without dilation or groups (below).
 import { im2col } from './conv-im2col';
 import { convShape } from './conv-shape';
 import { gemm } from './matmul';
 
 /**
- * y = conv(x, w) for `images` images by im2col + GEMM. `shape` points to the ConvShape; `cols` holds
- * C*kH*kW*oH*oW floats, `scratch` is the GEMM's packing scratch.
+ * y = conv(x, w) for `images` images by im2col + GEMM, one GEMM per group. `shape` points to the ConvShape; `cols`
+ * holds (C/groups)*kH*kW*oH*oW floats, `scratch` is the GEMM's packing scratch.
  */
 export function conv2d(shape: usize, x: usize, w: usize, y: usize, images: i32, cols: usize, scratch: usize): void {
   const s = convShape(shape);
   const P = s.oH * s.oW;
-  const patch = s.C * s.kH * s.kW;
+  const Cg = s.C / s.groups;
+  const Og = s.O / s.groups;
+  const patch = Cg * s.kH * s.kW;
   const imageBytes = (<usize>(s.C * s.H * s.W)) << 2;
   const outImageBytes = (<usize>(s.O * P)) << 2;
   for (let n = 0; n < images; n++) {
-    im2col(s, x + <usize>n * imageBytes, cols);
-    gemm(w, patch, 1, cols, P, 1, y + <usize>n * outImageBytes, P, s.O, P, patch, false, scratch);
+    for (let g = 0; g < s.groups; g++) {
+      im2col(s, x + <usize>n * imageBytes + ((<usize>(g * Cg * s.H * s.W)) << 2), Cg, cols);
+      const wg = w + ((<usize>(g * Og * patch)) << 2);
+      const yg = y + <usize>n * outImageBytes + ((<usize>(g * Og * P)) << 2);
+      gemm(wg, patch, 1, cols, P, 1, yg, P, Og, P, patch, false, scratch);
+    }
   }
 }
 

@@ -37,6 +37,14 @@ const CASES: Case[] = [
     run: ([x, w]) => conv2d(x!, w!, { padding: 1, groups: 64 }),
   },
   {
+    name: 'conv2d depthwise 32 3x3 p1 28x28',
+    shapes: [
+      [8, 32, 28, 28],
+      [32, 1, 3, 3],
+    ],
+    run: ([x, w]) => conv2d(x!, w!, { padding: 1, groups: 32 }),
+  },
+  {
     name: 'conv2d groups 4 64->64 3x3 p1 16x16',
     shapes: [
       [8, 64, 16, 16],

@@ -12,7 +12,6 @@ import {
 import type { KernelMap, NotImplemented } from '@nn/tensor/backend';
 import { WasmHeap } from './heap';
 import { wasmKernels } from './kernels';
-import { CONV_NOT_IMPLEMENTED } from './kernels/conv';
 import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
 import { getWasmThreads } from './threads';
 import { type ThreadCall, ThreadPool } from './threads/pool';
@@ -59,7 +58,7 @@ export class WasmBackend implements Backend {
   readonly name: string = 'wasm';
   readonly kernels: KernelMap;
   /** Calls its kernels do not compute themselves; they run on the CPU kernels over wasm memory (reported). */
-  readonly notImplemented: readonly NotImplemented[] = [...WASM_NOT_IMPLEMENTED, ...CONV_NOT_IMPLEMENTED];
+  readonly notImplemented: readonly NotImplemented[] = WASM_NOT_IMPLEMENTED;
   private readonly live = new Set<WasmData>();
   /** One GEMM packing scratch per lane (thread), allocated on first use and kept. */
   private readonly gemmScratchPtrs: number[] = [];

@@ -1,18 +1,11 @@
 /**
  * 2-D convolution and its two gradients in wasm, float32: per run of images either the direct loops (stride 1,
- * few channels) or an im2col (col2im) into a column buffer and one call of the same GEMM as MatMul (see
- * assembly/conv.ts). The geometry is `convGeometry` of the spec's shapes, written once into wasm memory for the
+ * no dilation or groups, few channels) or an im2col (col2im) into a column buffer and, per channel group, one call
+ * of the same GEMM as MatMul (see assembly/conv.ts). The geometry is `convGeometry` of the spec's shapes, written once into wasm memory for the
  * entry points to read. int32 runs on the reference kernels, declared in backend.ts.
  */
-import type { KernelName, TensorInfo } from '@nn/tensor';
-import {
-  type AttrsNotImplemented,
-  type ConvGeometry,
-  convGeometry,
-  type KernelArgs,
-  type KernelFn,
-  refusesAttrs,
-} from '@nn/tensor/backend';
+import type { TensorInfo } from '@nn/tensor';
+import { type ConvGeometry, convGeometry, type KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import type { ThreadCall } from '../threads/pool';
 import type { ThreadFunction } from '../threads/protocol';
@@ -38,7 +31,7 @@ const MIN_CALLS = 8;
  * (LeNet's layers; measured in bench/conv.mjs).
  */
 export function useDirect(pass: Pass, g: ConvGeometry): boolean {
-  if (g.strideH !== 1 || g.strideW !== 1) return false;
+  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1 || g.groups !== 1) return false;
   const { kernelHeight: kH, kernelWidth: kW } = g;
   // The input gradient convolves dy (O channels) into C outputs; it pads dy by kH-1-padTop, which must be >= 0.
   // When the output is much smaller than the input ('valid' padding), most of those taps multiply padding
@@ -59,6 +52,7 @@ function shapeWords(g: ConvGeometry): number[] {
   return [
     g.inChannels, g.inHeight, g.inWidth, g.outChannels, g.kernelHeight, g.kernelWidth,
     g.strideH, g.strideW, g.padTop, g.padLeft, g.outHeight, g.outWidth,
+    g.dilationH, g.dilationW, g.groups,
   ];
 }
 
@@ -72,8 +66,8 @@ function workBytes(backend: WasmBackend, pass: Pass, direct: boolean, g: ConvGeo
         : backend.exports.directConvWorkFloats(C, O, kH, kW, g.outHeight, g.outWidth);
     return floats * 4;
   }
-  const patch = C * kH * kW;
-  // im2col's columns, and for the filter gradient a transposed [patch, O] gradient after them.
+  const patch = (C / g.groups) * kH * kW;
+  // im2col's columns of one group, and for the filter gradient a transposed [patch, O] gradient after them.
   return (patch * g.outHeight * g.outWidth + (pass === 'filterGrad' ? patch * O : 0)) * 4;
 }
 
@@ -84,7 +78,8 @@ function workBytes(backend: WasmBackend, pass: Pass, direct: boolean, g: ConvGeo
  * added into `out` in call order, so its rounding depends on the cut, never on the threads.
  */
 function run(backend: WasmBackend, pass: Pass, a: TensorInfo, b: TensorInfo, out: number, g: ConvGeometry): void {
-  const patch = g.inChannels * g.kernelHeight * g.kernelWidth;
+  // One group's patch: the weights are [O, patch], the MACs O * patch per output pixel.
+  const patch = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
   const pixels = g.outHeight * g.outWidth;
   const direct = useDirect(pass, g);
   const fn = ENTRY[pass][direct ? 1 : 0];
@@ -161,25 +156,8 @@ const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = (args) => {
   return info;
 };
 
-type ConvKernel = 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
-
-/** Dilated and grouped calls: the assembly's im2col has no dilated taps or channel groups yet. */
-export const CONV_NOT_IMPLEMENTED: readonly AttrsNotImplemented[] = (
-  ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const
-).map((kernel) => ({
-  kernel,
-  attrs: { dilation: [1, 1], groups: 1 },
-  reason: 'assembly/conv-im2col.ts has no dilated taps or channel groups yet',
-}));
-
-/** `kernel`, or the CPU kernel over wasm memory (reported) for the attribute values it declares it does not take. */
-function refusing<K extends ConvKernel & KernelName>(name: K, kernel: KernelFn<K>): KernelFn<K> {
-  return (args: KernelArgs<K>) =>
-    refusesAttrs(args.backend, name, args.attrs) ? cpuFallback(name, args) : kernel(args);
-}
-
 export const convKernels = {
-  Conv2D: refusing('Conv2D', conv2D),
-  Conv2DBackpropInput: refusing('Conv2DBackpropInput', conv2DBackpropInput),
-  Conv2DBackpropFilter: refusing('Conv2DBackpropFilter', conv2DBackpropFilter),
+  Conv2D: conv2D,
+  Conv2DBackpropInput: conv2DBackpropInput,
+  Conv2DBackpropFilter: conv2DBackpropFilter,
 };

@@ -110,6 +110,19 @@ describe('wasm threads', () => {
           }),
         0,
       ],
+      [
+        'conv2d groups 2 dilation 2, and its gradients',
+        () => {
+          const options = { stride: [2, 1], padding: [2, 1], dilation: 2, groups: 2 } as const;
+          const [x, w] = [randn([5, 4, 11, 10], { seed: 1 }), randn([6, 2, 3, 3], { seed: 2 })];
+          const attrs = nn.conv2dAttrs(x, w, options);
+          const y = nn.conv2d(x, w, options);
+          const dx = nn.conv2dBackpropInput(y, w, { ...attrs, xShape: [5, 4, 11, 10] });
+          const dw = nn.conv2dBackpropFilter(x, y, { ...attrs, wShape: [6, 2, 3, 3] });
+          return nn.concat([y, dx, dw].map((t) => t.reshape([-1])));
+        },
+        0,
+      ],
       ['max pool', () => nn.maxPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 2 }), 0],
       ['avg pool', () => nn.avgPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 3, stride: 2, padding: 1 }), 0],
       // Split by blocks of query rows forward, by batch entries backward.
