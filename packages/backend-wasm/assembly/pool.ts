@@ -23,15 +23,32 @@ function windowArgMax(plane: usize, W: i32, h0: i32, h1: i32, w0: i32, w1: i32):
 }
 
 /**
+ * The geometry of one pooling, as the JS side writes it into memory (src/kernels/pool.ts, from the spec's resolved
+ * shapes): [H, W] planes pooled by kH x kW windows with stride sH x sW and padding top/left into [oH, oW].
+ */
+@unmanaged
+export class PoolShape {
+  H: i32;
+  W: i32;
+  oH: i32;
+  oW: i32;
+  kH: i32;
+  kW: i32;
+  sH: i32;
+  sW: i32;
+  padTop: i32;
+  padLeft: i32;
+}
+
+/**
  * mode 0: max pool forward; 1: average pool forward; 2: max pool backward (dx += dy routed to the first max,
  * `x` is the forward input); 3: average pool backward (dx += dy / window). Backward modes expect `dx` zeroed.
- * `src` is x (modes 0, 1, 2) and `dy` is the output gradient (modes 2, 3).
+ * `shape` points to the PoolShape; `src` is x (modes 0, 1, 2) and `dy` is the output gradient (modes 2, 3).
  */
-export function pool2d(
-  mode: i32, src: usize, dy: usize, out: usize,
-  planes: i32, H: i32, W: i32, oH: i32, oW: i32,
-  kH: i32, kW: i32, sH: i32, sW: i32, padTop: i32, padLeft: i32,
-): void {
+export function pool2d(shape: usize, mode: i32, src: usize, dy: usize, out: usize, planes: i32): void {
+  const s = changetype<PoolShape>(shape);
+  const H = s.H, W = s.W, oH = s.oH, oW = s.oW, kH = s.kH, kW = s.kW;
+  const sH = s.sH, sW = s.sW, padTop = s.padTop, padLeft = s.padLeft;
   const planeBytes = <usize>(H * W) << 2;
   const divisor = <f32>(kH * kW);
   let o: usize = 0;

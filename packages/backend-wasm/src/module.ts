@@ -66,7 +66,8 @@ export interface KernelExports {
     outer: number, count: number, inner: number, size: number, acc: number,
   ): void;
   softmaxCrossEntropy(logits: number, target: number, out: number, rows: number, classes: number): void;
-  pool2d(...args: number[]): void;
+  /** Pools `planes` planes; `shape` points to a PoolShape (assembly/pool.ts), `mode` picks the pass. */
+  pool2d(shape: number, mode: number, src: number, dy: number, out: number, planes: number): void;
   stridedCopy(src: number, dst: number, rank: number, meta: number): void;
   transpose2d(src: number, dst: number, batches: number, rows: number, cols: number): void;
   maxPool2x2(mode: number, src: number, dy: number, out: number, planes: number, H: number, W: number): void;

@@ -55,17 +55,20 @@ function pool(
   const inPlane = H * W * 4;
   const outPlane = oH * oW * 4;
   const calls = callsFor(backend, planes * H * W, 2 * parallelThresholds.poolElements);
-  const parts: ThreadCall[] = splitRange(planes, calls).map(([first, count]) => {
-    const s = src === 0 ? 0 : src + first * inPlane;
-    const d = dy === 0 ? 0 : dy + first * outPlane;
-    const o = data.ptr + first * (backward ? inPlane : outPlane);
-    if (plain2x2) return { fn: 'maxPool2x2', args: [mode, s, d, o, count, H, W] };
-    const { kernelHeight: kH, kernelWidth: kW, strideH: sH, strideW: sW, padTop, padLeft } = g;
-    // biome-ignore format: the argument list mirrors assembly/pool.ts pool2d()
-    const args = [mode, s, d, o, count, H, W, oH, oW, kH, kW, sH, sW, padTop, padLeft];
-    return { fn: 'pool2d', args };
+  const { kernelHeight: kH, kernelWidth: kW, strideH: sH, strideW: sW, padTop, padLeft } = g;
+  // The PoolShape of assembly/pool.ts, field by field.
+  const words = [H, W, oH, oW, kH, kW, sH, sW, padTop, padLeft];
+  backend.withTemp(words.length * 4, (shape) => {
+    backend.heap.i32.set(words, shape >> 2);
+    const parts: ThreadCall[] = splitRange(planes, calls).map(([first, count]) => {
+      const s = src === 0 ? 0 : src + first * inPlane;
+      const d = dy === 0 ? 0 : dy + first * outPlane;
+      const o = data.ptr + first * (backward ? inPlane : outPlane);
+      if (plain2x2) return { fn: 'maxPool2x2', args: [mode, s, d, o, count, H, W] };
+      return { fn: 'pool2d', args: [shape, mode, s, d, o, count] };
+    });
+    backend.parallel(parts);
   });
-  backend.parallel(parts);
   return info;
 }
 
