@@ -25,6 +25,8 @@ export class WasmData {
     /** Elements (4 bytes each: float32 or int32). */
     readonly length: number,
     readonly dtype: 'float32' | 'int32',
+    /** Allocation number within its backend (what a failed kernel frees: its own, numbered from its start on). */
+    readonly serial = 0,
   ) {}
 }
 
@@ -60,6 +62,8 @@ export class WasmBackend implements Backend {
   /** Calls its kernels do not compute themselves; they run on the CPU kernels over wasm memory (reported). */
   readonly notImplemented: readonly NotImplemented[] = WASM_NOT_IMPLEMENTED;
   private readonly live = new Set<WasmData>();
+  /** Blocks of tensor storage allocated so far: a kernel that throws frees those numbered from its start on. */
+  private allocations = 0;
   /** One GEMM packing scratch per lane (thread), allocated on first use and kept. */
   private readonly gemmScratchPtrs: number[] = [];
   private pool: ThreadPool | null = null;
@@ -72,7 +76,27 @@ export class WasmBackend implements Backend {
     /** The compiled kernels, for the worker pool to instantiate over the same memory. */
     readonly module: WebAssembly.Module | null = null,
   ) {
-    this.kernels = wasmKernels(exports);
+    this.kernels = this.freeingOnError(wasmKernels(exports));
+  }
+
+  /**
+   * Each kernel, made to free the storage it allocated when it throws (say, a work buffer past the wasm32 limit
+   * after its output was allocated), so a failed call leaves the heap as it was. Costs a counter read per call.
+   */
+  private freeingOnError(kernels: KernelMap): KernelMap {
+    const wrapped: Record<string, (args: never) => unknown> = {};
+    for (const [name, kernel] of Object.entries(kernels) as [string, (args: never) => unknown][]) {
+      wrapped[name] = (args) => {
+        const first = this.allocations;
+        try {
+          return kernel(args);
+        } catch (error) {
+          for (const data of [...this.live]) if (data.serial >= first) this.disposeData(data);
+          throw error;
+        }
+      };
+    }
+    return wrapped as KernelMap;
   }
 
   floatPrecision(): 32 | 64 {
@@ -194,7 +218,7 @@ export class WasmBackend implements Backend {
     if (dtype !== 'float32' && dtype !== 'int32') {
       throw new DTypeError(`wasm: cannot store ${dtype} (float32 and int32 only); use the cpu backend for ${dtype}`);
     }
-    const data = new WasmData(this.heap.alloc(length * 4), length, dtype);
+    const data = new WasmData(this.heap.alloc(length * 4), length, dtype, this.allocations++);
     this.live.add(data);
     return data;
   }

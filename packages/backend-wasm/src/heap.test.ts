@@ -1,7 +1,7 @@
-import { memory, randn, setBackend, tensor } from '@nn/tensor';
+import { AllocationError, conv2d, getBackend, matmul, memory, ones, randn, setBackend, tensor } from '@nn/tensor';
 import { engine } from '@nn/tensor/backend';
 import { describe, expect, it } from 'vitest';
-import { createWasmBackend } from './backend';
+import { createWasmBackend, type WasmBackend } from './backend';
 import { sizeClass, WasmHeap } from './heap';
 import '../src/index';
 
@@ -39,6 +39,48 @@ describe('WasmHeap', () => {
     const big = heap.alloc(5_000_000);
     expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(big + 5_000_000);
     expect(Array.from(heap.f32.subarray(first >> 2, (first >> 2) + 4))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('grows by just what a block needs when the memory cannot take the usual headroom', () => {
+    // 80 pages may grow to 100: the usual growth (half, 40 pages) is refused, the 2 pages needed are not.
+    const memory = new WebAssembly.Memory({ initial: 80, maximum: 100 });
+    const heap = new WasmHeap(memory, 80 * 65536 - 64);
+    const ptr = heap.alloc(100_000);
+    expect(memory.buffer.byteLength).toBe(82 * 65536);
+    heap.f32[(ptr + 99_996) >> 2] = 5;
+    expect(heap.f32[(ptr + 99_996) >> 2]).toBe(5);
+  });
+});
+
+describe('wasm out of memory', () => {
+  it('refuses a tensor past the wasm32 limit with an AllocationError naming the op and the bytes', async () => {
+    await setBackend('wasm');
+    const [a, b] = [ones([70000, 1]), ones([1, 70000])];
+    const before = memory();
+    expect(() => matmul(a, b)).toThrow(AllocationError);
+    expect(() => matmul(a, b)).toThrow(
+      /^matmul: cannot allocate \[70000,70000\] float32 \(19600000000 bytes\).*out of memory/,
+    );
+    expect(memory()).toEqual(before);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('frees what a kernel allocated before a work buffer failed, and stays usable', async () => {
+    await setBackend('wasm');
+    const backend = getBackend().backend as WasmBackend;
+    // A 64x64 window over 64 channels, 'same' padding: im2col's columns would be 262144 x 262144 floats (256 GiB)
+    // for an output of 1 MiB, allocated first.
+    const [x, w] = [ones([1, 64, 512, 512]), ones([1, 64, 64, 64])];
+    conv2d(ones([1, 64, 8, 8]), ones([1, 64, 3, 3])).dispose(); // the GEMM scratch, kept for good
+    const [ids, bytes] = [backend.numDataIds(), backend.heap.bytesInUse];
+    expect(() => conv2d(x, w, { padding: 'same' })).toThrow(AllocationError);
+    expect(() => conv2d(x, w, { padding: 'same' })).toThrow(/^conv2d: .*a block of 274877906944 bytes/);
+    expect(backend.numDataIds()).toBe(ids);
+    expect(backend.heap.bytesInUse).toBe(bytes);
+    const y = conv2d(ones([1, 2, 3, 3]), ones([1, 2, 2, 2]));
+    expect(Array.from(y.dataSync())).toEqual([8, 8, 8, 8]);
+    for (const t of [x, w, y]) t.dispose();
   });
 });
 

@@ -70,16 +70,34 @@ export class WasmHeap {
     return this.top;
   }
 
+  /**
+   * Grows the memory to hold `end` bytes: by at least half its size when it can, else by what is needed (a runtime
+   * that cannot give the headroom may still give that). A RangeError naming the bytes asked for when neither fits.
+   */
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
     const pagesNow = have / PAGE;
     const needed = Math.ceil((end - have) / PAGE);
-    const wanted = Math.min(MAX_PAGES - pagesNow, Math.max(needed, Math.ceil(pagesNow / 2)));
-    if (wanted < needed) {
-      throw new RangeError(`backend-wasm: out of memory: need ${end} bytes, the wasm32 limit is ${MAX_PAGES * PAGE}`);
+    const refuse = (reason: string) =>
+      new RangeError(
+        `backend-wasm: out of memory: cannot allocate a block of ${end - this.top} bytes (the heap holds ${this.top} bytes; ${reason})`,
+      );
+    if (needed > MAX_PAGES - pagesNow) throw refuse(`the wasm32 limit is ${MAX_PAGES * PAGE} bytes`);
+    const headroom = Math.min(MAX_PAGES - pagesNow, Math.ceil(pagesNow / 2));
+    if (headroom > needed) {
+      try {
+        this.memory.grow(headroom);
+        return;
+      } catch {
+        // Fall through to the smallest growth that serves this block.
+      }
     }
-    this.memory.grow(wanted);
+    try {
+      this.memory.grow(needed);
+    } catch (error) {
+      throw refuse(`memory.grow by ${needed * PAGE} bytes failed: ${(error as Error).message}`);
+    }
   }
 
   private refresh(): void {
