@@ -6,6 +6,7 @@ export { conv2dBackpropFilter, directConv2dBackpropFilter } from './conv-backpro
 export { conv2dBackpropInput, directConv2dBackpropInput } from './conv-backprop-input';
 export { scatterAdd } from './indexing';
 export { gemm, gemmScratchFloats } from './matmul';
+export { gemmInt } from './matmul-int';
 export { layerNorm, layerNormBackward } from './normalization';
 export { adamUpdate, sgdUpdate } from './optim';
 export { maxPool2x2, pool2d } from './pool';

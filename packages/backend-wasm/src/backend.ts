@@ -39,12 +39,11 @@ export interface WasmBackendOptions {
 }
 
 /**
- * What runs on the reference CPU kernels (over views of wasm memory, reported as fallbacks): int32 matrix
- * products, convolutions and poolings, which no model here computes in int32 (their float32 forms are wasm).
+ * What runs on the reference CPU kernels (over views of wasm memory, reported as fallbacks): int32 convolutions
+ * and poolings, which no model here computes in int32 (their float32 forms are wasm).
  */
 export const WASM_NOT_IMPLEMENTED: readonly NotImplemented[] = (
   [
-    'MatMul',
     'Conv2D',
     'Conv2DBackpropInput',
     'Conv2DBackpropFilter',

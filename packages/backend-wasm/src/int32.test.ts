@@ -1,6 +1,6 @@
 import * as nn from '@nn/tensor';
-import { getBackend, randn, setBackend, type Tensor, tensor } from '@nn/tensor';
-import { describe, expect, it } from 'vitest';
+import { randn, type Tensor, tensor } from '@nn/tensor';
+import { describe, it } from 'vitest';
 import { expectSameAsCpu } from '../test/compare';
 
 /** Seeded int32 values in [-limit, limit): SIMD groups and scalar tails, negatives and zeros. */
@@ -75,23 +75,15 @@ describe('ScatterAdd runs in wasm and matches the cpu backend', () => {
   });
 });
 
-describe('int32 kernels the backend declares as not implemented', () => {
-  it('int32 MatMul runs on the CPU kernels and is recorded as a fallback', async () => {
-    await setBackend('wasm');
-    const coverage = getBackend().kernelCoverage();
-    coverage.resetCounts();
-    const y = nn.matmul(
-      tensor(
-        [
-          [1, 2],
-          [3, 4],
-        ],
-        undefined,
-        'int32',
-      ),
-      tensor([[5], [6]], undefined, 'int32'),
-    );
-    expect(Array.from(y.dataSync())).toEqual([17, 39]);
-    expect(getBackend().kernelCoverage().fallbackCalls).toEqual({ MatMul: 1 });
+describe('int32 MatMul runs in wasm and matches the cpu backend', () => {
+  it('wraps like int32 arithmetic, with transposes, batch broadcasts and SIMD tails', async () => {
+    // Products up to 2.5e9 and sums past 2^31 wrap; the sums stay exact in the reference's float64.
+    const a = () => ints([2, 3, 9], 1, 50000);
+    const b = () => ints([9, 7], 2, 50000);
+    await expectSameAsCpu(() => nn.matmul(a(), b()), 0);
+    await expectSameAsCpu(() => nn.matmul(a(), ints([2, 7, 9], 3, 50000), { transposeB: true }), 0);
+    await expectSameAsCpu(() => nn.matmul(ints([9, 3], 4), ints([4, 1, 9, 5], 5), { transposeA: true }), 0);
+    await expectSameAsCpu(() => nn.matmul(ints([0, 3], 6), ints([3, 4], 7)), 0);
+    await expectSameAsCpu(() => nn.matmul(ints([2, 0], 8), ints([0, 4], 9)), 0);
   });
 });

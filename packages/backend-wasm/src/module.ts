@@ -23,6 +23,13 @@ export interface KernelExports {
     accumulate: number,
     scratch: number,
   ): void;
+  /** The int32 product C = A @ B (wrapping), strided like gemm. */
+  // biome-ignore format: one argument group per line
+  gemmInt(
+    a: number, aRowStride: number, aColStride: number,
+    b: number, bRowStride: number, bColStride: number,
+    c: number, ldc: number, m: number, n: number, k: number,
+  ): void;
   binaryRun(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
   binaryRunInt(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
   whereRun(

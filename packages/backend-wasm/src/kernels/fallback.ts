@@ -1,5 +1,5 @@
 /**
- * The calls this backend leaves to the reference CPU kernels (int32 MatMul, convolution and pooling: see
+ * The calls this backend leaves to the reference CPU kernels (int32 convolution and pooling: see
  * `WASM_NOT_IMPLEMENTED` in backend.ts), run directly on wasm storage and reported as fallbacks. Better than the
  * engine's own fallback, which would move the input tensors to the CPU backend for good (and back again at the
  * next wasm kernel): here inputs are read through views of the heap and only the output is copied in.

@@ -1,18 +1,16 @@
 /**
  * Batched matrix product on the wasm GEMM (packed panels, 4x8 SIMD register tiles, cache blocking), float32.
  * Batch dims broadcast (to the output's, which the spec resolved); transposes are folded into the strides the
- * packing reads through, so they cost nothing. int32 runs on the reference kernel, declared in backend.ts.
+ * packing reads through, so they cost nothing. int32 has its own product (assembly/matmul-int.ts, wrapping).
  */
 import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { broadcastStrides, sizeOf } from '../strided';
-import { cpuFallback } from './fallback';
 import { parallelGemm } from './parallel';
 
 const matMul: KernelFn<'MatMul'> = (args) => {
   const { a, b } = args.inputs;
   const [out] = args.outputs;
-  if (out.dtype === 'int32') return cpuFallback('MatMul', args);
   const backend = args.backend as WasmBackend;
   const { transposeA, transposeB } = args.attrs;
   const aRank = a.shape.length;
@@ -37,7 +35,8 @@ const matMul: KernelFn<'MatMul'> = (args) => {
   const bPtr = backend.ptr(b);
   const aStrides = broadcastStrides(aBatch, batchShape);
   const bStrides = broadcastStrides(bBatch, batchShape);
-  if (!transposeA && bStrides.every((s) => s === 0) && sizeOf(aBatch) === batches) {
+  const int = out.dtype === 'int32';
+  if (!int && !transposeA && bStrides.every((s) => s === 0) && sizeOf(aBatch) === batches) {
     // One shared right-hand matrix (a linear layer over [N, T, F]): the batches stack into one tall GEMM.
     parallelGemm(backend, aPtr, ars, acs, bPtr, brs, bcs, data.ptr, n, batches * m, n, k, false);
     return info;
@@ -53,7 +52,9 @@ const matMul: KernelFn<'MatMul'> = (args) => {
     }
     const aOffset = aPtr + aMatrix * aRows * aCols * 4;
     const bOffset = bPtr + bMatrix * bRows * bCols * 4;
-    parallelGemm(backend, aOffset, ars, acs, bOffset, brs, bcs, data.ptr + batch * m * n * 4, n, m, n, k, false);
+    const cOffset = data.ptr + batch * m * n * 4;
+    if (int) backend.exports.gemmInt(aOffset, ars, acs, bOffset, brs, bcs, cOffset, n, m, n, k);
+    else parallelGemm(backend, aOffset, ars, acs, bOffset, brs, bcs, cOffset, n, m, n, k, false);
   }
   return info;
 };
