@@ -1,4 +1,6 @@
 /** Every example, by the name the CLI takes. */
+import { autoencoder } from './autoencoder/autoencoder';
+import { customGradExample } from './custom-grad/custom-grad';
 import { lstm } from './lstm/lstm';
 import { mlp6441 } from './mlp-6-4-4-1/mlp';
 import { perceptron } from './perceptron/perceptron';
@@ -13,4 +15,6 @@ export const EXAMPLES: Record<string, Example<object>> = {
   rbm,
   lstm,
   resnet,
+  autoencoder,
+  'custom-grad': customGradExample,
 };
