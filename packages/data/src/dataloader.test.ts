@@ -1,7 +1,8 @@
-import { tensor, ValueError } from '@nn/tensor';
+import { memory, tensor, ValueError } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from './dataloader';
 import { type Dataset, type Sample, TensorDataset } from './dataset';
+import { normalize } from './transforms';
 
 const N = 10;
 const dataset = () =>
@@ -90,5 +91,29 @@ describe('DataLoader', () => {
   it('rejects a bad batchSize', () => {
     expect(() => new DataLoader(dataset(), { batchSize: 0 })).toThrow(ValueError);
     expect(() => new DataLoader(dataset(), { batchSize: 1.5 })).toThrow(ValueError);
+  });
+});
+
+describe('DataLoader over a one-tensor dataset (autoencoder style)', () => {
+  const images = () =>
+    tensor(
+      Float32Array.from({ length: 12 }, (_, i) => i),
+      [6, 2],
+    );
+
+  it('each batch is one tensor: y is x, so disposing x frees the batch', () => {
+    const before = memory().numTensors;
+    for (const { x, y } of new DataLoader(new TensorDataset(images()), { batchSize: 4 })) {
+      expect(y).toBe(x);
+      x.dispose();
+    }
+    expect(memory().numTensors - before).toBe(1); // the source tensor only
+  });
+
+  it('a host transform changes x only: y stays the untransformed batch', () => {
+    const loader = new DataLoader(new TensorDataset(images()), { batchSize: 6, transform: normalize(1, 2) });
+    const [{ x, y }] = [...loader];
+    expect(Array.from(x!.dataSync().slice(0, 3))).toEqual([-0.5, 0, 0.5]);
+    expect(Array.from(y!.dataSync().slice(0, 3))).toEqual([0, 1, 2]);
   });
 });

@@ -1,6 +1,6 @@
 import { ShapeError, ValueError } from '@nn/tensor';
 import { type Batch, type Dataset, type HostBatch, isBatchSource, type Sample } from './dataset';
-import { allocHost, fromTensor, type HostTensor, toTensor } from './host';
+import { allocHost, fromTensor, type HostTensor, toTensors } from './host';
 import { mixSeed, Rng } from './random';
 import { applyTransform, type Transform } from './transforms';
 
@@ -79,12 +79,18 @@ export class DataLoader implements AsyncIterable<Batch>, Iterable<Batch> {
 
   private makeBatch(indices: Int32Array): Batch {
     const host = isBatchSource(this.dataset) ? this.dataset.getBatchHost(indices) : collate(this.dataset, indices);
-    return applyTransform(this.transform, host, toBatch);
+    // Host transforms may change x in place; a one-tensor dataset's y (the same rows) keeps the untransformed copy.
+    const own = host.y === host.x && this.transform !== undefined && typeof this.transform !== 'function';
+    return applyTransform(this.transform, own ? { x: copyHost(host.x), y: host.y } : host, toBatch);
   }
 }
 
 function toBatch(host: HostBatch): Batch {
-  return { x: toTensor(host.x), y: toTensor(host.y) };
+  return toTensors(host);
+}
+
+function copyHost(host: HostTensor): HostTensor {
+  return { data: host.data.slice(), shape: host.shape, dtype: host.dtype };
 }
 
 /** Stacks samples of a generic dataset: one typed array per batch, rows copied in. */

@@ -1,5 +1,5 @@
 import { IndexError, ShapeError, type Tensor, ValueError } from '@nn/tensor';
-import { allocHost, fromTensor, type HostTensor, sizeOf, toTensor } from './host';
+import { allocHost, fromTensor, type HostTensor, sizeOf, toTensor, toTensors } from './host';
 
 /** A collection of samples with a length and random access: the PyTorch `Dataset` protocol. */
 export interface Dataset<T = Sample> {
@@ -59,7 +59,8 @@ export function gatherRows(host: HostTensor, indices: ArrayLike<number>, what: s
 
 /**
  * Wraps tensors that share their first dimension, like PyTorch's TensorDataset. `get(i)` returns
- * `{ x: tensors[0][i], y: tensors[1][i] }`; with a single tensor `y` is the same row as `x` (autoencoder style);
+ * `{ x: tensors[0][i], y: tensors[1][i] }`; with a single tensor `y` is `x`, the same tensor (autoencoder style; in
+ * batches too, so disposing `x` frees both);
  * `items(i)` returns the rows of every tensor. The data is copied to host memory once, at construction.
  * @example const ds = new TensorDataset(images, labels); ds.get(0).y.item()
  */
@@ -100,15 +101,15 @@ export class TensorDataset implements Dataset<Sample>, BatchSource {
 
   /** Rows `indices` of x and y, stacked, in host memory. */
   getBatchHost(indices: ArrayLike<number>): HostBatch {
-    const x = this.hosts[0]!;
-    const y = this.hosts[1] ?? x;
-    return { x: gatherRows(x, indices, 'TensorDataset.getBatch'), y: gatherRows(y, indices, 'TensorDataset.getBatch') };
+    const x = gatherRows(this.hosts[0]!, indices, 'TensorDataset.getBatch');
+    // One tensor: y is the same rows, not a second copy of them.
+    const y = this.hosts[1] === undefined ? x : gatherRows(this.hosts[1], indices, 'TensorDataset.getBatch');
+    return { x, y };
   }
 
   /** Rows `indices` of x and y, stacked into tensors [indices.length, ...]. */
   getBatch(indices: ArrayLike<number>): Batch {
-    const batch = this.getBatchHost(indices);
-    return { x: toTensor(batch.x), y: toTensor(batch.y) };
+    return toTensors(this.getBatchHost(indices));
   }
 }
 

@@ -36,6 +36,15 @@ export function toTensor(host: HostTensor): Tensor {
   return tensor(host.data, [...host.shape], host.dtype);
 }
 
+/**
+ * A host batch as tensors. When y is the very same host tensor as x (a one-tensor dataset) the batch is one tensor
+ * used twice, so disposing x frees it.
+ */
+export function toTensors(host: { x: HostTensor; y: HostTensor }): { x: Tensor; y: Tensor } {
+  const x = toTensor(host.x);
+  return { x, y: host.y === host.x ? x : toTensor(host.y) };
+}
+
 /** Copies a Tensor's data into host memory. */
 export function fromTensor(t: Tensor): HostTensor {
   return { data: t.dataSync() as HostArray, shape: [...t.shape], dtype: t.dtype as DType };

@@ -105,12 +105,11 @@ async function run(config: RbmConfig, context: RunContext) {
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     let sum = 0;
     let batches = 0;
-    for await (const { x, y } of loader) {
+    for await (const { x } of loader) {
       const step = cd1(rbm, x, config.lr);
       // Batches live in the backend's memory (wasm: its heap), which no garbage collector frees; a one-tensor
-      // dataset's batch has y = a second copy of x.
+      // dataset's batch is one tensor (y is x).
       x.dispose();
-      y.dispose();
       disposeRbm(rbm);
       rbm = step.rbm;
       const error = step.error.item();
