@@ -1,6 +1,7 @@
 /** Every example, by the name the CLI takes. */
 import { autoencoder } from './autoencoder/autoencoder';
 import { customGradExample } from './custom-grad/custom-grad';
+import { gan } from './gan/gan';
 import { lstm } from './lstm/lstm';
 import { mlp6441 } from './mlp-6-4-4-1/mlp';
 import { perceptron } from './perceptron/perceptron';
@@ -16,5 +17,6 @@ export const EXAMPLES: Record<string, Example<object>> = {
   lstm,
   resnet,
   autoencoder,
+  gan,
   'custom-grad': customGradExample,
 };

@@ -1,0 +1,224 @@
+/**
+ * A DCGAN on MNIST: a generator of transposed convolutions draws digits from noise, a convolutional discriminator
+ * tells them from real ones, and they train against each other. The discriminator's step sees the generator's
+ * output through `detach()`, so only the discriminator learns from it. The digit recognizer's LeNet-5 judges the
+ * result: how many samples it reads confidently, and whether every digit appears.
+ */
+import { noGrad } from '@nn/autograd';
+import { DataLoader, TensorDataset } from '@nn/data';
+import {
+  BatchNorm1d,
+  BatchNorm2d,
+  binaryCrossEntropy,
+  Conv2d,
+  ConvTranspose2d,
+  Flatten,
+  LeakyReLU,
+  Linear,
+  Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+} from '@nn/layers';
+import { Adam } from '@nn/optim';
+import { full, randn, type Tensor, tidy } from '@nn/tensor';
+import { type Example, percent, type RunContext, writePicture, written } from '../shared/example';
+import { mnist } from '../shared/mnist';
+import { imageGridPng, lineChartSvg } from '../shared/pictures';
+import { judgeSamples, loadJudge } from './judge';
+
+export interface GanConfig {
+  /** Size of the noise vector the generator starts from. */
+  noiseSize: number;
+  /** Channels of the generator's 7x7 stage and of the discriminator's last conv (half of it before). */
+  width: number;
+  trainImages: number;
+  /** Training steps (one discriminator and one generator update each). */
+  steps: number;
+  batchSize: number;
+  lr: number;
+  /** Samples the judge classifies at the end. */
+  samples: number;
+  /** 1: reuse the digit recognizer's saved model as the judge when present; 0: always train one here. */
+  reuseRecognizer: number;
+  /** Digits (0 = all) and epochs for a judge trained here. */
+  judgeImages: number;
+  judgeEpochs: number;
+}
+
+/** noise [N, noiseSize] -> digits [N, 1, 28, 28] in [0, 1]: 7x7 -> 14x14 -> 28x28 by transposed convolutions. */
+export class Generator extends Module {
+  readonly project: Sequential;
+  readonly upsample: Sequential;
+
+  constructor(
+    noiseSize: number,
+    readonly width: number,
+  ) {
+    super();
+    this.project = new Sequential(new Linear(noiseSize, width * 7 * 7), new BatchNorm1d(width * 7 * 7), new ReLU());
+    this.upsample = new Sequential(
+      new ConvTranspose2d(width, width / 2, 4, { stride: 2, padding: 1 }),
+      new BatchNorm2d(width / 2),
+      new ReLU(),
+      new ConvTranspose2d(width / 2, 1, 4, { stride: 2, padding: 1 }),
+      new Sigmoid(),
+    );
+  }
+
+  forward(noise: Tensor): Tensor {
+    return this.upsample.forward(this.project.forward(noise).reshape([-1, this.width, 7, 7]));
+  }
+}
+
+/** digits [N, 1, 28, 28] -> one logit each [N, 1]: real (high) or generated (low). */
+export function discriminator(width: number): Sequential {
+  return new Sequential(
+    new Conv2d(1, width / 2, 4, { stride: 2, padding: 1 }),
+    new LeakyReLU(0.2),
+    new Conv2d(width / 2, width, 4, { stride: 2, padding: 1 }),
+    new BatchNorm2d(width),
+    new LeakyReLU(0.2),
+    new Flatten(),
+    new Linear(width * 7 * 7, 1),
+  );
+}
+
+const bce = (logits: Tensor, target: number) =>
+  binaryCrossEntropy(logits, full(logits.shape, target), { fromLogits: true });
+
+/** Generates `count` digits in batches of 100 (eval mode: batch norm uses its running statistics). */
+function sample(generator: Generator, count: number, noiseSize: number): Tensor[] {
+  generator.eval();
+  const out: Tensor[] = [];
+  for (let start = 0; start < count; start += 100) {
+    out.push(tidy(() => noGrad(() => generator.forward(randn([Math.min(100, count - start), noiseSize])))));
+  }
+  generator.train();
+  return out;
+}
+
+async function run(config: GanConfig, context: RunContext) {
+  const { images } = await mnist('train', config.trainImages);
+  const generator = new Generator(config.noiseSize, config.width);
+  const critic = discriminator(config.width);
+  // DCGAN's Adam settings: beta1 = 0.5 keeps the two players from overshooting each other.
+  const optG = new Adam(generator.parameters(), { lr: config.lr, betas: [0.5, 0.999] });
+  const optD = new Adam(critic.parameters(), { lr: config.lr, betas: [0.5, 0.999] });
+  const loader = new DataLoader(new TensorDataset(images), {
+    batchSize: config.batchSize,
+    shuffle: true,
+    dropLast: true,
+  });
+  const lossD: number[] = [];
+  const lossG: number[] = [];
+  while (lossD.length < config.steps) {
+    for (const { x: real } of loader) {
+      if (lossD.length >= config.steps) {
+        real.dispose();
+        continue;
+      }
+      const noise = randn([config.batchSize, config.noiseSize]);
+      // Real digits towards 0.9 (one-sided label smoothing), generated ones towards 0; the generator is cut off.
+      const d = optD.step(() =>
+        bce(critic.forward(real), 0.9).add(bce(critic.forward(generator.forward(noise).detach()), 0)),
+      );
+      // The generator's step: make the discriminator call its digits real.
+      const g = optG.step(() => bce(critic.forward(generator.forward(noise)), 1));
+      lossD.push(d.item());
+      lossG.push(g.item());
+      for (const t of [real, noise, d, g]) t.dispose();
+      if (lossD.length % 100 === 0) {
+        context.log(
+          `step ${lossD.length}: discriminator loss ${lossD.at(-1)!.toFixed(3)}, generator loss ${lossG.at(-1)!.toFixed(3)}`,
+        );
+      }
+    }
+  }
+  const { judge, source } = await loadJudge(
+    { reuse: config.reuseRecognizer === 1, images: config.judgeImages, epochs: config.judgeEpochs },
+    context,
+  );
+  const batches = sample(generator, config.samples, config.noiseSize);
+  const verdicts = batches.map((b) => ({ n: b.shape[0]!, v: judgeSamples(judge, b) }));
+  const confident = verdicts.reduce((s, { n, v }) => s + n * v.confident, 0) / config.samples;
+  const digitShare = Array.from(
+    { length: 10 },
+    (_, c) => verdicts.reduce((s, { n, v }) => s + n * v.digitShare[c]!, 0) / config.samples,
+  );
+  context.log(`judge (${source}): ${percent(confident)} of ${config.samples} samples read with confidence >= 0.9`);
+  context.log(`digit shares: ${digitShare.map((s, c) => `${c}: ${percent(s)}`).join(', ')}`);
+  const grid = tidy(() =>
+    batches[0]!.slice([0, 0, 0, 0], [Math.min(100, batches[0]!.shape[0]!), 1, 28, 28]).dataSync(),
+  );
+  const gridCount = grid.length / 784;
+  const picture = await writePicture(
+    context,
+    'samples.png',
+    imageGridPng(grid, gridCount, { height: 28, width: 28, columns: 10, scale: 2 }),
+  );
+  const smooth = (values: number[]) => values.map((_, i) => mean(values.slice(Math.max(0, i - 19), i + 1)));
+  const curves = await writePicture(
+    context,
+    'losses.svg',
+    lineChartSvg(
+      [
+        { name: 'discriminator loss (running mean of 20 steps)', values: smooth(lossD) },
+        { name: 'generator loss (running mean of 20 steps)', values: smooth(lossG) },
+      ],
+      {
+        title: `DCGAN on MNIST: ${percent(confident)} of samples read confidently`,
+        xLabel: 'step',
+        yLabel: 'binary cross-entropy',
+      },
+    ),
+  );
+  for (const b of batches) b.dispose();
+  const tail = Math.max(1, Math.floor(config.steps / 10));
+  return {
+    lossStart: lossD[0]!,
+    lossEnd: mean(lossD.slice(-tail)),
+    metrics: {
+      confident,
+      minDigitShare: Math.min(...digitShare),
+      ...Object.fromEntries(digitShare.map((s, c) => [`share${c}`, s])),
+      generatorLossEnd: mean(lossG.slice(-tail)),
+      meanPixel: 0,
+    },
+    pictures: written(picture, curves),
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export const gan: Example<GanConfig> = {
+  name: 'gan',
+  title: "a DCGAN draws MNIST digits; the digit recognizer's LeNet-5 judges them",
+  full: {
+    noiseSize: 64,
+    width: 64,
+    trainImages: 0,
+    steps: 500,
+    batchSize: 64,
+    lr: 5e-4,
+    samples: 1000,
+    reuseRecognizer: 1,
+    judgeImages: 0,
+    judgeEpochs: 1,
+  },
+  quick: {
+    noiseSize: 32,
+    width: 16,
+    trainImages: 2000,
+    steps: 40,
+    batchSize: 32,
+    lr: 1e-3,
+    samples: 200,
+    reuseRecognizer: 0,
+    judgeImages: 2000,
+    judgeEpochs: 1,
+  },
+  run,
+};
