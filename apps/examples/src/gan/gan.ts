@@ -110,6 +110,9 @@ async function run(config: GanConfig, context: RunContext) {
     shuffle: true,
     dropLast: true,
   });
+  const untrained = sample(generator, 100, config.noiseSize);
+  const initialMeanPixel = meanPixel(untrained);
+  for (const b of untrained) b.dispose();
   const lossD: number[] = [];
   const lossG: number[] = [];
   while (lossD.length < config.steps) {
@@ -173,9 +176,8 @@ async function run(config: GanConfig, context: RunContext) {
       },
     ),
   );
-  for (const b of batches) b.dispose();
   const tail = Math.max(1, Math.floor(config.steps / 10));
-  return {
+  const result = {
     lossStart: lossD[0]!,
     lossEnd: mean(lossD.slice(-tail)),
     metrics: {
@@ -183,10 +185,19 @@ async function run(config: GanConfig, context: RunContext) {
       minDigitShare: Math.min(...digitShare),
       ...Object.fromEntries(digitShare.map((s, c) => [`share${c}`, s])),
       generatorLossEnd: mean(lossG.slice(-tail)),
-      meanPixel: 0,
+      // How much ink: the samples' mean pixel, before training and after, against the training digits'.
+      initialMeanPixel,
+      sampleMeanPixel: meanPixel(batches),
+      dataMeanPixel: tidy(() => images.mean().item()),
     },
     pictures: written(picture, curves),
   };
+  for (const b of batches) b.dispose();
+  return result;
+}
+
+function meanPixel(batches: readonly Tensor[]): number {
+  return mean(batches.map((b) => tidy(() => b.mean().item())));
 }
 
 function mean(values: readonly number[]): number {
@@ -214,10 +225,10 @@ export const gan: Example<GanConfig> = {
     trainImages: 2000,
     steps: 40,
     batchSize: 32,
-    lr: 1e-3,
+    lr: 2e-3,
     samples: 200,
     reuseRecognizer: 0,
-    judgeImages: 2000,
+    judgeImages: 1000,
     judgeEpochs: 1,
   },
   run,
