@@ -209,10 +209,10 @@ export const gan: Example<GanConfig> = {
   title: "a DCGAN draws MNIST digits; the digit recognizer's LeNet-5 judges them",
   full: {
     noiseSize: 64,
-    width: 64,
+    width: 32,
     trainImages: 0,
-    steps: 500,
-    batchSize: 64,
+    steps: 800,
+    batchSize: 32,
     lr: 5e-4,
     samples: 1000,
     reuseRecognizer: 1,
