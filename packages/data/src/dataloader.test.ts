@@ -112,8 +112,8 @@ describe('DataLoader over a one-tensor dataset (autoencoder style)', () => {
 
   it('a host transform changes x only: y stays the untransformed batch', () => {
     const loader = new DataLoader(new TensorDataset(images()), { batchSize: 6, transform: normalize(1, 2) });
-    const [{ x, y }] = [...loader];
-    expect(Array.from(x!.dataSync().slice(0, 3))).toEqual([-0.5, 0, 0.5]);
-    expect(Array.from(y!.dataSync().slice(0, 3))).toEqual([0, 1, 2]);
+    const [batch] = [...loader];
+    expect(Array.from(batch!.x.dataSync().slice(0, 3))).toEqual([-0.5, 0, 0.5]);
+    expect(Array.from(batch!.y.dataSync().slice(0, 3))).toEqual([0, 1, 2]);
   });
 });
