@@ -211,7 +211,7 @@ export const gan: Example<GanConfig> = {
     noiseSize: 64,
     width: 32,
     trainImages: 0,
-    steps: 800,
+    steps: 1800,
     batchSize: 32,
     lr: 5e-4,
     samples: 1000,
