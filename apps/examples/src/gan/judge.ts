@@ -59,7 +59,7 @@ export function judgeSamples(judge: Module, samples: Tensor, threshold = 0.9): V
   judge.eval();
   const n = samples.shape[0]!;
   const probs = tidy(() =>
-    noGrad(() => judge.forward(samples))
+    noGrad(() => judge.forward(samples) as Tensor)
       .softmax(-1)
       .dataSync(),
   );
