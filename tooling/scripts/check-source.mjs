@@ -120,27 +120,6 @@ export const KNOWN_CYCLES = {
       'only defines classes and functions at evaluation time (tensor.ts also reads the unary spec table, which is ' +
       'outside the cycle), and the methods survive bundlers that honour sideEffects: false',
   },
-  'backend-gpu': {
-    files: [
-      'src/backend.ts',
-      'src/kernels/binary.ts',
-      'src/kernels/conv.ts',
-      'src/kernels/host.ts',
-      'src/kernels/index.ts',
-      'src/kernels/indexing.ts',
-      'src/kernels/matmul.ts',
-      'src/kernels/optim.ts',
-      'src/kernels/pool.ts',
-      'src/kernels/reduce.ts',
-      'src/kernels/shape.ts',
-      'src/kernels/softmax-ce.ts',
-      'src/kernels/unary.ts',
-      'src/kernels/util.ts',
-    ],
-    reason:
-      'the backend holds the kernel map and kernels/util.ts imports the backend class for its instanceof check; ' +
-      'nothing runs at evaluation time. Listed until the backend-gpu migration onto the seam removes it (issue 15)',
-  },
 };
 
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;

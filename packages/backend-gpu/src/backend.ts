@@ -8,7 +8,6 @@ import {
   type Backend,
   type DataId,
   type DType,
-  type KernelName,
   type Shape,
   StateError,
   type TensorInfo,
@@ -18,8 +17,8 @@ import { type KernelMap, type NotImplemented, sizeOf } from '@nn/tensor/backend'
 import { Device, type DeviceStats } from './device';
 import { toDType } from './dtype';
 import { ASYNC_MODES, GPU_MODES, type GpuMode, modeSupported, SYNC_MODES, webGpuAvailable } from './gpujs';
-import { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';
-import { CONV_NOT_IMPLEMENTED } from './kernels/conv';
+import { gpuKernels } from './kernels';
+import { GPU_BACKEND } from './kernels/util';
 import { warnIfOnCpu } from './mode-warning';
 import { GPU_NOT_IMPLEMENTED } from './not-implemented';
 import { AsyncPipeline, type PendingBuffer } from './webgpu';
@@ -72,11 +71,9 @@ export class GpuBackend implements Backend {
   readonly name: string = 'gpu';
   readonly kernels: KernelMap = gpuKernels;
   /** Calls its kernels do not compute themselves (each entry says why); they run on the reference kernels. */
-  readonly notImplemented: readonly NotImplemented[] = [
-    ...GPU_FALLBACK_KERNELS,
-    ...GPU_NOT_IMPLEMENTED,
-    ...CONV_NOT_IMPLEMENTED,
-  ];
+  readonly notImplemented: readonly NotImplemented[] = GPU_NOT_IMPLEMENTED;
+  /** The brand the kernels check (`gpuOf`). */
+  readonly [GPU_BACKEND] = true;
   /** The gpu.js mode the kernels run in (also `getBackend().mode` while this backend is active). */
   readonly mode: GpuMode;
   private readonly live = new Set<GpuData>();

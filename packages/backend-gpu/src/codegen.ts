@@ -8,6 +8,7 @@
  * `r * s < 2^23` whatever the driver's float division rounding.
  */
 import type { Shape } from '@nn/tensor';
+import { stridesOf } from '@nn/tensor/backend';
 
 /** A float literal gpu.js and GLSL both read as a float (`3.0`, `0.25`, `1e-7`). */
 export function lit(value: number): string {
@@ -23,28 +24,6 @@ export function lit(value: number): string {
  */
 export const nanOf = (v: string): string => `((${v}) * 0.0) / ((${v}) * 0.0)`;
 export const negInfOf = (v: string): string => `-1.0 / ((${v}) * 0.0)`;
-
-/** Row-major strides of `shape`. */
-export function stridesOf(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let step = 1;
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    strides[axis] = step;
-    step *= shape[axis]!;
-  }
-  return strides;
-}
-
-/** Strides of an input of `shape` broadcast (right-aligned) to `outShape`: 0 along broadcast axes. */
-export function broadcastStridesTo(shape: Shape, outShape: Shape): number[] {
-  const own = stridesOf(shape);
-  const offset = outShape.length - shape.length;
-  return outShape.map((_, axis) => {
-    const inAxis = axis - offset;
-    if (inAxis < 0 || shape[inAxis] === 1) return 0;
-    return own[inAxis]!;
-  });
-}
 
 /**
  * Statements splitting the flat float index `from` into coordinates `${prefix}0 .. ${prefix}{rank-1}` of

@@ -21,5 +21,6 @@ export {
 export { hardwareGpuPresent } from './detect';
 export type { DeviceStats } from './device';
 export { GPU_MODES, type GpuMode, modeSupported } from './gpujs';
-export { GPU_FALLBACK_KERNELS, gpuKernels } from './kernels';
+export { gpuKernels } from './kernels';
+export { GPU_NOT_IMPLEMENTED } from './not-implemented';
 export { registerGpuBackend };

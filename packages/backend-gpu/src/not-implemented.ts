@@ -1,12 +1,18 @@
 /**
- * The kernels backend-gpu leaves to the reference CPU kernels (their calls run on the host and are reported; the
- * conformance suite fails any fallback that is not listed here). One line per kernel, with the reason.
+ * Everything backend-gpu leaves to the reference CPU kernels, in one list (the backend's `notImplemented`): a whole
+ * kernel, or the attribute values of one its shaders do not take. Each entry says why. The engine runs a listed
+ * kernel's calls on the CPU kernels and records them as fallbacks; the conformance suite fails any fallback that is
+ * not listed here, and `checkKernelMap` fails a kernel that is neither in the map nor listed.
+ * In webgpu mode a fallback cannot read an input computed on the device (no synchronous readback: a StateError),
+ * so a model that calls one of these there must give it uploaded inputs.
  */
 import type { NotImplemented } from '@nn/tensor/backend';
 
+const CONV_REASON = 'the direct loops have no dilated taps or channel groups yet (until the gpu spec-seam migration)';
+
+/** What backend-gpu does not compute itself, one entry per kernel (or attribute values of one), with the reason. */
 export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
-  // The 0.2 unary kernels and Cumsum belong in this backend's unary and reduce family files, which move to the
-  // spec seam first (the backend-gpu migration of issue 15).
+  // The 0.2 unary kernels and Cumsum: not written yet.
   'Softplus',
   'Sign',
   'Floor',
@@ -22,6 +28,14 @@ export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
   'Gelu',
   'Silu',
   'Elu',
-  'Cumsum', // also sequential along its axis: one gpu.js thread per row would do all the work
+  'Cumsum',
   'TopK', // a per-row sort: gpu.js kernels gather and cannot scatter, so sorting has no cheap form here
+  // layerNorm and attention: fused shaders not written yet.
+  'LayerNorm',
+  'LayerNormBackward',
+  'Attention',
+  'AttentionBackward',
+  { kernel: 'Conv2D', attrs: { dilation: [1, 1], groups: 1 }, reason: CONV_REASON },
+  { kernel: 'Conv2DBackpropInput', attrs: { dilation: [1, 1], groups: 1 }, reason: CONV_REASON },
+  { kernel: 'Conv2DBackpropFilter', attrs: { dilation: [1, 1], groups: 1 }, reason: CONV_REASON },
 ];

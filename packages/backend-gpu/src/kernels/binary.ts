@@ -1,7 +1,7 @@
 /** Broadcasting elementwise kernels (NumPy rules), and Where. One shader per op and shape. */
 import type { TensorInfo } from '@nn/tensor';
-import type { KernelFn } from '@nn/tensor/backend';
-import { broadcastStridesTo, dot, kernelSource, nanOf, unravel } from '../codegen';
+import { broadcastStrides, type KernelFn } from '@nn/tensor/backend';
+import { dot, kernelSource, nanOf, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
 type BinaryName = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Maximum' | 'Minimum' | 'Equal' | 'Greater' | 'Less';
@@ -34,7 +34,7 @@ export function broadcastSource(
   const { code, coords } = unravel(outShape, 'o');
   const names = ['x', 'y', 'z'];
   const reads = inputs.map(
-    (t, k) => `const ${names[k]!} = a${k}[${dot(coords, broadcastStridesTo(t.shape, outShape))}];`,
+    (t, k) => `const ${names[k]!} = a${k}[${dot(coords, broadcastStrides(t.shape, outShape))}];`,
   );
   return kernelSource(inputs.length, `${code}\n${reads.join('\n')}\nreturn ${expression};`);
 }

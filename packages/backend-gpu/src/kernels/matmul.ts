@@ -1,30 +1,27 @@
 /** Batched MatMul with transposes and broadcast batch dims: one thread per output element, a K-long loop. */
-import { broadcastShapes, type KernelFn } from '@nn/tensor/backend';
-import { dot, kernelSource, lit, stridesOf, unravel } from '../codegen';
+import { broadcastStrides, type KernelFn } from '@nn/tensor/backend';
+import { dot, kernelSource, lit, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
-/** Strides of the batch axes of `shape` (all but the last two), right-aligned to `outBatch`, 0 where broadcast. */
+/** Strides of the batch axes of `shape` (all but the last two) over the output's batch axes, 0 where broadcast. */
 function batchStrides(shape: readonly number[], outBatch: readonly number[]): number[] {
-  const batch = shape.slice(0, -2);
-  const own = stridesOf(shape);
-  const offset = outBatch.length - batch.length;
-  return outBatch.map((_, axis) => {
-    const a = axis - offset;
-    return a < 0 || batch[a] === 1 ? 0 : own[a]!;
-  });
+  const matrix = shape[shape.length - 2]! * shape[shape.length - 1]!;
+  return broadcastStrides(shape.slice(0, -2), outBatch).map((s) => s * matrix);
 }
 
-const matMul: KernelFn<'MatMul'> = ({ inputs: { a, b }, attrs: { transposeA, transposeB }, backend }) => {
+/** The output [...batch, m, n] is resolved by the spec; k is the contracted axis of a. */
+const matMul: KernelFn<'MatMul'> = ({
+  inputs: { a, b },
+  attrs: { transposeA, transposeB },
+  outputs: [out],
+  backend,
+}) => {
   const ra = a.shape.length;
-  const rb = b.shape.length;
   const [aRows, aCols] = [a.shape[ra - 2]!, a.shape[ra - 1]!];
-  const [bRows, bCols] = [b.shape[rb - 2]!, b.shape[rb - 1]!];
-  const m = transposeA ? aCols : aRows;
+  const bCols = b.shape[b.shape.length - 1]!;
   const k = transposeA ? aRows : aCols;
-  const n = transposeB ? bRows : bCols;
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const shape = [...batch, m, n];
-  const { code, coords } = unravel(shape, 'o');
+  const batch = out.shape.slice(0, -2);
+  const { code, coords } = unravel(out.shape, 'o');
   const batchCoords = coords.slice(0, batch.length);
   const [om, on] = [coords[batch.length]!, coords[batch.length + 1]!];
   // Element (row, col) of the un-transposed matrices sits at row * cols + col.
@@ -40,7 +37,7 @@ for (let p = 0.0; p < ${lit(k)}; p += 1.0) {
 acc += a0[aBase + p * ${lit(aK)}] * a1[bBase + p * ${lit(bK)}];
 }
 return acc;`;
-  return gpuOf(backend).compute(kernelSource(2, body), shape, a.dtype, [a, b]);
+  return gpuOf(backend).compute(kernelSource(2, body), out.shape, out.dtype, [a, b]);
 };
 
 export const matmulKernels: GpuKernels<'MatMul'> = { MatMul: matMul };

@@ -1,11 +1,10 @@
 /** Reductions: Sum, Max, Min over sorted axes, ArgMax along one axis. One thread per output element. */
-import type { TensorInfo } from '@nn/tensor';
-import type { KernelFn } from '@nn/tensor/backend';
-import { dot, kernelSource, lit, loops, stridesOf, unravel } from '../codegen';
+import type { Shape, TensorInfo } from '@nn/tensor';
+import { type KernelFn, stridesOf } from '@nn/tensor/backend';
+import { dot, kernelSource, lit, loops, unravel } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
 interface Split {
-  outShape: number[];
   /** Flat offset in x of the first element reduced into output element `i`. */
   base: string;
   prelude: string;
@@ -13,13 +12,12 @@ interface Split {
   reducedStrides: number[];
 }
 
-function split(x: TensorInfo, axes: readonly number[]): Split {
+/** x's axes split into those kept (the output `outShape`, resolved by the spec) and the reduced `axes`. */
+function split(x: TensorInfo, axes: readonly number[], outShape: Shape): Split {
   const strides = stridesOf(x.shape);
   const kept = x.shape.map((_, axis) => axis).filter((axis) => !axes.includes(axis));
-  const outShape = kept.map((axis) => x.shape[axis]!);
   const { code, coords } = unravel(outShape, 'o');
   return {
-    outShape,
     base: dot(
       coords,
       kept.map((axis) => strides[axis]!),
@@ -46,27 +44,27 @@ return acc;`,
   );
 }
 
-const sum: KernelFn<'Sum'> = ({ inputs: { x }, attrs: { axes }, backend }) => {
-  const s = split(x, axes);
-  return gpuOf(backend).compute(reduceSource(s, '0.0', 'acc += v;'), s.outShape, x.dtype, [x]);
+const sum: KernelFn<'Sum'> = ({ inputs: { x }, attrs: { axes }, outputs: [out], backend }) => {
+  const s = split(x, axes, out.shape);
+  return gpuOf(backend).compute(reduceSource(s, '0.0', 'acc += v;'), out.shape, out.dtype, [x]);
 };
 
 // NaN propagates (once acc is NaN no comparison replaces it), as in torch.
-const max: KernelFn<'Max'> = ({ inputs: { x }, attrs: { axes }, backend }) => {
-  const s = split(x, axes);
+const max: KernelFn<'Max'> = ({ inputs: { x }, attrs: { axes }, outputs: [out], backend }) => {
+  const s = split(x, axes, out.shape);
   const source = reduceSource(s, 'a0[base]', 'if (v > acc || v != v) { acc = v; }');
-  return gpuOf(backend).compute(source, s.outShape, x.dtype, [x]);
+  return gpuOf(backend).compute(source, out.shape, out.dtype, [x]);
 };
 
-const min: KernelFn<'Min'> = ({ inputs: { x }, attrs: { axes }, backend }) => {
-  const s = split(x, axes);
+const min: KernelFn<'Min'> = ({ inputs: { x }, attrs: { axes }, outputs: [out], backend }) => {
+  const s = split(x, axes, out.shape);
   const source = reduceSource(s, 'a0[base]', 'if (v < acc || v != v) { acc = v; }');
-  return gpuOf(backend).compute(source, s.outShape, x.dtype, [x]);
+  return gpuOf(backend).compute(source, out.shape, out.dtype, [x]);
 };
 
 /** Index of the first maximum; a NaN counts as the maximum (its first occurrence wins). */
-const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, backend }) => {
-  const s = split(x, [axis]);
+const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, outputs: [out], backend }) => {
+  const s = split(x, [axis], out.shape);
   const stride = s.reducedStrides[0]!;
   const source = kernelSource(
     1,
@@ -80,7 +78,7 @@ if ((v > best || v != v) && best == best) { best = v; index = r; }
 }
 return index;`,
   );
-  return gpuOf(backend).compute(source, s.outShape, 'int32', [x]);
+  return gpuOf(backend).compute(source, out.shape, out.dtype, [x]);
 };
 
 export const reduceKernels: GpuKernels<'Sum' | 'Max' | 'Min' | 'ArgMax'> = {

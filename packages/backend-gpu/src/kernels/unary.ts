@@ -1,6 +1,6 @@
 /** Elementwise unary kernels and activations; Cast. Output dtype = input dtype (except Cast). */
-import { type TensorInfo, typedArrayFor } from '@nn/tensor';
-import type { KernelFn } from '@nn/tensor/backend';
+import type { DType, TensorInfo } from '@nn/tensor';
+import type { Backend, KernelFn } from '@nn/tensor/backend';
 import { kernelSource, lit, nanOf, negInfOf } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
@@ -22,45 +22,44 @@ const EXPRESSIONS: Record<PlainUnary, string> = {
   Tanh: '(x < 0.0 ? -1.0 : 1.0) * (1.0 - Math.exp(-2.0 * Math.abs(x))) / (1.0 + Math.exp(-2.0 * Math.abs(x)))',
 };
 
-/** Runs `expression` of `x` over every element of `x`. */
-export function mapElements(backend: ReturnType<typeof gpuOf>, x: TensorInfo, expression: string, dtype = x.dtype) {
+/** Runs `expression` of `x` over every element of `x`, giving an `out` of x's shape. */
+function mapElements(backend: Backend, x: TensorInfo, expression: string, out: { dtype: DType }): TensorInfo {
   const source = kernelSource(1, `const x = a0[i];\nreturn ${expression};`);
-  return backend.compute(source, x.shape, dtype, [x]);
+  return gpuOf(backend).compute(source, x.shape, out.dtype, [x]);
 }
 
 function unaryKernel<K extends PlainUnary>(name: K): KernelFn<K> {
-  return (({ inputs: { x }, backend }) => mapElements(gpuOf(backend), x, EXPRESSIONS[name])) as KernelFn<K>;
+  return (({ inputs: { x }, outputs: [out], backend }) =>
+    mapElements(backend, x, EXPRESSIONS[name], out)) as KernelFn<K>;
 }
 
-const leakyRelu: KernelFn<'LeakyRelu'> = ({ inputs: { x }, attrs: { alpha }, backend }) =>
-  mapElements(gpuOf(backend), x, `x < 0.0 ? x * ${lit(alpha)} : x`);
+const leakyRelu: KernelFn<'LeakyRelu'> = ({ inputs: { x }, attrs: { alpha }, outputs: [out], backend }) =>
+  mapElements(backend, x, `x < 0.0 ? x * ${lit(alpha)} : x`, out);
 
-const clip: KernelFn<'Clip'> = ({ inputs: { x }, attrs: { min, max }, backend }) => {
+const clip: KernelFn<'Clip'> = ({ inputs: { x }, attrs: { min, max }, outputs: [out], backend }) => {
   // An infinite bound clips nothing on its side (and has no shader literal).
   let expression = 'x';
   if (Number.isFinite(max)) expression = `(x > ${lit(max)} ? ${lit(max)} : ${expression})`;
   if (Number.isFinite(min)) expression = `(x < ${lit(min)} ? ${lit(min)} : ${expression})`;
-  return mapElements(gpuOf(backend), x, expression);
+  return mapElements(backend, x, expression, out);
 };
 
-/** float32 -> int32 truncates toward zero (NaN -> 0); int32 -> float32 copies; float64 results live on the host. */
-const cast: KernelFn<'Cast'> = ({ inputs: { x }, attrs: { dtype }, backend }) => {
-  const gpu = gpuOf(backend);
-  if (dtype === 'float64') {
-    const out = typedArrayFor(
-      'float64',
-      x.shape.reduce((s, d) => s * d, 1),
-    );
-    out.set(gpu.readSync(x.dataId));
-    return gpu.fromHost(out, x.shape, 'float64');
+/**
+ * float32 -> int32 truncates toward zero (NaN -> 0); int32 -> float32 copies. A cast to float64 never gets here: this
+ * backend cannot store float64, so the engine runs that call on the CPU backend (and records it as a fallback).
+ */
+const cast: KernelFn<'Cast'> = ({ inputs: { x }, outputs: [out], backend }) => {
+  if (out.dtype === 'int32' && x.dtype !== 'int32') {
+    return mapElements(backend, x, 'x != x ? 0.0 : (x < 0.0 ? Math.ceil(x) : Math.floor(x))', out);
   }
-  if (dtype === 'int32' && x.dtype !== 'int32') {
-    return mapElements(gpu, x, 'x != x ? 0.0 : (x < 0.0 ? Math.ceil(x) : Math.floor(x))', 'int32');
-  }
-  return mapElements(gpu, x, 'x', dtype);
+  return mapElements(backend, x, 'x', out);
 };
 
-export const unaryKernels: GpuKernels<PlainUnary | 'LeakyRelu' | 'Clip' | 'Cast'> = {
+/** dy where the ReLU output y is positive, else 0. */
+const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, outputs: [out], backend }) =>
+  gpuOf(backend).compute(kernelSource(2, 'return a1[i] > 0.0 ? a0[i] : 0.0;'), out.shape, out.dtype, [dy, y]);
+
+export const unaryKernels: GpuKernels<PlainUnary | 'LeakyRelu' | 'Clip' | 'Cast' | 'ReluBackward'> = {
   Neg: unaryKernel('Neg'),
   Exp: unaryKernel('Exp'),
   Log: unaryKernel('Log'),
@@ -73,4 +72,5 @@ export const unaryKernels: GpuKernels<PlainUnary | 'LeakyRelu' | 'Clip' | 'Cast'
   LeakyRelu: leakyRelu,
   Clip: clip,
   Cast: cast,
+  ReluBackward: reluBackward,
 };

@@ -3,8 +3,12 @@ import type { KernelFn } from '@nn/tensor/backend';
 import { kernelSource, lit } from '../codegen';
 import { type GpuKernels, gpuOf } from './util';
 
-const softmaxCrossEntropy: KernelFn<'SoftmaxCrossEntropy'> = ({ inputs: { logits, target }, backend }) => {
-  const [rows, classes] = [logits.shape[0]!, logits.shape[1]!];
+const softmaxCrossEntropy: KernelFn<'SoftmaxCrossEntropy'> = ({
+  inputs: { logits, target },
+  outputs: [out],
+  backend,
+}) => {
+  const classes = logits.shape[1]!;
   const c = lit(classes);
   const body = `const base = i * ${c};
 let m = a0[base];
@@ -18,7 +22,7 @@ const t = a1[base + k];
 if (t != 0.0) { loss -= t * (a0[base + k] - lse); }
 }
 return loss;`;
-  return gpuOf(backend).compute(kernelSource(2, body), [rows], logits.dtype, [logits, target]);
+  return gpuOf(backend).compute(kernelSource(2, body), out.shape, out.dtype, [logits, target]);
 };
 
 export const softmaxKernels: GpuKernels<'SoftmaxCrossEntropy'> = { SoftmaxCrossEntropy: softmaxCrossEntropy };
