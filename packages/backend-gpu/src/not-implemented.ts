@@ -12,22 +12,6 @@ const CONV_REASON = 'the direct loops have no dilated taps or channel groups yet
 
 /** What backend-gpu does not compute itself, one entry per kernel (or attribute values of one), with the reason. */
 export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
-  // The 0.2 unary kernels and Cumsum: not written yet.
-  'Softplus',
-  'Sign',
-  'Floor',
-  'Ceil',
-  'Round',
-  'Sin',
-  'Cos',
-  'Erf',
-  'Log1p',
-  'Expm1',
-  'Reciprocal',
-  'Rsqrt',
-  'Gelu',
-  'Silu',
-  'Elu',
   'Cumsum',
   'TopK', // a per-row sort: gpu.js kernels gather and cannot scatter, so sorting has no cheap form here
   // layerNorm and attention: fused shaders not written yet.

@@ -13,11 +13,13 @@ import { reduceKernels } from './reduce';
 import { shapeKernels } from './shape';
 import { softmaxKernels } from './softmax';
 import { unaryKernels } from './unary';
+import { unaryMathKernels } from './unary-math';
 
 /** The gpu backend's kernel map. */
 export const gpuKernels: KernelMap = {
   ...binaryKernels,
   ...unaryKernels,
+  ...unaryMathKernels,
   ...reduceKernels,
   ...shapeKernels,
   ...indexingKernels,
