@@ -8,8 +8,6 @@
  */
 import type { NotImplemented } from '@nn/tensor/backend';
 
-const CONV_REASON = 'the direct loops have no dilated taps or channel groups yet (until the gpu spec-seam migration)';
-
 /** What backend-gpu does not compute itself, one entry per kernel (or attribute values of one), with the reason. */
 export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
   'Cumsum',
@@ -19,7 +17,4 @@ export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
   'LayerNormBackward',
   'Attention',
   'AttentionBackward',
-  { kernel: 'Conv2D', attrs: { dilation: [1, 1], groups: 1 }, reason: CONV_REASON },
-  { kernel: 'Conv2DBackpropInput', attrs: { dilation: [1, 1], groups: 1 }, reason: CONV_REASON },
-  { kernel: 'Conv2DBackpropFilter', attrs: { dilation: [1, 1], groups: 1 }, reason: CONV_REASON },
 ];
