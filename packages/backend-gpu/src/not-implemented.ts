@@ -10,7 +10,8 @@ import type { NotImplemented } from '@nn/tensor/backend';
 
 /** What backend-gpu does not compute itself, one entry per kernel (or attribute values of one), with the reason. */
 export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
-  'Cumsum',
+  // The device stores int32 as float32: exact to 2^24 and never wrapping, while int32 running sums must wrap.
+  { kernel: 'Cumsum', dtypes: ['int32'] },
   'TopK', // a per-row sort: gpu.js kernels gather and cannot scatter, so sorting has no cheap form here
   // layerNorm and attention: fused shaders not written yet.
   'LayerNorm',

@@ -1,7 +1,8 @@
 /** Reductions: Sum, Max, Min over sorted axes, ArgMax along one axis. One thread per output element. */
 import type { Shape, TensorInfo } from '@nn/tensor';
-import { type KernelFn, stridesOf } from '@nn/tensor/backend';
+import { type KernelFn, sizeOf, stridesOf } from '@nn/tensor/backend';
 import { dot, kernelSource, lit, loops, unravel } from '../codegen';
+import { hostKernel } from './host';
 import { type GpuKernels, gpuOf } from './util';
 
 interface Split {
@@ -81,9 +82,37 @@ return index;`,
   return gpuOf(backend).compute(source, out.shape, out.dtype, [x]);
 };
 
-export const reduceKernels: GpuKernels<'Sum' | 'Max' | 'Min' | 'ArgMax'> = {
+/**
+ * Running sum along `axis`: each output element sums its prefix (its suffix when `reverse`) with a loop over the
+ * whole axis (literal bounds, as GLSL ES 1.0 needs). int32 runs on the host (declared): the device stores it as
+ * float32, which neither holds every int32 nor wraps.
+ */
+const cumsum: KernelFn<'Cumsum'> = (args) => {
+  const {
+    inputs: { x },
+    attrs: { axis, reverse },
+    outputs: [out],
+    backend,
+  } = args;
+  if (x.dtype === 'int32') return hostKernel('Cumsum', args);
+  const length = x.shape[axis]!;
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const body = `const outer = Math.floor((i + 0.5) / ${lit(length * inner)});
+const rest = i - outer * ${lit(length * inner)};
+const at = Math.floor((rest + 0.5) / ${lit(inner)});
+const base = i - at * ${lit(inner)};
+let acc = 0.0;
+for (let k = 0.0; k < ${lit(length)}; k += 1.0) {
+if (k ${reverse ? '>=' : '<='} at) { acc += a0[base + k * ${lit(inner)}]; }
+}
+return acc;`;
+  return gpuOf(backend).compute(kernelSource(1, body), out.shape, out.dtype, [x]);
+};
+
+export const reduceKernels: GpuKernels<'Sum' | 'Max' | 'Min' | 'ArgMax' | 'Cumsum'> = {
   Sum: sum,
   Max: max,
   Min: min,
   ArgMax: argMax,
+  Cumsum: cumsum,
 };
