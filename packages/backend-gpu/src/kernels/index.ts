@@ -7,6 +7,7 @@ import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
 import { matmulKernels } from './matmul';
+import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
@@ -28,4 +29,5 @@ export const gpuKernels: KernelMap = {
   ...poolKernels,
   ...softmaxKernels,
   ...optimKernels,
+  ...normalizationKernels,
 };
