@@ -48,6 +48,16 @@ it('webgpu: reads, errors and a training run with flat memory', async (context) 
   expect(checks.readSyncOfComputed).toMatch(/^threw StateError: .*use await data\(\) on the webgpu backend/);
   expect(checks.readSyncAfterRead).toBe('ok [1,4,9]');
   expect(checks.errorSurfacesOnRead).toMatch(/^read rejected: .*bytes/);
+  // Native kernels take device-computed inputs; a declared one (a CPU fallback) cannot read them on webgpu.
+  const erf = [-0.8427, 0.5205, 0.9953, 1];
+  expect(checks.onComputedInputs).toEqual({
+    gelu: 'ok [-0.1587,0.3457,1.9545,2.996]',
+    erf: `ok ${JSON.stringify(erf)}`,
+    cumsum: 'ok [-1,-0.5,2,5]',
+    layerNorm: 'ok [-1,1,-1,1]',
+    'conv2d grouped dilated': 'ok [16.5,56]',
+    'topk (declared)': expect.stringMatching(/^threw StateError: .*use await data\(\) on the webgpu backend/),
+  });
   const run = checks.training.manualSgdTanh!;
   expect(run.error).toBeUndefined();
   expect(run.last!).toBeLessThan(run.first!);
