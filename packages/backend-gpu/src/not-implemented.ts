@@ -13,7 +13,4 @@ export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
   // The device stores int32 as float32: exact to 2^24 and never wrapping, while int32 running sums must wrap.
   { kernel: 'Cumsum', dtypes: ['int32'] },
   'TopK', // a per-row sort: gpu.js kernels gather and cannot scatter, so sorting has no cheap form here
-  // attention: a fused shader not written yet.
-  'Attention',
-  'AttentionBackward',
 ];

@@ -3,6 +3,7 @@
  * is declared in ../not-implemented.ts, and the conformance suite checks both against the spec.
  */
 import type { KernelMap } from '@nn/tensor/backend';
+import { attentionKernels } from './attention';
 import { binaryKernels } from './binary';
 import { convKernels } from './conv';
 import { indexingKernels } from './indexing';
@@ -30,4 +31,5 @@ export const gpuKernels: KernelMap = {
   ...softmaxKernels,
   ...optimKernels,
   ...normalizationKernels,
+  ...attentionKernels,
 };

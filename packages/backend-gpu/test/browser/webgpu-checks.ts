@@ -15,6 +15,7 @@ import {
   manualSeed,
   memory,
   randn,
+  scaledDotProductAttention,
   setBackend,
   type Tensor,
   tensor,
@@ -157,6 +158,7 @@ async function onComputedInputs(): Promise<Record<string, string>> {
   await run('cumsum', () => cumsum(x, 1));
   await run('layerNorm', () => layerNorm(x, 2));
   await run('conv2d grouped dilated', () => conv2d(image, w, { groups: 2, dilation: 2 }));
+  await run('scaledDotProductAttention', () => scaledDotProductAttention(x, x, x, { isCausal: true }));
   await run('topk (declared)', () => topk(x, 1).values);
   for (const t of [x, image, w]) t.dispose();
   return results;
