@@ -4,6 +4,7 @@
 // Goto/BLIS structure: B is packed into KC x NR column panels, A into MR x KC row panels, both zero-padded
 // to full panels so the register-tiled micro-kernel never needs an edge case. The micro-kernel keeps a
 // 4 x 8 tile of C in eight f32x4 accumulators (more spills registers in V8's wasm tier).
+import { madd } from './madd';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -108,17 +109,17 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32, col
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     pa += 16;
     pb += 32;
   }

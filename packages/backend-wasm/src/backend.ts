@@ -12,7 +12,7 @@ import {
 import type { KernelMap, NotImplemented } from '@nn/tensor/backend';
 import { WasmHeap } from './heap';
 import { wasmKernels } from './kernels';
-import { instantiate, type KernelExports, sharedMemoryAvailable } from './module';
+import { instantiate, type KernelExports, resolveSimd, type SimdMode, sharedMemoryAvailable } from './module';
 import { getWasmThreads } from './threads';
 import { type ThreadCall, ThreadPool } from './threads/pool';
 
@@ -36,6 +36,11 @@ export interface WasmBackendOptions {
   initialMiB?: number;
   /** Force an unshared memory even where SharedArrayBuffer exists (no threads). */
   unshared?: boolean;
+  /**
+   * Which kernel build: `'auto'` (default) runs the relaxed-SIMD one where the engine supports it, else SIMD128;
+   * `'relaxed'` or `'simd128'` force one (`'relaxed'` throws where unsupported).
+   */
+  simd?: SimdMode;
 }
 
 /**
@@ -74,6 +79,8 @@ export class WasmBackend implements Backend {
     readonly shared: boolean,
     /** The compiled kernels, for the worker pool to instantiate over the same memory. */
     readonly module: WebAssembly.Module | null = null,
+    /** The kernel build running: `'relaxed'` (relaxed SIMD multiply-adds) or `'simd128'`. */
+    readonly simd: 'relaxed' | 'simd128' = 'simd128',
   ) {
     this.kernels = this.freeingOnError(wasmKernels(exports));
   }
@@ -279,6 +286,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const shared = !options.unshared && sharedMemoryAvailable();
   const initial = Math.max(1, Math.ceil(((options.initialMiB ?? 64) * 1024 * 1024) / 65536));
   const memory = new WebAssembly.Memory({ initial, maximum: 65536, shared });
-  const { exports, module } = await instantiate(memory, shared);
-  return new WasmBackend(exports, new WasmHeap(memory, exports.heapBase()), shared, module);
+  const simd = resolveSimd(options.simd);
+  const { exports, module } = await instantiate(memory, shared, simd);
+  return new WasmBackend(exports, new WasmHeap(memory, exports.heapBase()), shared, module, simd);
 }

@@ -38,6 +38,8 @@ function expectConformance(result: WasmPageResult): WasmPageReport {
   const report = result.report!;
   expect(report.error).toBeUndefined();
   expect(report.conformance.failed).toEqual([]);
+  // Chromium has relaxed SIMD on by default: the suite ran on the relaxed build.
+  expect(report.simd).toBe('relaxed');
   expect(report.conformance.skippedNames.sort()).toEqual([...float64Cases].sort());
   expect(report.conformance.passed).toBe(conformanceCases.length - float64Cases.length);
   for (const { name, length, differing } of report.identical) {

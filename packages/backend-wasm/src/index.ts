@@ -17,5 +17,6 @@ export {
   WasmData,
 } from './backend';
 export { wasmKernels } from './kernels';
+export { relaxedSimdSupported, type SimdMode } from './module';
 export { availableCores, getWasmThreads, setWasmThreads } from './threads';
 export { registerWasmBackend };

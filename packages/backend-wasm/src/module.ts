@@ -2,7 +2,8 @@
  * Loading the compiled kernels: the bytes come from a generated module (base64, see scripts/build-wasm.mjs),
  * so the same code works in ESM, CJS, Node and bundlers without locating a .wasm file at run time.
  */
-import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
+import { StateError, ValueError } from '@nn/tensor';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
 
 /** The functions assembly/index.ts exports. Pointers are byte offsets, counts and strides are elements; bools are 0/1. */
 export interface KernelExports {
@@ -123,7 +124,43 @@ export interface KernelExports {
 /** The wasm32 limit: 65536 pages of 64 KiB. The module declares the same maximum for its imported memory. */
 export const MAX_PAGES = 65536;
 
-const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+/**
+ * Which build of the kernels runs: `relaxed` uses relaxed SIMD (`f32x4.relaxed_madd`, fused where the CPU has
+ * FMA) in the GEMM, `simd128` is plain SIMD128; `auto` picks `relaxed` where the engine validates it.
+ */
+export type SimdMode = 'auto' | 'relaxed' | 'simd128';
+
+/** A module of one function `(v128, v128, v128) -> v128` computing f32x4.relaxed_madd: valid iff relaxed SIMD is. */
+// biome-ignore format: one section per line
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
+let relaxedSupported: boolean | undefined;
+
+/** True when this engine accepts relaxed SIMD (Chromium by default; Node 20 only with --experimental-wasm-relaxed-simd). */
+export function relaxedSimdSupported(): boolean {
+  relaxedSupported ??= WebAssembly.validate(RELAXED_PROBE);
+  return relaxedSupported;
+}
+
+/** The build `mode` selects here; forcing `relaxed` where the engine lacks it is an error, not a silent fallback. */
+export function resolveSimd(mode: SimdMode = 'auto'): 'relaxed' | 'simd128' {
+  if (mode !== 'auto' && mode !== 'relaxed' && mode !== 'simd128') {
+    throw new ValueError(`wasm: simd must be 'auto', 'relaxed' or 'simd128', got ${JSON.stringify(mode)}`);
+  }
+  if (mode === 'simd128') return 'simd128';
+  if (relaxedSimdSupported()) return 'relaxed';
+  if (mode === 'relaxed') {
+    throw new StateError("wasm: simd 'relaxed' requested but this engine does not support relaxed SIMD");
+  }
+  return 'simd128';
+}
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -132,12 +169,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Compiles the kernels once per process and memory kind (shared by every backend instance and worker). */
-export function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
-  let module = compiled.get(shared);
+/** Compiles the kernels once per process, build and memory kind (shared by every backend instance and worker). */
+export function kernelsModule(shared: boolean, simd: 'relaxed' | 'simd128' = 'simd128'): Promise<WebAssembly.Module> {
+  const key = `${simd}:${shared}`;
+  let module = compiled.get(key);
   if (!module) {
-    module = WebAssembly.compile(markMemoryShared(decodeBase64(KERNELS_WASM_BASE64), shared));
-    compiled.set(shared, module);
+    const base64 = simd === 'relaxed' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64;
+    module = WebAssembly.compile(markMemoryShared(decodeBase64(base64), shared));
+    compiled.set(key, module);
   }
   return module;
 }
@@ -152,8 +191,9 @@ export function sharedMemoryAvailable(): boolean {
 export async function instantiate(
   memory: WebAssembly.Memory,
   shared: boolean,
+  simd: 'relaxed' | 'simd128' = 'simd128',
 ): Promise<{ exports: KernelExports; module: WebAssembly.Module }> {
-  const module = await kernelsModule(shared);
+  const module = await kernelsModule(shared, simd);
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,

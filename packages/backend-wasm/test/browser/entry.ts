@@ -23,6 +23,8 @@ export interface WasmPageReport {
   sharedArrayBuffer: boolean;
   /** The backend's memory is a SharedArrayBuffer. */
   sharedMemory: boolean;
+  /** The kernel build the backend picked ('relaxed' where the engine supports relaxed SIMD). */
+  simd: string;
   /** getWasmThreads() after setWasmThreads(2). */
   threadsSetting: number;
   /** backend.lanes() (1 + ready workers) once the workers had their chance to start, and workers started. */
@@ -87,6 +89,7 @@ async function check(report: WasmPageReport): Promise<void> {
   await setBackend('wasm');
   const backend = getBackend().backend as WasmBackend;
   report.sharedMemory = backend.shared;
+  report.simd = backend.simd;
   // Split even tiny kernels, so the conformance cases reach the pool's parallel paths (elementwise runs stay
   // 16-aligned: most cases' tensors are too small to cut, and ~20 kernels of the suite do go through the pool).
   parallelThresholds.gemmMacs = 1;
@@ -142,6 +145,7 @@ window.runWasmChecks = async () => {
     crossOriginIsolated: globalThis.crossOriginIsolated,
     sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined',
     sharedMemory: false,
+    simd: '',
     threadsSetting: 0,
     lanes: 0,
     workerCount: 0,
