@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // Square float32 matmul, cpu vs wasm backends, through the public ops of the built packages
 // (run `pnpm build` first). Prints GFLOP/s per size, wasm per thread count, and the ratios.
-// Usage: node bench/matmul.mjs [--threads=1,2] [sizes...]    e.g. node bench/matmul.mjs --threads=1,2 1024
-import { matmul, randn, setBackend, tidy } from '@nn/tensor';
-import { setWasmThreads } from '../dist/index.js';
+// Usage: node bench/matmul.mjs [--threads=1,2] [--simd=auto|relaxed|simd128] [sizes...]
+//   e.g. node bench/matmul.mjs --threads=1,2 1024; relaxed SIMD on Node 20 needs
+//   node --experimental-wasm-relaxed-simd bench/matmul.mjs --simd=relaxed
+import { getBackend, matmul, randn, registerBackend, setBackend, tidy } from '@nn/tensor';
+import { createWasmBackend, setWasmThreads } from '../dist/index.js';
+
+const simdArg = process.argv.find((a) => a.startsWith('--simd='));
+// Replaces the registered factory (same name, same priority) with one that forces the kernel build.
+if (simdArg) registerBackend('wasm', () => createWasmBackend({ simd: simdArg.slice(7) }), 2);
 
 const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
 const threadCounts = threadsArg ? threadsArg.slice(10).split(',').map(Number) : [1];
@@ -46,6 +52,7 @@ for (const n of sizes) {
   await setBackend('cpu');
   const row = { size: n, 'cpu GFLOP/s': measure(n).toFixed(1) };
   await setBackend('wasm');
+  row.simd = getBackend().backend.simd;
   const wasm = {};
   for (const threads of threadCounts) {
     setWasmThreads(threads);
