@@ -255,6 +255,10 @@ export class Tensor {
   clone(): Tensor {
     return ops.clone(this);
   }
+  /** PyTorch's name for `clip`: every value limited to [min, max]. */
+  clamp(min: number, max: number): Tensor {
+    return ops.clip(this, min, max);
+  }
   /** The same values, cut from the tape (see `detach`). */
   detach(): Tensor {
     return ops.detach(this);

@@ -34,7 +34,7 @@ export class BinaryLinear extends Linear {
 
   /** Keeps the latent weights in [-1, 1] (beyond, the straight-through gradient is zero and they would freeze). */
   clipLatent(): void {
-    this.weight.assign(tidy(() => this.weight.maximum(-1).minimum(1)));
+    this.weight.assign(tidy(() => this.weight.clip(-1, 1)));
   }
 }
 

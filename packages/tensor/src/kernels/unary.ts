@@ -196,6 +196,11 @@ export const leakyRelu = unaryFunction(specs.LeakyRelu);
 /** Limits every value to [min, max]. */
 export const clip = unaryFunction(specs.Clip);
 /**
+ * PyTorch's name for `clip`.
+ * @example clamp(w, -1, 1)
+ */
+export const clamp = clip;
+/**
  * log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (PyTorch's softplus).
  * @example softplus(x, { beta: 2 })
  */

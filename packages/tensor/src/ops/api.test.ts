@@ -3,6 +3,7 @@
 import {
   abs,
   add,
+  clamp,
   conv2d,
   dispose,
   div,
@@ -93,6 +94,11 @@ describe('methods are the same ops as the functions', () => {
     expect(x.clip(0, 2).toArray()).toEqual([
       [1, 0],
       [2, 2],
+    ]);
+    expect(x.clamp(0, 2).toArray()).toEqual(x.clip(0, 2).toArray());
+    expect(clamp(x, -1, 1).toArray()).toEqual([
+      [1, -1],
+      [1, 1],
     ]);
     expect(x.cast('int32').dtype).toBe('int32');
     expect(x.leakyRelu(0.5).toArray()).toEqual([
