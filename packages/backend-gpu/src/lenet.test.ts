@@ -67,5 +67,5 @@ describe('LeNet-5 on the gpu backend', () => {
     for (const [i, loss] of gpu.losses.entries())
       expect(Math.abs(loss - cpu.losses[i]!) / cpu.losses[i]!).toBeLessThan(0.05);
     expect(gpu.fallback, 'kernels that fell back to the CPU on the training path').toEqual([]);
-  }, 300_000);
+  }, 900_000);
 });
