@@ -34,6 +34,7 @@ describe('gradRules', () => {
       'AttentionBackward',
       'Equal',
       'Greater',
+      'LSTMCellBackward',
       'LayerNormBackward',
       'Less',
       'MaxPool2DBackward',

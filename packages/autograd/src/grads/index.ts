@@ -7,6 +7,7 @@ import * as matmul from './matmul';
 import * as normalization from './normalization';
 import * as optim from './optim';
 import * as pool from './pool';
+import * as recurrent from './recurrent';
 import * as reduce from './reduce';
 import * as selection from './selection';
 import * as shape from './shape';
@@ -29,6 +30,7 @@ export const gradRules: GradRules = {
   ...normalization,
   ...attention,
   ...selection,
+  ...recurrent,
 };
 
 export type { GradContext, GradRule, GradRules, InputGrads, NotDifferentiable, RuleInputs } from './types';

@@ -1,7 +1,7 @@
 /**
  * The kernel contract: the one seam between the core and the backends. Every kernel is specified once, in the
  * file of its family (binary, unary, reduce, shape, indexing, matmul, conv, pool, softmax, optim, normalization,
- * attention, selection); this module
+ * attention, selection, recurrent); this module
  * joins them and derives the types every other part is checked against: the kernel names, each kernel's inputs,
  * attributes and outputs.
  *
@@ -19,6 +19,7 @@ import matmul from './matmul';
 import normalization from './normalization';
 import optim from './optim';
 import pool from './pool';
+import recurrent from './recurrent';
 import reduce from './reduce';
 import selection from './selection';
 import shape from './shape';
@@ -40,6 +41,7 @@ const definitions = {
   ...normalization,
   ...attention,
   ...selection,
+  ...recurrent,
 };
 type Definitions = typeof definitions;
 

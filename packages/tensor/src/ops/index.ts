@@ -8,6 +8,7 @@ export * from './normalization';
 export * from './optim';
 export * from './pool';
 export * from './random';
+export * from './recurrent';
 export * from './reduce';
 export * from './resize';
 export * from './selection';

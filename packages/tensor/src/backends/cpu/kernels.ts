@@ -8,6 +8,7 @@ import { matmulKernels } from './matmul';
 import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
+import { recurrentKernels } from './recurrent';
 import { reduceKernels } from './reduce';
 import { selectionKernels } from './selection';
 import { shapeKernels } from './shape';
@@ -32,4 +33,5 @@ export const cpuKernels: { [K in KernelName]: KernelFn<K> } = {
   ...normalizationKernels,
   ...attentionKernels,
   ...selectionKernels,
+  ...recurrentKernels,
 };

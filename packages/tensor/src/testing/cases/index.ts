@@ -10,6 +10,7 @@ import { matmulCases } from './matmul';
 import { normalizationCases } from './normalization';
 import { optimCases } from './optim';
 import { poolCases } from './pool';
+import { recurrentCases } from './recurrent';
 import { reduceCases } from './reduce';
 import { reduceStatsCases } from './reduce-stats';
 import { resizeCases } from './resize';
@@ -91,4 +92,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...normalizationCases,
   ...attentionCases,
   ...selectionCases,
+  ...recurrentCases,
 ];
