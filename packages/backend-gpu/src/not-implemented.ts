@@ -12,5 +12,8 @@ import type { NotImplemented } from '@nn/tensor/backend';
 export const GPU_NOT_IMPLEMENTED: readonly NotImplemented[] = [
   // The device stores int32 as float32: exact to 2^24 and never wrapping, while int32 running sums must wrap.
   { kernel: 'Cumsum', dtypes: ['int32'] },
+  // The fused LSTM cell (engineer l2-lstm): elementwise, a native shader is straightforward after the migration.
+  'LSTMCell',
+  'LSTMCellBackward',
   'TopK', // a per-row sort: gpu.js kernels gather and cannot scatter, so sorting has no cheap form here
 ];

@@ -10,6 +10,7 @@ export { gemmInt } from './matmul-int';
 export { layerNorm, layerNormBackward } from './normalization';
 export { adamUpdate, sgdUpdate } from './optim';
 export { maxPool2x2, pool2d } from './pool';
+export { lstmCell, lstmCellBackward } from './recurrent';
 export { argMax, cumsum, reduce } from './reduce';
 export { topK } from './selection';
 export { stridedCopy, transpose2d } from './shape';

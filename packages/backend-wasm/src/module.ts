@@ -8,6 +8,8 @@ import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/ke
 /** The functions assembly/index.ts exports. Pointers are byte offsets, counts and strides are elements; bools are 0/1. */
 export interface KernelExports {
   heapBase(): number;
+  lstmCell(gates: number, c: number, out: number, n: number, h: number): void;
+  lstmCellBackward(dy: number, gates: number, c: number, dGates: number, dc: number, n: number, h: number): void;
   gemmScratchFloats(): number;
   gemm(
     a: number,

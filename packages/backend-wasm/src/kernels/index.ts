@@ -13,6 +13,7 @@ import { matmulKernels } from './matmul';
 import { normalizationKernels } from './normalization';
 import { optimKernels } from './optim';
 import { poolKernels } from './pool';
+import { recurrentKernels } from './recurrent';
 import { reduceKernels } from './reduce';
 import { selectionKernels } from './selection';
 import { shapeKernels } from './shape';
@@ -35,5 +36,6 @@ export function wasmKernels(exports: KernelExports): KernelMap {
     ...normalizationKernels,
     ...attentionKernels,
     ...selectionKernels,
+    ...recurrentKernels,
   };
 }
