@@ -1,5 +1,6 @@
 import { gradsOf } from '@nn/autograd';
-import { manualSeed, type Tensor, tidy, ValueError, zeros } from '@nn/tensor';
+import { manualSeed, memory, type Tensor, tidy, ValueError, zeros } from '@nn/tensor';
+import { engine, type KernelCall } from '@nn/tensor/backend';
 import { describe, expect, it } from 'vitest';
 import { expectClose, fixture, fromJson, type TensorJson } from '../../test/helpers';
 import type { Module } from '../module';
@@ -75,6 +76,44 @@ describe('recurrent layers against PyTorch 1.13 (float64, fixed weights)', () =>
 
   it('LSTM (zero initial state): outputs and gradients', () => {
     checkAgainstPyTorch(new LSTM(3, 4), cases.lstmZeroState);
+  });
+
+  it('LSTM in eval mode (the cell as elementwise ops, as exportOnnx traces it): the same outputs and gradients', () => {
+    const model = new LSTM(3, 4, { numLayers: 2 });
+    model.eval();
+    checkAgainstPyTorch(model, cases.lstm);
+  });
+
+  it('LSTM in training mode runs one fused cell per step forward and its fused backward; eval mode runs none', () => {
+    const counts = new Map<string, number>();
+    const observer = (call: KernelCall) => void counts.set(call.kernelName, (counts.get(call.kernelName) ?? 0) + 1);
+    const model = new LSTM(3, 4, { numLayers: 2 });
+    const x = fromJson(cases.lstm.x, 'float32'); // [2, 5, 3]: 5 steps, 2 layers
+    engine.addObserver(observer);
+    try {
+      tidy(() => gradsOf(() => model.forward(x).output.sum(), model.parameters()));
+      expect([counts.get('LSTMCell'), counts.get('LSTMCellBackward'), counts.get('Sigmoid')]).toEqual([
+        10,
+        10,
+        undefined,
+      ]);
+      counts.clear();
+      model.eval();
+      tidy(() => model.forward(x));
+      expect([counts.get('LSTMCell'), counts.get('Sigmoid')]).toEqual([undefined, 30]);
+    } finally {
+      engine.removeObserver(observer);
+    }
+  });
+
+  it('LSTM in training mode leaks nothing, with and without a gradient tape', () => {
+    const model = new LSTM(3, 4, { numLayers: 2 });
+    const x = fromJson(cases.lstm.x, 'float32');
+    const before = memory().numTensors;
+    // The tidy scopes return nothing: every tensor made, the backward's saved ones included, must be gone.
+    tidy(() => void gradsOf(() => model.forward(x).hidden[1].sum(), [x, ...model.parameters()]));
+    tidy(() => void model.forward(x));
+    expect(memory().numTensors).toBe(before);
   });
 
   it('GRU (2 layers, given h0): outputs and gradients', () => {

@@ -22,6 +22,7 @@ import { type InitOptions, uniformParameter } from '../init';
 import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
+import { lstmSequence, type RecurrentWeights } from './lstm-sequence';
 
 /** Options of `RNN`, `LSTM` and `GRU`. */
 export interface RnnOptions extends InitOptions {
@@ -43,12 +44,7 @@ export interface RnnResult<H> {
   hidden: H;
 }
 
-interface LayerWeights {
-  wIh: Tensor;
-  wHh: Tensor;
-  bIh: Tensor | null;
-  bHh: Tensor | null;
-}
+type LayerWeights = RecurrentWeights;
 
 /** One time step of a cell: the input projection `xi` (x @ W_ih^T + b_ih, for all gates) and the previous state. */
 type CellStep = (xi: Tensor, state: Tensor[], w: LayerWeights) => Tensor[];
@@ -136,17 +132,7 @@ abstract class RecurrentBase extends Module {
               ).reshape([batch, this.hiddenSize]),
             )
           : Array.from({ length: this.stateCount }, () => zeros([batch, this.hiddenSize], x.dtype));
-        // The input projection does not depend on the state: one matmul for all time steps.
-        let projected = matmul(seq, w.wIh, { transposeB: true });
-        if (w.bIh !== null) projected = projected.add(w.bIh);
-        const rows = this.gates * this.hiddenSize;
-        const outputs: Tensor[] = [];
-        for (let t = 0; t < steps; t++) {
-          const xi = projected.slice([0, t, 0], [batch, 1, rows]).reshape([batch, rows]);
-          state = this.step(xi, state, w);
-          outputs.push(state[0]!);
-        }
-        seq = stack(outputs, 1);
+        [seq, state] = this.layer(seq, state, w);
         finals.push(state);
       }
       const output = batched
@@ -163,6 +149,23 @@ abstract class RecurrentBase extends Module {
       });
       return { output, finals: stacked };
     });
+  }
+
+  /** One layer over seq [N, T, F] from `state`, step by step: every step's output [N, T, hiddenSize] and the final state. */
+  protected layer(seq: Tensor, initial: Tensor[], w: LayerWeights): [Tensor, Tensor[]] {
+    const [batch, steps] = seq.shape as [number, number];
+    // The input projection does not depend on the state: one matmul for all time steps.
+    let projected = matmul(seq, w.wIh, { transposeB: true });
+    if (w.bIh !== null) projected = projected.add(w.bIh);
+    const rows = this.gates * this.hiddenSize;
+    const outputs: Tensor[] = [];
+    let state = initial;
+    for (let t = 0; t < steps; t++) {
+      const xi = projected.slice([0, t, 0], [batch, 1, rows]).reshape([batch, rows]);
+      state = this.step(xi, state, w);
+      outputs.push(state[0]!);
+    }
+    return [stack(outputs, 1), state];
   }
 
   /** Columns [k * hiddenSize, (k + 1) * hiddenSize) of a [N, gates * hiddenSize] tensor: gate block k. */
@@ -252,6 +255,22 @@ export class LSTM extends RecurrentBase {
 
   constructor(inputSize: number, hiddenSize: number, options: RnnOptions = {}) {
     super(inputSize, hiddenSize, options, 4);
+  }
+
+  /**
+   * In training mode a layer runs the fused cell over the whole sequence (`lstmSequence`: one `lstmCell` kernel
+   * per step and a hand-written backward through time). In eval mode it runs the cell as its elementwise ops, the
+   * kernels `exportOnnx` traces and maps to ONNX (which has no mapping for the fused cell yet); both give the same
+   * values.
+   */
+  protected override layer(seq: Tensor, initial: Tensor[], w: LayerWeights): [Tensor, Tensor[]] {
+    if (!this.training) return super.layer(seq, initial, w);
+    const [batch, steps] = seq.shape as [number, number];
+    const hc = lstmSequence(seq.transpose([1, 0, 2]), initial[0]!, initial[1]!, w);
+    const last = (t: number): Tensor =>
+      hc.slice([t, 0, 0], [1, batch, this.hiddenSize]).reshape([batch, this.hiddenSize]);
+    const outputs = hc.slice([0, 0, 0], [steps, batch, this.hiddenSize]).transpose([1, 0, 2]);
+    return [outputs, [last(steps - 1), last(steps)]];
   }
 
   protected step: CellStep = (xi, [h, c], w) => {
