@@ -5,7 +5,7 @@
  */
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { shapesEqual } from '../util/shape';
-import { defineKernel, type TensorMeta } from './spec';
+import { defineKernel, type NoAttrs, type TensorMeta } from './spec';
 
 /**
  * gates [N, 4H] (pre-activations of PyTorch's gate blocks i, f, g, o) and c [N, H] of one float dtype. Returns the
@@ -39,7 +39,7 @@ export default {
     op: 'lstmCellBackward',
     inputs: { dy: 'tensor', gates: 'tensor', c: 'tensor' },
     outputs: 2,
-    infer: ({ dy, gates, c }) => {
+    infer: ({ dy, gates, c }, _attrs: NoAttrs) => {
       const out = lstmCellShape('lstmCellBackward', gates, c);
       if (dy.dtype !== gates.dtype || !shapesEqual(dy.shape, out)) {
         throw new ShapeError(
