@@ -15,6 +15,7 @@ import {
   GroupNorm,
   Identity,
   LayerNorm,
+  LSTM,
   MultiheadAttention,
   SiLU,
   Softplus,
@@ -44,6 +45,16 @@ const ids = (high: number, shape: number[], generator: Generator) =>
   );
 
 export const layerZoo: readonly ZooEntry[] = [
+  {
+    // Training mode: the fused LSTMCell and LSTMCellBackward kernels (H = 5: a SIMD group and a tail).
+    name: 'LSTM',
+    make: (generator) => new LSTM(3, 5, { numLayers: 2, generator }),
+    inputs: (generator) => [normal([2, 4, 3], generator)],
+    call: (module, [x]) => {
+      const { output, hidden } = (module as LSTM).forward(x!);
+      return output.sum().add(hidden[1].mul(hidden[1]).sum());
+    },
+  },
   {
     name: 'Embedding',
     make: (generator) => new Embedding(11, 4, { paddingIdx: 1, generator }),
