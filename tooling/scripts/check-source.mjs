@@ -107,6 +107,7 @@ export const KNOWN_CYCLES = {
       'src/ops/optim.ts',
       'src/ops/pool.ts',
       'src/ops/random.ts',
+      'src/ops/recurrent.ts',
       'src/ops/reduce.ts',
       'src/ops/resize.ts',
       'src/ops/selection.ts',
