@@ -85,7 +85,7 @@ function backward(dy: Tensor, s: Saved, w: RecurrentWeights): Tensor[] {
 }
 
 /**
- * One LSTM layer: x [T, N, F], h0 and c0 [N, H] -> [T + 1, N, H]: h_1 .. h_T, then c_T. Differentiable in every
+ * One LSTM layer: x [T, N, F], h0 and c0 [N, H] -> `[T + 1, N, H]`, h_1 .. h_T then c_T. Differentiable in every
  * input and weight through one hand-written backward (see the module comment); outside a gradient tape it runs
  * the same forward and saves nothing.
  */

@@ -9,7 +9,7 @@ import { defineKernel, type NoAttrs, type TensorMeta } from './spec';
 
 /**
  * gates [N, 4H] (pre-activations of PyTorch's gate blocks i, f, g, o) and c [N, H] of one float dtype. Returns the
- * output's shape [2, N, H]: the new h stacked on the new c.
+ * output's shape `[2, N, H]`, the new h stacked on the new c.
  */
 export function lstmCellShape(op: string, gates: TensorMeta, c: TensorMeta): number[] {
   if (gates.dtype === 'int32' || c.dtype !== gates.dtype) {
