@@ -17,6 +17,7 @@ describe('multi-output kernels', () => {
       'AdamUpdate',
       'SGDUpdate',
       'AttentionBackward',
+      'LSTMCellBackward',
     ]);
     expect(kernelOutputCount('Add')).toBe(1);
     expect(kernelOutputCount('AdamUpdate')).toBe(3);
