@@ -1,5 +1,5 @@
 /** The fused LSTM cell and its backward, against a naive float64 loop over the same seeded inputs. */
-import { lstmCell, randn, type Tensor, zeros } from '@nn/tensor';
+import { lstmCell, randn, type Tensor, tensor, zeros } from '@nn/tensor';
 import { engine } from '@nn/tensor/backend';
 import { type Dense, expectDense, randnValues } from '../reference';
 import type { ConformanceCase } from '../types';
@@ -38,6 +38,17 @@ function refCell(gates: Dense, c: Dense, dy?: Dense): Dense | Dense[] {
   ];
 }
 
+/** Seeded normal values times `scale` (float32), made in JS. */
+function scaled(shape: number[], seed: number, scale: number): Dense {
+  const d = randnValues(shape, seed);
+  return { shape, values: d.values.map((v) => Math.fround(v * scale)) };
+}
+
+/** Uploaded, not computed on the device: a backend's declared CPU fallback may only read uploaded data (webgpu). */
+function upload(d: Dense): Tensor {
+  return tensor(d.values, d.shape);
+}
+
 function backward(dy: Tensor, gates: Tensor, c: Tensor): Tensor[] {
   return [...engine.runKernelMulti('LSTMCellBackward', { dy, gates, c }, {})];
 }
@@ -46,24 +57,14 @@ export const recurrentCases: ConformanceCase[] = [
   {
     name: 'lstmCell: N=3, H=5 (two SIMD lanes and a tail)',
     kernels: ['LSTMCell'],
-    run: () => lstmCell(randn([3, 20], { seed: 90 }).mul(2), randn([3, 5], { seed: 91 })),
-    expected: () => {
-      const gates = randnValues([3, 20], 90);
-      return expectDense(
-        refCell({ ...gates, values: gates.values.map((v) => Math.fround(v * 2)) }, randnValues([3, 5], 91)),
-      );
-    },
+    run: () => lstmCell(upload(scaled([3, 20], 90, 2)), randn([3, 5], { seed: 91 })),
+    expected: () => expectDense(refCell(scaled([3, 20], 90, 2), randnValues([3, 5], 91))),
   },
   {
     name: 'lstmCell: N=2, H=8, saturated gates',
     kernels: ['LSTMCell'],
-    run: () => lstmCell(randn([2, 32], { seed: 92 }).mul(30), randn([2, 8], { seed: 93 })),
-    expected: () => {
-      const gates = randnValues([2, 32], 92);
-      return expectDense(
-        refCell({ ...gates, values: gates.values.map((v) => Math.fround(v * 30)) }, randnValues([2, 8], 93)),
-      );
-    },
+    run: () => lstmCell(upload(scaled([2, 32], 92, 30)), randn([2, 8], { seed: 93 })),
+    expected: () => expectDense(refCell(scaled([2, 32], 92, 30), randnValues([2, 8], 93))),
   },
   {
     name: 'lstmCell: size 0 (N=0)',
