@@ -3,7 +3,7 @@
 import { crossEntropy, Linear, lenet5, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
-import { setWasmThreads, wasmKernels } from '../src/index';
+import { setWasmThreads } from '../src/index';
 import { parallelThresholds } from '../src/kernels/parallel';
 import { threadSettings } from '../src/threads/pool';
 
@@ -39,10 +39,10 @@ function build(model: Options['model']): { net: Sequential; inputShape: number[]
 
 type Timing = Map<string, { calls: number; ms: number }>;
 
-/** Wraps every wasm kernel with a timer (per kernel name and first input shape). */
+/** Wraps every kernel of the active backend with a timer (per kernel name and first input shape). */
 function timeKernels(): Timing {
   const times: Timing = new Map();
-  const table = wasmKernels as unknown as Record<
+  const table = getBackend().backend.kernels as unknown as Record<
     string,
     (args: { inputs: Record<string, { shape?: readonly number[] }> }) => unknown
   >;

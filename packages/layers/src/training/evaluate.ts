@@ -1,9 +1,9 @@
 /** `evaluate`, `evaluateAsync` and `predict`: batched evaluation and inference in eval mode, without gradients. */
 import { noGrad } from '@nn/autograd';
-import { DataLoader, type Dataset, type Sample } from '@nn/data';
 import { checkOptions, concat, type OptionKeys, StateError, Tensor, tidy, ValueError } from '@nn/tensor';
 import { deferValueChecks, type ValueCheck } from '../losses/value-checks';
 import type { Module } from '../module';
+import { batchesOf, type PassData } from './batches';
 import type { Logs } from './callbacks';
 import { GuardedTotals } from './guarded-totals';
 import { asPrediction, checkPositiveInt, type Data, toDataset } from './inputs';
@@ -30,7 +30,7 @@ export type BatchLocator = (batch: number | undefined, batches: number) => strin
 /** One evaluation pass: the model, the data and how to score it; `owner` and `locate` name it in errors. */
 export interface EvaluationPass {
   model: Module;
-  data: Dataset<Sample>;
+  data: PassData;
   lossFn: LossFn;
   metrics: MetricName[];
   batchSize: number;
@@ -45,7 +45,7 @@ export interface EvaluationPass {
 function accumulate({ model, data, lossFn, metrics, batchSize, owner, locate }: EvaluationPass): GuardedTotals {
   const wasTraining = model.training;
   model.eval();
-  const loader = new DataLoader(data, { batchSize });
+  const loader = batchesOf(data, { batchSize });
   const totals = new GuardedTotals(['loss', ...metrics], {
     describeBatch: (batch) => locate(batch, loader.length),
   });

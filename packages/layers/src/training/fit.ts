@@ -1,10 +1,11 @@
 /** `fit`: the training loop (progress, callbacks, validation, exact resume, non-finite loss detection). */
 import { noGrad } from '@nn/autograd';
-import { DataLoader, type Dataset, type Sample, type Transform } from '@nn/data';
+import type { Transform } from '@nn/data';
 import type { Optimizer } from '@nn/optim';
 import { checkOptions, keep, type OptionKeys, type Tensor, tidy, ValueError } from '@nn/tensor';
 import { deferValueChecks, type ValueCheck } from '../losses/value-checks';
 import type { Module } from '../module';
+import { batchesOf, type PassData } from './batches';
 import type { Callback, History, Logs, TrainingContext } from './callbacks';
 import { type BatchLocator, evaluateDataset } from './evaluate';
 import { type GuardedReading, GuardedTotals } from './guarded-totals';
@@ -112,7 +113,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
   const { dataset, validation } = datasets(trainData, options, owner);
   const schedule = scheduleDriver(options.scheduler, validation !== undefined, owner);
   const scheduler = schedule?.scheduler;
-  const loader = new DataLoader(dataset, { batchSize, shuffle, seed, transform: options.transform });
+  const loader = batchesOf(dataset, { batchSize, shuffle, seed, transform: options.transform });
   const history: History = { epoch: [], loss: [] };
   const context: TrainingContext = { model, optimizer, scheduler, history, epochs, stopTraining: false };
   const progress = new ProgressBar(verbose, epochs, dataset.length, options.progressOutput);
@@ -205,7 +206,7 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
 /** The validation pass after an epoch; errors name it (`fit: epoch 2/5, validation batch 1/3`). */
 function validate(
   model: Module,
-  data: Dataset<Sample>,
+  data: PassData,
   lossFn: LossFn,
   metrics: MetricName[],
   batchSize: number,

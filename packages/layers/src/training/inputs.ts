@@ -1,20 +1,27 @@
 /** What fit/evaluate/predict accept as data, checked with errors that name the function and the argument. */
-import { type Dataset, type Sample, Subset, TensorDataset } from '@nn/data';
-import { Tensor, ValueError } from '@nn/tensor';
+import { type Dataset, type Sample, Subset } from '@nn/data';
+import { ShapeError, Tensor, ValueError } from '@nn/tensor';
+import { type PassData, range, TensorRows, tensorRowsOf } from './batches';
 
 /** Training or validation data: a Dataset of `{ x, y }` samples, or whole tensors `{ x, y }`. */
 export type Data = Dataset<Sample> | { x: Tensor; y: Tensor };
 
-/** `data` as a non-empty Dataset. */
-export function toDataset(data: Data, owner: string, name: string): Dataset<Sample> {
-  let dataset: Dataset<Sample>;
+/** `data` as non-empty pass data: tensor rows for tensors (batched on their device), else the Dataset. */
+export function toDataset(data: Data, owner: string, name: string): PassData {
+  let dataset: PassData;
   if (data !== null && typeof data === 'object' && 'x' in data && data.x instanceof Tensor) {
-    if (!(data.y instanceof Tensor)) throw new ValueError(`${owner}: ${name}.y must be a Tensor`);
-    dataset = new TensorDataset(data.x, data.y);
+    const { x, y } = data;
+    if (!(y instanceof Tensor)) throw new ValueError(`${owner}: ${name}.y must be a Tensor`);
+    if (x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
+      throw new ShapeError(
+        `${owner}: ${name}.x and ${name}.y must share their first dimension, got [${x.shape.join(',')}] and [${y.shape.join(',')}]`,
+      );
+    }
+    dataset = new TensorRows(x, y, 0, x.shape[0]!);
   } else if (data === null || typeof data !== 'object' || typeof (data as Dataset).get !== 'function') {
     throw new ValueError(`${owner}: ${name} must be a Dataset or { x, y } tensors`);
   } else {
-    dataset = data as Dataset<Sample>;
+    dataset = tensorRowsOf(data as Dataset<Sample>) ?? (data as Dataset<Sample>);
   }
   // An empty epoch would "train" without a single step and report no numbers at all.
   if (dataset.length === 0) throw new ValueError(`${owner}: ${name} is empty (0 samples)`);
@@ -27,10 +34,10 @@ export function toDataset(data: Data, owner: string, name: string): Dataset<Samp
  * @example splitValidation(dataset, 0.2, 'fit') // 100 samples -> train 0..79, validation 80..99
  */
 export function splitValidation(
-  dataset: Dataset<Sample>,
+  dataset: PassData,
   fraction: number,
   owner: string,
-): { train: Dataset<Sample>; validation: Dataset<Sample> } {
+): { train: PassData; validation: PassData } {
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
     throw new ValueError(`${owner}: validationSplit must be a number in (0, 1), got ${String(fraction)}`);
   }
@@ -41,7 +48,10 @@ export function splitValidation(
       `${owner}: validationSplit ${fraction} of ${n} samples leaves ${trainCount} for training and ${n - trainCount} for validation; both need at least one`,
     );
   }
-  const range = (start: number, end: number) => Int32Array.from({ length: end - start }, (_, i) => start + i);
+  if (dataset instanceof TensorRows) {
+    const [train, validation] = dataset.split(trainCount);
+    return { train, validation };
+  }
   return { train: new Subset(dataset, range(0, trainCount)), validation: new Subset(dataset, range(trainCount, n)) };
 }
 
