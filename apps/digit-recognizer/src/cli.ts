@@ -2,6 +2,7 @@
  * The digit recognizer's command line.
  *   demo [--no-serve] [--retrain] [--port N]   train (unless an up-to-date model exists), report, serve the page
  *   train [--epochs N] [--lr X] [--lr-decay X] [--no-augment] [--subset N] [--out DIR]  train, write model + report
+ *     (--lr is the one-cycle peak; --lr-decay X switches to StepLR, x X per epoch)
  *   predict <image>...                          print the digit and the top-3 probabilities of each image
  *   serve [--port N]                            serve the page and the model on 127.0.0.1
  *   export --onnx [--out FILE]                  write the model as ONNX (default: model.onnx in the model dir)
@@ -83,6 +84,8 @@ function settingsFrom(options: CliOptions): TrainSettings {
     trainSubset: numberFlag(options, 'subset', DEFAULT_SETTINGS.trainSubset),
     testSubset: numberFlag(options, 'test-subset', DEFAULT_SETTINGS.testSubset),
     lrDecay: numberFlag(options, 'lr-decay', DEFAULT_SETTINGS.lrDecay),
+    // --lr-decay asks for the step schedule (the recipe before the one-cycle default).
+    schedule: options.flags.has('lr-decay') ? 'step' : DEFAULT_SETTINGS.schedule,
     augment: options.flags.has('no-augment') ? false : options.flags.has('augment') || DEFAULT_SETTINGS.augment,
   };
 }

@@ -8,15 +8,21 @@ import { join } from 'node:path';
 import { noGrad } from '@nn/autograd';
 import { loadMnist, randomAffine, TensorDataset } from '@nn/data';
 import { crossEntropy, evaluate, fit, lenet5, saveModel } from '@nn/layers';
-import { Adam, StepLR } from '@nn/optim';
+import { Adam, OneCycleLR, StepLR } from '@nn/optim';
 import { getBackend, manualSeed, type Tensor, tidy } from '@nn/tensor';
 import { confusionSvg, curvesSvg, type Misclassified, misclassifiedSvg, reportHtml } from './report';
 
 export interface TrainSettings {
   epochs: number;
   batchSize: number;
+  /** The peak learning rate of the one-cycle schedule, or the first one of the step schedule. */
   learningRate: number;
-  /** Multiply the learning rate by this after every epoch (StepLR, step 1). */
+  /**
+   * 'onecycle': OneCycleLR stepped after every batch (warm-up to `learningRate`, then annealed to ~0);
+   * 'step': StepLR, the learning rate multiplied by `lrDecay` after every epoch.
+   */
+  schedule: 'onecycle' | 'step';
+  /** The step schedule's factor per epoch. */
   lrDecay: number;
   seed: number;
   /** Train on the first N training images only (tests, quick looks); 0 = all 60,000. */
@@ -28,9 +34,10 @@ export interface TrainSettings {
 }
 
 export const DEFAULT_SETTINGS: TrainSettings = {
-  epochs: 6,
+  epochs: 3,
   batchSize: 64,
-  learningRate: 2e-3,
+  learningRate: 4e-3,
+  schedule: 'onecycle',
   lrDecay: 0.6,
   seed: 0,
   trainSubset: 0,
@@ -94,7 +101,18 @@ export async function train(
 
   const model = lenet5();
   const optimizer = new Adam(model.parameters(), { lr: settings.learningRate });
-  const schedule = new StepLR(optimizer, { stepSize: 1, gamma: settings.lrDecay });
+  const stepsPerEpoch = Math.ceil(trainX.shape[0]! / settings.batchSize);
+  const schedule =
+    settings.schedule === 'step'
+      ? new StepLR(optimizer, { stepSize: 1, gamma: settings.lrDecay })
+      : {
+          scheduler: new OneCycleLR(optimizer, {
+            maxLr: settings.learningRate,
+            epochs: settings.epochs,
+            stepsPerEpoch,
+          }),
+          interval: 'batch' as const,
+        };
   const history = await fit(model, new TensorDataset(trainX, trainY), {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
