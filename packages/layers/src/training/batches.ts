@@ -65,9 +65,9 @@ export function range(start: number, end: number): Int32Array {
 /** Rows of a plain TensorDataset (not a subclass, whose `get` may differ) of one or two tensors; else undefined. */
 export function tensorRowsOf(dataset: Dataset<Sample>): TensorRows | undefined {
   if (!(dataset instanceof TensorDataset) || dataset.constructor !== TensorDataset) return undefined;
-  const [x, y = x, ...more] = dataset.tensors;
+  const [x, y, ...more] = dataset.tensors;
   if (x === undefined || more.length > 0) return undefined;
-  return new TensorRows(x, y, 0, dataset.length, dataset);
+  return new TensorRows(x, y ?? x, 0, dataset.length, dataset);
 }
 
 /**

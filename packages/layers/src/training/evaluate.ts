@@ -60,7 +60,8 @@ function accumulate({ model, data, lossFn, metrics, batchSize, owner, locate }: 
             noGrad(() =>
               tidy(() => {
                 const prediction = asPrediction(model.forward(x), owner);
-                const sums = [lossFn(prediction, y).mul(n), ...metrics.map((m) => metricSum(m, prediction, y))];
+                // The loss column takes the batch mean (weighted on the host).
+                const sums = [lossFn(prediction, y), ...metrics.map((m) => metricSum(m, prediction, y))];
                 totals.add(sums, n, checks.splice(0));
               }),
             ),

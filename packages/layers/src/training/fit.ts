@@ -149,7 +149,6 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
         const n = x.shape[0] ?? 1;
         let stats: Tensor[] = [];
         let loss: Tensor | undefined;
-        let lossSum: Tensor | undefined;
         const checks: ValueCheck[] = [];
         try {
           loss = deferValueChecks(
@@ -164,12 +163,10 @@ export async function fit(model: Module, trainData: Data, options: FitOptions): 
                 return value;
               }),
           );
-          const batchLoss = loss;
-          lossSum = noGrad(() => tidy(() => batchLoss.mul(n))); // tidy frees the constant n
-          totals.add([lossSum, ...stats], n, checks.splice(0));
+          totals.add([loss, ...stats], n, checks.splice(0)); // the loss column takes batch means
           schedule?.afterBatch();
         } finally {
-          for (const t of [loss, lossSum, ...stats, x, y, ...checks.map((c) => c.count)]) t?.dispose();
+          for (const t of [loss, ...stats, x, y, ...checks.map((c) => c.count)]) t?.dispose();
         }
         if (progress.logsDue() || batchCallbacks.length > 0) {
           const reading = await totals.read();

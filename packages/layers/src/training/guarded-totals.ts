@@ -23,7 +23,7 @@ export interface GuardedReading {
 }
 
 export interface GuardedTotalsOptions {
-  /** Locate the first non-finite loss (fit); costs two tiny device ops per batch. */
+  /** Locate the first non-finite loss (fit); found from the per-batch values at a read, no work per batch. */
   watchLoss?: boolean;
   /** Where batch `b` (0-based; undefined if not located) is, for errors: `fit: epoch 2/5, batch 3/16`. */
   describeBatch(batch: number | undefined): string;
@@ -89,7 +89,8 @@ export class GuardedTotals {
     const watch: Record<string, Watch> = {};
     if (this.options.watchLoss) watch.loss = 'finite';
     if (counted) watch[INVALID] = 'zero';
-    return new RunningTotals(counted ? [...this.names, INVALID] : this.names, undefined, watch);
+    // The loss arrives as the batch mean: weighted by the batch's samples on the host (no multiply per batch).
+    return new RunningTotals(counted ? [...this.names, INVALID] : this.names, { watch, meanColumns: ['loss'] });
   }
 
   /** A loss that began checking after the first batch: nowhere to defer to, so this batch's counts are read now. */

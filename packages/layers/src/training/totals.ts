@@ -1,28 +1,29 @@
 /**
- * Running sums of the loss and metrics for `fit` and `evaluate`, kept on the device: adding a batch is two or
- * three small tensor ops and never reads anything back, so training does not wait for the device (and works
- * on backends without synchronous reads, like webgpu). Values are read only when someone needs a number.
+ * Running sums of the loss and metrics for `fit` and `evaluate`, kept on the device: adding a batch runs no kernel
+ * and reads nothing back (each batch's values stay where they are, held by a second handle on the same data), so
+ * training neither waits for the device nor pays bookkeeping ops per batch, and it works on backends without
+ * synchronous reads, like webgpu. Values are read only when someone needs a number.
  *
- * Precision: a batch's sums are added in the loss dtype (float32 usually) into an open chunk; after
- * `CHUNK_BATCHES` batches the chunk is sealed and a new one starts, and chunks are combined in float64 on the
- * host when read. A float32 sum thus never spans more than 128 additions (error bound ~128 * 2^-24 ~ 8e-6
- * relative, ~1e-7 in practice) however long the epoch; one float32 running sum over an MNIST epoch (1875
- * batches of 32) measured ~1e-6 with a bound of ~1e-4. Counts (accuracy, error) are integers below 2^24 per
- * chunk, hence exact. Before, each batch's loss was read into a float64 sum; results agree to float32 rounding.
+ * Every `CHUNK_BATCHES` batches the held values are stacked into one vector per column (one op per column), so a
+ * long epoch holds a few tensors, not one per batch. A read stacks whatever is held into one tensor, reads it once,
+ * and folds each batch's value into float64 sums on the host; what was read is freed, so every batch is read
+ * exactly once. Precision: each batch's own value is float32 (the device's), every sum is float64, whatever the
+ * epoch's length. Counts (accuracy, error) are exact.
  *
- * Watched columns (`watch`): a non-finite loss or a count of invalid inputs must be found, and the first batch
- * it happened in named, without a read per batch. A chunk's running sum, once non-finite (or, for a count, once
- * non-zero), stays so; so each watched column also counts, on the device, the batches of the chunk during which
- * its running sum was still clean (two tiny ops per batch). When read, the first unclean chunk's count is the
- * position of the first bad batch in it.
+ * Watched columns (`watch`): the first batch whose loss is NaN or Infinity (or, for a count of invalid inputs,
+ * non-zero) is found from the per-batch values at the read, with no work per batch.
+ *
+ * Mean columns (`meanColumns`): a batch's value is a mean over its samples (the loss), multiplied by the batch's
+ * sample count on the host, which saves a multiply per batch on the device.
  */
-import { keep, stack, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { concat, stack, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import type { Logs } from './callbacks';
 
-/** Batches summed in float32 on the device before the chunk is sealed (see the precision note above). */
+/** Batches held per column before they are stacked into one vector. */
 export const CHUNK_BATCHES = 128;
 
-/** What a watched column's running sum must stay: finite (a loss), or zero (a count of invalid values). */
+/** What a watched column's values must stay: finite (a loss), or zero (a count of invalid values). */
 export type Watch = 'finite' | 'zero';
 
 /** One read of the totals. */
@@ -35,35 +36,47 @@ export interface TotalsReading {
   firstBad: Partial<Record<string, number>>;
 }
 
-/** Largest finite float32: |x| below it is finite, and NaN compares false. */
-const FLOAT32_MAX = 3.4028234663852886e38;
+/** Options of `RunningTotals` beyond the column names. */
+export interface TotalsOptions {
+  /** Batches held per column before they are stacked (default CHUNK_BATCHES). */
+  chunkBatches?: number;
+  watch?: Readonly<Partial<Record<string, Watch>>>;
+  /** Columns whose batch values are means, weighted by the batch's samples on the host. */
+  meanColumns?: readonly string[];
+}
 
 export class RunningTotals {
   /** Samples added so far. */
   samples = 0;
   /** Batches added so far. */
   batches = 0;
-  /** Sums of the current chunk, one scalar per name, then one clean-batch count per watched name. */
-  private open: Tensor[] = [];
-  private openBatches = 0;
-  /** Full chunks not read yet, each a vector like `open`. */
-  private sealed: Tensor[] = [];
-  /** Sums of the chunks already read, in float64. */
+  /** Per column: the batches' values not yet stacked (second handles; the callers keep and free their own). */
+  private held: Tensor[][];
+  /** Per column: stacked chunks not read yet. */
+  private stacked: Tensor[][];
+  /** Samples of every batch not read yet, in order. */
+  private unreadSamples: number[] = [];
+  /** Sums of the batches already read, in float64. */
   private readonly readSums: Float64Array;
-  /** Batches in the chunks already read. */
+  /** Batches already read. */
   private readBatches = 0;
   /** Per watched name, the first bad batch once a read has found it. */
   private readonly found: Partial<Record<string, number>> = {};
   private readonly watched: { name: string; column: number; watch: Watch }[];
+  private readonly isMean: boolean[];
+  private readonly chunkBatches: number;
   private disposed = false;
 
   constructor(
     readonly names: readonly string[],
-    private readonly chunkBatches = CHUNK_BATCHES,
-    watch: Readonly<Partial<Record<string, Watch>>> = {},
+    options: TotalsOptions = {},
   ) {
+    this.chunkBatches = options.chunkBatches ?? CHUNK_BATCHES;
     this.readSums = new Float64Array(names.length);
-    this.watched = Object.entries(watch).map(([name, w]) => {
+    this.held = names.map(() => []);
+    this.stacked = names.map(() => []);
+    this.isMean = names.map((name) => options.meanColumns?.includes(name) ?? false);
+    this.watched = Object.entries(options.watch ?? {}).map(([name, w]) => {
       const column = names.indexOf(name);
       if (column < 0) throw new ValueError(`RunningTotals: watched '${name}' is not one of ${names.join(', ')}`);
       return { name, column, watch: w as Watch };
@@ -71,8 +84,8 @@ export class RunningTotals {
   }
 
   /**
-   * Adds one batch of `samples` samples: `sums[i]` is the batch's sum for `names[i]` (a one-element tensor; not
-   * consumed, the caller still disposes it). One add per name: no stacking per batch, reads stack once.
+   * Adds one batch of `samples` samples: `sums[i]` is the batch's value for `names[i]` (a one-element tensor; not
+   * consumed, the caller still disposes it). Runs no kernel for 0-d values.
    */
   add(sums: readonly Tensor[], samples: number): void {
     if (this.disposed) throw new ValueError('RunningTotals.add: already disposed');
@@ -84,36 +97,13 @@ export class RunningTotals {
         throw new ValueError(`${this.names[i]} must be a scalar (one value) per batch, got shape [${t.shape}]`);
       }
     });
-    const previous = this.open;
-    // float64 only when something is float64 already (the CPU backend); everything else sums in float32.
-    const dtype = [...sums, ...previous].some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-    this.open = tidy(() => {
-      const next = sums.map((t, i) => {
-        const value = t.dtype === dtype ? t : t.cast(dtype);
-        const sum = previous[i];
-        return sum === undefined ? value.reshape([]).clone() : sum.add(value.reshape([]));
-      });
-      const counts = this.watched.map(({ column, watch }, j) => {
-        const sum = next[column]!;
-        const largest = dtype === 'float64' ? Number.MAX_VALUE : FLOAT32_MAX;
-        const clean = watch === 'finite' ? sum.abs().less(largest) : sum.equal(0);
-        const count = previous[sums.length + j];
-        const value = clean.dtype === dtype ? clean : clean.cast(dtype);
-        return count === undefined ? value : count.add(value);
-      });
-      return [...next, ...counts];
-    }).map((t) => keep(t));
-    for (const t of previous) t.dispose();
+    sums.forEach((t, i) => {
+      this.held[i]!.push(t.rank === 0 ? engine.share(t) : tidy(() => t.reshape([])));
+    });
+    this.unreadSamples.push(samples);
     this.samples += samples;
     this.batches++;
-    this.openBatches++;
-    if (this.openBatches >= this.chunkBatches) {
-      const open = this.open;
-      this.sealed.push(keep(tidy(() => stack(open))));
-      for (const t of open) t.dispose();
-      this.open = [];
-      this.openBatches = 0;
-    }
+    if (this.held[0]!.length >= this.chunkBatches) this.stackHeld();
   }
 
   /** The sample-weighted means so far, with one `await data()`: usable on every backend. `{}` before any batch. */
@@ -150,55 +140,78 @@ export class RunningTotals {
     }
   }
 
-  /** Frees the device sums. Safe to call twice. */
+  /** Frees the device values. Safe to call twice. */
   dispose(): void {
     this.disposed = true;
-    for (const t of this.open) t.dispose();
-    this.open = [];
-    for (const t of this.sealed) t.dispose();
-    this.sealed = [];
+    for (const column of [...this.held, ...this.stacked]) for (const t of column) t.dispose();
+    this.held = this.names.map(() => []);
+    this.stacked = this.names.map(() => []);
+  }
+
+  /** Stacks each column's held values into one vector (one op per column) and frees the handles. */
+  private stackHeld(): void {
+    if (this.held[0]!.length === 0) return;
+    this.held.forEach((column, i) => {
+      this.stacked[i]!.push(tidy(() => stack(column)));
+      for (const t of column) t.dispose();
+    });
+    this.held = this.names.map(() => []);
   }
 
   /**
-   * One tensor with every unread chunk and then the open one as rows, `[chunks, columns]`; the sealed chunks it
-   * holds are handed over (freed here), so each is read exactly once.
+   * Every unread batch's values in one tensor, `[columns, batches]` flattened, in float64 only when a column is
+   * float64 (the CPU backend); what it holds is handed over (freed here), so each batch is read exactly once.
    */
   private collect(): Collected {
-    const sealed = this.sealed;
-    this.sealed = [];
-    const open = this.open;
-    const base = { sealedCount: sealed.length, samples: this.samples, openBatches: this.openBatches };
-    if (sealed.length === 0 && open.length === 0) return { pending: undefined, ...base };
-    const pending = tidy(() => stack(open.length === 0 ? sealed : [...sealed, stack(open)]));
-    for (const t of sealed) t.dispose();
-    return { pending, ...base };
+    this.stackHeld();
+    const samples = this.unreadSamples;
+    const total = this.samples;
+    this.unreadSamples = [];
+    if (samples.length === 0) return { pending: undefined, samples, total };
+    const columns = this.stacked;
+    this.stacked = this.names.map(() => []);
+    const dtype = columns.some((parts) => parts[0]!.dtype === 'float64') ? 'float64' : 'float32';
+    const pending = tidy(() =>
+      concat(
+        columns.map((parts) => {
+          const column = parts.length === 1 ? parts[0]! : concat(parts);
+          return column.dtype === dtype ? column : column.cast(dtype);
+        }),
+      ),
+    );
+    for (const parts of columns) for (const t of parts) t.dispose();
+    return { pending, samples, total };
   }
 
-  /** Folds the sealed rows of `values` into the float64 sums and returns the reading including the open row. */
-  private toReading(values: ArrayLike<number> | undefined, collected: Collected): TotalsReading {
-    const { sealedCount, samples, openBatches } = collected;
-    const k = this.names.length;
-    const width = k + this.watched.length;
-    const rows = values === undefined ? 0 : values.length / Math.max(width, 1);
-    for (let r = 0; r < rows; r++) {
-      const sealedRow = r < sealedCount;
-      const batchesInRow = sealedRow ? this.chunkBatches : openBatches;
-      this.watched.forEach(({ name }, j) => {
-        const clean = values![r * width + k + j]!;
-        if (this.found[name] === undefined && clean < batchesInRow) this.found[name] = this.readBatches + clean;
+  /** Folds the read values (column-major, one per batch) into the float64 sums and returns the reading. */
+  private toReading(values: ArrayLike<number> | undefined, { samples, total }: Collected): TotalsReading {
+    const count = samples.length;
+    if (values !== undefined) {
+      this.names.forEach((_, i) => {
+        let sum = 0;
+        for (let b = 0; b < count; b++)
+          sum += this.isMean[i] ? values[i * count + b]! * samples[b]! : values[i * count + b]!;
+        this.readSums[i] = this.readSums[i]! + sum;
       });
-      if (!sealedRow) continue;
-      for (let i = 0; i < k; i++) this.readSums[i] = this.readSums[i]! + values![r * width + i]!;
-      this.readBatches += this.chunkBatches;
+      for (const { name, column, watch } of this.watched) {
+        if (this.found[name] !== undefined) continue;
+        for (let b = 0; b < count; b++) {
+          const v = values[column * count + b]!;
+          if (watch === 'finite' ? !Number.isFinite(v) : v !== 0) {
+            this.found[name] = this.readBatches + b;
+            break;
+          }
+        }
+      }
+      this.readBatches += count;
     }
     const firstBad = { ...this.found };
-    if (samples === 0) return { means: {}, sums: {}, firstBad };
+    if (total === 0) return { means: {}, sums: {}, firstBad };
     const means: Logs = {};
     const sums: Logs = {};
     this.names.forEach((name, i) => {
-      const open = rows > sealedCount ? values![sealedCount * width + i]! : 0;
-      sums[name] = this.readSums[i]! + open;
-      means[name] = sums[name] / samples;
+      sums[name] = this.readSums[i]!;
+      means[name] = sums[name] / total;
     });
     return { means, sums, firstBad };
   }
@@ -206,7 +219,8 @@ export class RunningTotals {
 
 interface Collected {
   pending: Tensor | undefined;
-  sealedCount: number;
-  samples: number;
-  openBatches: number;
+  /** Samples of each batch in `pending`. */
+  samples: number[];
+  /** Samples added in all, at the read. */
+  total: number;
 }
