@@ -1,4 +1,4 @@
-import { getBackend, memory, scalar, type Tensor, tensor } from '@nn/tensor';
+import { getBackend, memory, scalar, type Tensor, tensor, tidy } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { RunningTotals } from './totals';
 
@@ -38,6 +38,17 @@ describe('RunningTotals', () => {
       expect(Math.abs(means.loss! - exactLoss / (batches * 32)) / (exactLoss / (batches * 32))).toBeLessThan(1e-12);
       expect(means.accuracy).toBe(exactCorrect / (batches * 32)); // integer counts are exact
     }
+  });
+
+  it('holds what it adds inside a tidy scope (evaluate adds there) past that scope, across chunks', async () => {
+    const before = memory().numTensors;
+    const totals = new RunningTotals(['loss', 'accuracy'], { chunkBatches: 2 });
+    for (let b = 0; b < 5; b++) tidy(() => totals.add([tensor(b), tensor([1])], 1));
+    expect((await totals.read()).sums).toEqual({ loss: 10, accuracy: 5 });
+    for (let b = 0; b < 3; b++) tidy(() => totals.add([tensor(1), tensor([1])], 1));
+    expect(totals.readSync().sums).toEqual({ loss: 13, accuracy: 8 });
+    totals.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 
   it('weights mean columns by the batch samples, and runs no kernel per batch', async () => {

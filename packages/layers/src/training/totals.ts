@@ -16,7 +16,7 @@
  * Mean columns (`meanColumns`): a batch's value is a mean over its samples (the loss), multiplied by the batch's
  * sample count on the host, which saves a multiply per batch on the device.
  */
-import { concat, stack, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { concat, keep, stack, type Tensor, tidy, ValueError } from '@nn/tensor';
 import { engine } from '@nn/tensor/backend';
 import type { Logs } from './callbacks';
 
@@ -98,7 +98,8 @@ export class RunningTotals {
       }
     });
     sums.forEach((t, i) => {
-      this.held[i]!.push(t.rank === 0 ? engine.share(t) : tidy(() => t.reshape([])));
+      // keep(): `add` may run inside the caller's tidy (evaluate), which must not free what is held.
+      this.held[i]!.push(t.rank === 0 ? engine.share(t) : keep(tidy(() => t.reshape([]))));
     });
     this.unreadSamples.push(samples);
     this.samples += samples;
@@ -152,7 +153,7 @@ export class RunningTotals {
   private stackHeld(): void {
     if (this.held[0]!.length === 0) return;
     this.held.forEach((column, i) => {
-      this.stacked[i]!.push(tidy(() => stack(column)));
+      this.stacked[i]!.push(keep(tidy(() => stack(column))));
       for (const t of column) t.dispose();
     });
     this.held = this.names.map(() => []);
@@ -171,12 +172,14 @@ export class RunningTotals {
     const columns = this.stacked;
     this.stacked = this.names.map(() => []);
     const dtype = columns.some((parts) => parts[0]!.dtype === 'float64') ? 'float64' : 'float32';
-    const pending = tidy(() =>
-      concat(
-        columns.map((parts) => {
-          const column = parts.length === 1 ? parts[0]! : concat(parts);
-          return column.dtype === dtype ? column : column.cast(dtype);
-        }),
+    const pending = keep(
+      tidy(() =>
+        concat(
+          columns.map((parts) => {
+            const column = parts.length === 1 ? parts[0]! : concat(parts);
+            return column.dtype === dtype ? column : column.cast(dtype);
+          }),
+        ),
       ),
     );
     for (const parts of columns) for (const t of parts) t.dispose();
