@@ -68,7 +68,9 @@ describe('RunningTotals', () => {
     };
     const tensors = values.map(([l, a]) => [scalar(l!), scalar(a!)]);
     const made = calls();
-    tensors.forEach((sums, b) => totals.add(sums, samples[b]!));
+    tensors.forEach((sums, b) => {
+      totals.add(sums, samples[b]!);
+    });
     expect(calls()).toBe(made);
     const reading = await totals.read();
     expect(reading.sums).toEqual({ loss: 0.5 * 4 + 0.25 * 2, accuracy: 4 });
