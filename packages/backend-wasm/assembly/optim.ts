@@ -27,13 +27,33 @@ function adamLanes(
 }
 
 /**
- * One Adam step over n elements: mode 0 no decay, 1 L2 (g += p*wd), 2 decoupled (p *= pScale). `first`: the
- * moments start at zero (m, v not read). Scalars arrive rounded to f32 by the caller's conversion.
+ * The scalars of one Adam step, as src/kernels/optim.ts writes them into memory once per call (rounded to f32 by
+ * the Float32Array store, as an f32 argument would be): mode 0 no decay, 1 L2 (g += p*wd), 2 decoupled
+ * (p *= pScale); `first` (0/1): the moments start at zero (m, v not read).
  */
+@unmanaged
+export class AdamParams {
+  pScale: f32;
+  wd: f32;
+  b1: f32;
+  omb1: f32;
+  b2: f32;
+  omb2: f32;
+  bias2: f32;
+  eps: f32;
+  negStep: f32;
+  mode: i32;
+  first: i32;
+}
+
+/** One Adam step over n elements with the scalars at `params` (an AdamParams). */
 export function adamUpdate(
-  p: usize, g: usize, m: usize, v: usize, outP: usize, outM: usize, outV: usize, n: i32, mode: i32, first: bool,
-  pScale: f32, wd: f32, b1: f32, omb1: f32, b2: f32, omb2: f32, bias2: f32, eps: f32, negStep: f32,
+  params: usize, p: usize, g: usize, m: usize, v: usize, outP: usize, outM: usize, outV: usize, n: i32,
 ): void {
+  const s = changetype<AdamParams>(params);
+  const pScale = s.pScale, wd = s.wd, b1 = s.b1, omb1 = s.omb1, b2 = s.b2, omb2 = s.omb2;
+  const bias2 = s.bias2, eps = s.eps, negStep = s.negStep, mode = s.mode;
+  const first = s.first != 0;
   let i = 0;
   const pScaleV = f32x4.splat(pScale);
   const wdV = f32x4.splat(wd);
@@ -65,14 +85,27 @@ export function adamUpdate(
   }
 }
 
+/** The scalars and flags (0/1) of one SGD step, written into memory once per call by src/kernels/optim.ts. */
+@unmanaged
+export class SgdParams {
+  wd: f32;
+  mom: f32;
+  omd: f32;
+  lr: f32;
+  decay: i32;
+  momentum: i32;
+  first: i32;
+  nesterov: i32;
+}
+
 /**
- * One SGD step over n elements: d = g (+ p*wd when `decay`); with `momentum`: b = first ? d : buf*mom + d*omd,
- * stored to outBuf, then d = nesterov ? d + b*mom : b; p' = p - d*lr.
+ * One SGD step over n elements with the scalars at `params` (an SgdParams): d = g (+ p*wd when `decay`); with
+ * `momentum`: b = first ? d : buf*mom + d*omd, stored to outBuf, then d = nesterov ? d + b*mom : b; p' = p - d*lr.
  */
-export function sgdUpdate(
-  p: usize, g: usize, buf: usize, outP: usize, outBuf: usize, n: i32,
-  decay: bool, momentum: bool, first: bool, nesterov: bool, wd: f32, mom: f32, omd: f32, lr: f32,
-): void {
+export function sgdUpdate(params: usize, p: usize, g: usize, buf: usize, outP: usize, outBuf: usize, n: i32): void {
+  const s = changetype<SgdParams>(params);
+  const wd = s.wd, mom = s.mom, omd = s.omd, lr = s.lr;
+  const decay = s.decay != 0, momentum = s.momentum != 0, first = s.first != 0, nesterov = s.nesterov != 0;
   let i = 0;
   const wdV = f32x4.splat(wd);
   const momV = f32x4.splat(mom);

@@ -105,8 +105,12 @@ export interface KernelExports {
   directConv2dBackpropFilter(shape: number, x: number, dy: number, dw: number, images: number, work: number): void;
   directConv2dBackpropInput(shape: number, dy: number, w: number, dx: number, images: number, work: number): void;
   directConvWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
-  adamUpdate(...args: number[]): void;
-  sgdUpdate(...args: number[]): void;
+  // biome-ignore format: one argument group per line
+  adamUpdate(
+    params: number, p: number, g: number, m: number, v: number,
+    outP: number, outM: number, outV: number, n: number,
+  ): void;
+  sgdUpdate(params: number, p: number, g: number, buf: number, outP: number, outBuf: number, n: number): void;
   reluBackward(int: number, dy: number, y: number, out: number, n: number): void;
   // biome-ignore format: one argument group per line
   layerNorm(

@@ -31,4 +31,37 @@ describe('conformance suite on the wasm backend', () => {
     );
     expect(declared.filter((d) => !d.endsWith(':int32'))).toEqual([]);
   });
+
+  it('takes at most 10 arguments in every kernel export (more go in a struct the JS side writes, as PoolShape)', async () => {
+    const { kernelsModule } = await import('./module');
+    const module = await kernelsModule(false);
+    const imports = Object.fromEntries(
+      WebAssembly.Module.imports(module).map(({ module: m }) => [m, {}] as const),
+    ) as WebAssembly.Imports;
+    const fns = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function');
+    // Arity from the instance: an exported wasm function's length is its parameter count.
+    const instance = await WebAssembly.instantiate(module, withStubs(module, imports)).catch(() => null);
+    const exports = (instance?.exports ?? {}) as Record<string, unknown>;
+    const tooLong = fns
+      .map(({ name }) => [name, (exports[name] as ((...a: number[]) => void) | undefined)?.length] as const)
+      .filter(([name, length]) => length === undefined || length > (BLAS_STYLE[name] ?? 10));
+    expect(tooLong).toEqual([]);
+  });
 });
+
+/**
+ * The exceptions, each with its reason: the GEMMs take BLAS's strided-matrix argument groups (pointer, row stride,
+ * column stride for A, B; pointer and leading dimension for C; m, n, k; + the packing scratch for floats), read
+ * once per call and named by position as in every BLAS.
+ */
+const BLAS_STYLE: Record<string, number> = { gemm: 13, gemmInt: 11 };
+
+/** Imports the module needs (memory, abort), stubbed: the test only reads the exports' parameter counts. */
+function withStubs(module: WebAssembly.Module, imports: WebAssembly.Imports): WebAssembly.Imports {
+  for (const imp of WebAssembly.Module.imports(module)) {
+    const ns = imports[imp.module] as Record<string, unknown>;
+    if (imp.kind === 'memory') ns[imp.name] = new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+    else if (imp.kind === 'function') ns[imp.name] = () => {};
+  }
+  return imports;
+}

@@ -24,6 +24,7 @@ const adamUpdate: KernelFn<'AdamUpdate'> = (args) => {
   // At step 1 the moments are not read: any valid pointer will do.
   const [mPtr, vPtr] = first ? [g, g] : [backend.ptr(m), backend.ptr(v)];
   const mode = weightDecay === 0 ? 0 : decoupled ? 2 : 1;
+  // The AdamParams of assembly/optim.ts, field by field: nine f32 scalars, then mode and first.
   const scalars = [
     1 - lr * weightDecay,
     weightDecay,
@@ -35,10 +36,14 @@ const adamUpdate: KernelFn<'AdamUpdate'> = (args) => {
     eps,
     -(lr / (1 - beta1 ** step)),
   ];
-  parallelElementwise(backend, 'adamUpdate', n, (start, count) => {
-    const at = start * 4;
-    const [p0, m0, v0] = [outP.data.ptr + at, outM.data.ptr + at, outV.data.ptr + at];
-    return [p + at, g + at, mPtr + at, vPtr + at, p0, m0, v0, count, mode, first ? 1 : 0, ...scalars];
+  backend.withTemp(4 * (scalars.length + 2), (params) => {
+    backend.heap.f32.set(scalars, params >> 2);
+    backend.heap.i32.set([mode, first ? 1 : 0], (params >> 2) + scalars.length);
+    parallelElementwise(backend, 'adamUpdate', n, (start, count) => {
+      const at = start * 4;
+      const [p0, m0, v0] = [outP.data.ptr + at, outM.data.ptr + at, outV.data.ptr + at];
+      return [params, p + at, g + at, mPtr + at, vPtr + at, p0, m0, v0, count];
+    });
   });
   return [outP.info, outM.info, outV.info] as const;
 };
@@ -57,12 +62,17 @@ const sgdUpdate: KernelFn<'SGDUpdate'> = (args) => {
     : { info: buf, ptr: 0 };
   const [p, g] = [backend.ptr(param), backend.ptr(grad)];
   const b = withMomentum && !firstStep ? backend.ptr(buf) : g;
-  const flags = [weightDecay !== 0, withMomentum, firstStep, nesterov].map((f) => (f ? 1 : 0));
+  // The SgdParams of assembly/optim.ts, field by field: four f32 scalars, then four 0/1 flags.
   const scalars = [weightDecay, momentum, 1 - dampening, lr];
-  parallelElementwise(backend, 'sgdUpdate', n, (start, count) => {
-    const at = start * 4;
-    const bufOut = withMomentum ? outBuf.ptr + at : 0;
-    return [p + at, g + at, b + at, outP.data.ptr + at, bufOut, count, ...flags, ...scalars];
+  const flags = [weightDecay !== 0, withMomentum, firstStep, nesterov].map((f) => (f ? 1 : 0));
+  backend.withTemp(4 * (scalars.length + flags.length), (params) => {
+    backend.heap.f32.set(scalars, params >> 2);
+    backend.heap.i32.set(flags, (params >> 2) + scalars.length);
+    parallelElementwise(backend, 'sgdUpdate', n, (start, count) => {
+      const at = start * 4;
+      const bufOut = withMomentum ? outBuf.ptr + at : 0;
+      return [params, p + at, g + at, b + at, outP.data.ptr + at, bufOut, count];
+    });
   });
   return [outP.info, outBuf.info] as const;
 };
