@@ -1,5 +1,6 @@
 /** Every example, by the name the CLI takes. */
 import { autoencoder } from './autoencoder/autoencoder';
+import { charGpt } from './char-gpt/char-gpt';
 import { customGradExample } from './custom-grad/custom-grad';
 import { gan } from './gan/gan';
 import { lstm } from './lstm/lstm';
@@ -19,4 +20,5 @@ export const EXAMPLES: Record<string, Example<object>> = {
   autoencoder,
   gan,
   'custom-grad': customGradExample,
+  'char-gpt': charGpt,
 };
