@@ -13,6 +13,7 @@ import { loadNnBackends, nnLibrary } from './peers/nn';
 import { loadTfBackends, tfLibrary, tfThreads } from './peers/tfjs';
 import { closeTorchPeers, loadTorchPeers, torchLibrary } from './peers/torch';
 import { type Environment, markdownReport, type Ratio, ratioChart, ratios } from './report';
+import { charGptWorkloads } from './workloads/char-gpt';
 import { convWorkloads } from './workloads/conv';
 import { inferenceWorkloads } from './workloads/inference';
 import { matmulWorkloads } from './workloads/matmul';
@@ -80,6 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ...matmulWorkloads(ctx),
     ...convWorkloads(ctx),
     ...trainingWorkloads(ctx),
+    ...charGptWorkloads(ctx, torch),
     ...inferenceWorkloads(ctx),
   ].filter((w) => only === null || w.id.includes(only));
   const timing = {

@@ -9,8 +9,10 @@ Run by the benchmark as `/usr/bin/python3 worker.py <threads>`; it needs Debian'
 optimised BLAS (libopenblas0-pthread), checked by the `blas` request.
 """
 import json
+import math
 import sys
 import time
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -25,6 +27,44 @@ def build(kind):
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
     )
+
+
+class GptBlock(nn.Module):
+    """apps/examples char-gpt's Block: x + attn(ln_1(x)), then x + mlp(ln_2(x)); no Linear biases (nanoGPT)."""
+
+    def __init__(self, e, heads):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(e)
+        self.attn = nn.MultiheadAttention(e, heads, bias=False, batch_first=True)
+        self.ln_2 = nn.LayerNorm(e)
+        self.mlp = nn.Sequential(OrderedDict(
+            c_fc=nn.Linear(e, 4 * e, bias=False), gelu=nn.GELU(), c_proj=nn.Linear(4 * e, e, bias=False)))
+
+    def forward(self, x, mask):
+        h = self.ln_1(x)
+        x = x + self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        return x + self.mlp(self.ln_2(x))
+
+
+class Gpt(nn.Module):
+    """The char-gpt model with the same parameter names; lm_head is tied to wte (nanoGPT's weight tying)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.wte = nn.Embedding(c["vocabSize"], c["nEmbd"])
+        self.wpe = nn.Embedding(c["blockSize"], c["nEmbd"])
+        self.h = nn.ModuleList([GptBlock(c["nEmbd"], c["nHead"]) for _ in range(c["nLayer"])])
+        self.ln_f = nn.LayerNorm(c["nEmbd"])
+
+    def forward(self, idx, targets):
+        t = idx.shape[1]
+        # torch 1.13's MultiheadAttention has no is_causal: the same causal mask as an additive float mask.
+        mask = torch.triu(torch.full((t, t), float("-inf")), diagonal=1)
+        x = self.wte(idx) + self.wpe(torch.arange(t))
+        for block in self.h:
+            x = block(x, mask)
+        logits = nn.functional.linear(self.ln_f(x), self.wte.weight)
+        return nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), targets.reshape(-1))
 
 
 def read_f32(path, shape):
@@ -96,6 +136,42 @@ class Session:
         logits.tofile(req["out"])
         return {}
 
+    def gpt_create(self, req):
+        """The char-gpt model from the shared weights, AdamW in nanoGPT's two groups, and the shared batches."""
+        c, o = req["config"], req["optimizer"]
+        self.gpt = Gpt(c)
+        state = {name: read_f32(path, shape) for name, (path, shape) in req["weights"].items()}
+        self.gpt.load_state_dict(state, strict=True)
+        params = list(self.gpt.parameters())
+        groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": o["weightDecay"]},
+                  {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+        self.gpt_opt = torch.optim.AdamW(groups, lr=o["lr"], betas=tuple(o["betas"]), eps=1e-8)
+        self.gpt_clip = o["gradClip"]
+        ids = np.fromfile(req["batches"], dtype="<i4").astype(np.int64)
+        self.gpt_batches = torch.from_numpy(ids).view(req["count"], 2, c["batchSize"], c["blockSize"])
+        return {}
+
+    def gpt_loss(self, req):
+        self.gpt.train()
+        with torch.no_grad():
+            x, y = self.gpt_batches[req["index"]]
+            return {"loss": self.gpt(x, y).item()}
+
+    def gpt_train(self, req):
+        """nanoGPT's step: forward, backward, clip_grad_norm_, AdamW step, zero_grad; timed inside this process."""
+        self.gpt.train()
+        start = time.perf_counter()
+        loss = math.nan
+        for i in range(req["first"], req["first"] + req["count"]):
+            x, y = self.gpt_batches[i]
+            out = self.gpt(x, y)
+            out.backward()
+            torch.nn.utils.clip_grad_norm_(self.gpt.parameters(), self.gpt_clip)
+            self.gpt_opt.step()
+            self.gpt_opt.zero_grad(set_to_none=True)
+            loss = out.item()
+        return {"loss": loss, "seconds": time.perf_counter() - start}
+
 
 def main():
     threads = int(sys.argv[1])
@@ -108,6 +184,9 @@ def main():
         "train": session.train,
         "epoch": session.epoch,
         "predict": session.predict,
+        "gpt_create": session.gpt_create,
+        "gpt_loss": session.gpt_loss,
+        "gpt_train": session.gpt_train,
     }
     for line in sys.stdin:
         req = json.loads(line)

@@ -3,7 +3,7 @@
  * learning rate, AdamW, gradient clipping, estimate_loss every evalInterval steps), then 500 sampled characters.
  */
 import { noGrad } from '@nn/autograd';
-import { Generator, type Tensor, tensor, tidy } from '@nn/tensor';
+import { Generator, tensor, tidy } from '@nn/tensor';
 import { type Example, type RunContext, writePicture, written } from '../shared/example';
 import { lineChartSvg } from '../shared/pictures';
 import { type CharData, getBatch, loadShakespeare } from './data';

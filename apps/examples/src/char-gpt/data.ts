@@ -35,13 +35,13 @@ export function loadShakespeare(path = SHAKESPEARE_PATH): CharData {
   };
 }
 
-/** `batchSize` random windows of `blockSize` ids and the same windows shifted by one: x, y int32 [B, T]. */
-export function getBatch(
+/** `batchSize` random windows of `blockSize` ids and the same windows shifted by one, as flat [B * T] ids. */
+export function batchIds(
   data: Int32Array,
   batchSize: number,
   blockSize: number,
   generator: Generator,
-): { x: Tensor; y: Tensor } {
+): { x: Int32Array; y: Int32Array } {
   const x = new Int32Array(batchSize * blockSize);
   const y = new Int32Array(batchSize * blockSize);
   for (let b = 0; b < batchSize; b++) {
@@ -50,5 +50,16 @@ export function getBatch(
     x.set(data.subarray(start, start + blockSize), b * blockSize);
     y.set(data.subarray(start + 1, start + 1 + blockSize), b * blockSize);
   }
+  return { x, y };
+}
+
+/** nanoGPT's get_batch: `batchIds` as int32 tensors x, y [B, T]. */
+export function getBatch(
+  data: Int32Array,
+  batchSize: number,
+  blockSize: number,
+  generator: Generator,
+): { x: Tensor; y: Tensor } {
+  const { x, y } = batchIds(data, batchSize, blockSize, generator);
   return { x: tensor(x, [batchSize, blockSize], 'int32'), y: tensor(y, [batchSize, blockSize], 'int32') };
 }
