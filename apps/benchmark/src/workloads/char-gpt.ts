@@ -3,7 +3,8 @@
  * layers, 4 heads, 128 dims, block 64, batch 12; imported, not copied) with its optimizer (AdamW lr 1e-3, betas
  * 0.9/0.99, weight decay 0.1 on the matrices, gradient norm clipped to 1), on the same tinyshakespeare batches
  * and from the same initial weights in every library: @nn through the example's own training step, PyTorch
- * through the same model written in torch (torch/worker.py). The first batch's loss, before any update, must
+ * through the same model written in torch (torch/worker.py), TensorFlow.js as the same graph of its ops
+ * (peers/tfjs-gpt.ts). The first batch's loss, before any update, must
  * agree. Timed once per cell, after a probe on a throwaway copy; a library too slow for the budget trains fewer
  * iterations and its cell says so.
  */
@@ -18,6 +19,8 @@ import { configureOptimizers } from '../../../examples/src/char-gpt/model';
 import type { BenchContext } from '../context';
 import type { CellFactory, PreparedCell, Workload } from '../harness';
 import { type NnBackend, nnFallbackProbe, prepareNn, useNn } from '../peers/nn';
+import { tf } from '../peers/tfjs';
+import { tfGptMissingKernels, tfGptTrainer } from '../peers/tfjs-gpt';
 import type { TorchPeer } from '../peers/torch';
 
 /** The example's full model and batch; quick: the example's CI-sized model. */
@@ -31,6 +34,12 @@ export function gptIterations(quick: boolean): number {
 }
 
 const LR = 1e-3;
+
+/** The example's optimizer settings at a constant learning rate (no schedule: every iteration costs the same). */
+function optimizerOf(config: CharGptConfig) {
+  const { weightDecay, beta2, gradClip } = config;
+  return { lr: LR, weightDecay, betas: [0.9, beta2] as [number, number], gradClip };
+}
 
 /** Everything a cell needs: the configuration, vocabulary size, initial weights by name, and the batches. */
 export interface GptJob {
@@ -80,12 +89,7 @@ function nnTrainer(backend: NnBackend, job: GptJob): GptTrainer {
   const state = Object.fromEntries(job.weights.map((w) => [w.name, tensor(w.values, w.shape)]));
   model.loadStateDict(state);
   for (const t of Object.values(state)) t.dispose();
-  const optimizer = configureOptimizers(model, {
-    weightDecay: config.weightDecay,
-    lr: LR,
-    betas: [0.9, config.beta2],
-    gradClip: config.gradClip,
-  });
+  const optimizer = configureOptimizers(model, optimizerOf(config));
   const size = config.batchSize * config.blockSize;
   const batch = (index: number) => {
     const ids = (part: number) => job.batches.subarray((2 * index + part) * size, (2 * index + part + 1) * size);
@@ -134,10 +138,10 @@ async function torchTrainer(peer: TorchPeer, job: GptJob): Promise<GptTrainer> {
     weights[w.name] = [path, w.shape];
   });
   writeFileSync(join(dir, 'batches.i32'), job.batches);
-  const { nLayer, nHead, nEmbd, blockSize, batchSize, weightDecay, beta2, gradClip } = job.config;
+  const { nLayer, nHead, nEmbd, blockSize, batchSize } = job.config;
   await peer.worker.request('gpt_create', {
     config: { nLayer, nHead, nEmbd, blockSize, batchSize, vocabSize: job.vocabSize },
-    optimizer: { lr: LR, weightDecay, betas: [0.9, beta2], gradClip },
+    optimizer: optimizerOf(job.config),
     weights,
     batches: join(dir, 'batches.i32'),
     count: job.iterations + 1,
@@ -223,7 +227,18 @@ export function charGptWorkloads(ctx: BenchContext, torch: readonly TorchPeer[])
         backend.name === 'cpu' ? undefined : nnFallbackProbe(),
       );
   }
-  for (const backend of ctx.tfjs) cells[backend.label] = { unavailable: TFJS_REASON };
+  for (const backend of ctx.tfjs) {
+    const missing = tfGptMissingKernels(tf, backend.name);
+    cells[backend.label] =
+      missing.length > 0
+        ? { unavailable: `no ${missing.join(', ')} kernel on this backend` }
+        : () =>
+            gptCell(
+              () => tfGptTrainer(backend.name, { ...shared(), optimizer: optimizerOf(shared().config) }),
+              shared(),
+              ctx,
+            );
+  }
   cells.convnetjs = { unavailable: 'no embedding, attention or layer normalisation layers' };
   cells['brain.js'] = { unavailable: 'fully connected networks only' };
   for (const peer of torch) cells[peer.label] = () => gptCell(() => torchTrainer(peer, shared()), shared(), ctx);
@@ -243,8 +258,3 @@ export function charGptWorkloads(ctx: BenchContext, torch: readonly TorchPeer[])
     },
   ];
 }
-
-/** Why TensorFlow.js has no cell (see the README's workloads section). */
-export const TFJS_REASON =
-  'not written: TensorFlow.js 4.22 has the ops (gather, matMul, softmax, moments, gelu via erf) but no attention or ' +
-  'layer-norm layer, so the model would be a hand-written graph; see README';
