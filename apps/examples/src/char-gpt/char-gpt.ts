@@ -52,6 +52,29 @@ function estimateLoss(model: GPT, data: CharData, config: CharGptConfig, generat
   return out;
 }
 
+interface Eval {
+  iter: number;
+  train: number;
+  val: number;
+}
+
+/** The train and val curves of estimate_loss, titled with the last val loss and how far the run got. */
+function lossChart(config: CharGptConfig, evals: readonly Eval[]): string {
+  const last = evals.at(-1)!;
+  const progress = last.iter === config.maxIters ? '' : ` at step ${last.iter} of ${config.maxIters}`;
+  return lineChartSvg(
+    [
+      { name: 'train loss (estimate_loss)', values: evals.map((e) => e.train), x: evals.map((e) => e.iter) },
+      { name: 'val loss (estimate_loss)', values: evals.map((e) => e.val), x: evals.map((e) => e.iter) },
+    ],
+    {
+      title: `char-GPT (${config.nLayer} layers, ${config.nEmbd} dims) on tinyshakespeare: val loss ${last.val.toFixed(3)}${progress}`,
+      xLabel: 'iteration',
+      yLabel: 'cross-entropy (nats per character)',
+    },
+  );
+}
+
 async function run(config: CharGptConfig, context: RunContext) {
   const data = loadShakespeare();
   const model = gptFor(config, data.chars.length);
@@ -72,7 +95,7 @@ async function run(config: CharGptConfig, context: RunContext) {
     gradClip: config.gradClip,
   });
   const generator = new Generator(1337);
-  const evals: { iter: number; train: number; val: number }[] = [];
+  const evals: Eval[] = [];
   const batchLosses: number[] = [];
   let trainSeconds = 0;
   for (let iter = 0; ; iter++) {
@@ -81,6 +104,8 @@ async function run(config: CharGptConfig, context: RunContext) {
       const losses = estimateLoss(model, data, config, generator);
       evals.push({ iter, ...losses });
       context.log(`step ${iter}: train loss ${losses.train.toFixed(4)}, val loss ${losses.val.toFixed(4)}`);
+      // The curve so far, as nanoGPT checkpoints at every evaluation: a long run stopped early still leaves it.
+      await writePicture(context, 'loss-curves.svg', lossChart(config, evals));
     }
     if (iter === config.maxIters) break;
     const started = performance.now();
@@ -109,21 +134,7 @@ async function run(config: CharGptConfig, context: RunContext) {
   const sample = data.decode((await ids.data()).subarray(1));
   context.log(`--- ${config.sampleChars} generated characters ---\n${sample}\n---`);
   const samplePicture = await writePicture(context, 'sample.txt', `${sample}\n`);
-  const curves = await writePicture(
-    context,
-    'loss-curves.svg',
-    lineChartSvg(
-      [
-        { name: 'train loss (estimate_loss)', values: evals.map((e) => e.train), x: evals.map((e) => e.iter) },
-        { name: 'val loss (estimate_loss)', values: evals.map((e) => e.val), x: evals.map((e) => e.iter) },
-      ],
-      {
-        title: `char-GPT (${config.nLayer} layers, ${config.nEmbd} dims) on tinyshakespeare: val loss ${final.val.toFixed(3)}`,
-        xLabel: 'iteration',
-        yLabel: 'cross-entropy (nats per character)',
-      },
-    ),
-  );
+  const curves = await writePicture(context, 'loss-curves.svg', lossChart(config, evals));
   return {
     lossStart: evals[0]!.train,
     lossEnd: final.train,
