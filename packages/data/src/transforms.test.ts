@@ -54,6 +54,33 @@ describe('randomAffine', () => {
     expect(() => randomAffine({ maxShift: 1 }).applyHost(batch([1, 2], [1, 2]))).toThrow(ShapeError);
   });
 
+  it('a fixed zoom samples bilinearly, with `fill` outside the image (interior and border pixels alike)', () => {
+    // scale [z, z] with no rotation or shift is deterministic: output (x, y) reads input ((x - c) / z + c, ...).
+    const size = 7;
+    const c = (size - 1) / 2;
+    const data = Array.from({ length: size * size }, (_, i) => ((i * 37) % 11) / 10);
+    const pixel = (y: number, x: number, fill: number) =>
+      x < 0 || y < 0 || x >= size || y >= size ? fill : data[y * size + x]!;
+    for (const [zoom, fill] of [
+      [0.6, 0.25],
+      [1.7, 0],
+    ] as const) {
+      const out = randomAffine({ scale: [zoom, zoom], fill }).applyHost(batch(data, [1, 1, size, size])).x.data;
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          const sx = (x - c) / zoom + c;
+          const sy = (y - c) / zoom + c;
+          const x0 = Math.floor(sx);
+          const y0 = Math.floor(sy);
+          const [tx, ty] = [sx - x0, sy - y0];
+          const top = pixel(y0, x0, fill) * (1 - tx) + pixel(y0, x0 + 1, fill) * tx;
+          const bottom = pixel(y0 + 1, x0, fill) * (1 - tx) + pixel(y0 + 1, x0 + 1, fill) * tx;
+          expect(out[y * size + x]).toBeCloseTo(top * (1 - ty) + bottom * ty, 5);
+        }
+      }
+    }
+  });
+
   it('composes and plugs into a DataLoader as its transform', () => {
     const ds = new TensorDataset(
       tensor(new Float32Array(4 * 16).fill(0.5), [4, 1, 4, 4]),
