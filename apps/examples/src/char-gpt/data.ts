@@ -63,3 +63,21 @@ export function getBatch(
   const { x, y } = batchIds(data, batchSize, blockSize, generator);
   return { x: tensor(x, [batchSize, blockSize], 'int32'), y: tensor(y, [batchSize, blockSize], 'int32') };
 }
+
+/**
+ * The whole split as consecutive, non-overlapping windows of `blockSize` ids (x) and the same shifted by one (y),
+ * `batchSize` windows per batch (the last batch may be smaller): every id of the split is predicted once.
+ */
+export function* sequentialBatches(
+  data: Int32Array,
+  batchSize: number,
+  blockSize: number,
+): IterableIterator<{ x: Tensor; y: Tensor }> {
+  const windows = Math.floor((data.length - 1) / blockSize);
+  for (let first = 0; first < windows; first += batchSize) {
+    const count = Math.min(batchSize, windows - first);
+    const x = data.subarray(first * blockSize, (first + count) * blockSize);
+    const y = data.subarray(first * blockSize + 1, (first + count) * blockSize + 1);
+    yield { x: tensor(x, [count, blockSize], 'int32'), y: tensor(y, [count, blockSize], 'int32') };
+  }
+}

@@ -1,7 +1,7 @@
 import { Generator, manualSeed, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../shared/backend';
-import { batchIds, loadShakespeare } from './data';
+import { batchIds, loadShakespeare, sequentialBatches } from './data';
 import { GPT, learningRate } from './model';
 
 describe('char-gpt data', () => {
@@ -12,6 +12,25 @@ describe('char-gpt data', () => {
     expect(data.decode(data.encode('First Citizen:'))).toBe('First Citizen:');
     const { x, y } = batchIds(data.train, 2, 8, new Generator(0));
     expect(Array.from(x.subarray(1, 8))).toEqual(Array.from(y.subarray(0, 7)));
+  });
+
+  it('sequentialBatches predicts every id of a split once: consecutive windows, y = x shifted by one', () => {
+    const ids = Int32Array.from({ length: 23 }, (_, i) => i);
+    const batches = [...sequentialBatches(ids, 2, 4)];
+    // (23 - 1) / 4 = 5 whole windows: batches of 2, 2 and 1.
+    expect(batches.map((b) => b.x.shape)).toEqual([
+      [2, 4],
+      [2, 4],
+      [1, 4],
+    ]);
+    const xs = batches.flatMap((b) => Array.from(b.x.dataSync()));
+    const ys = batches.flatMap((b) => Array.from(b.y.dataSync()));
+    expect(xs).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(ys).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (const b of batches) {
+      b.x.dispose();
+      b.y.dispose();
+    }
   });
 });
 
