@@ -34,9 +34,9 @@ export interface TrainSettings {
 }
 
 export const DEFAULT_SETTINGS: TrainSettings = {
-  epochs: 3,
+  epochs: 2,
   batchSize: 64,
-  learningRate: 4e-3,
+  learningRate: 6e-3,
   schedule: 'onecycle',
   lrDecay: 0.6,
   seed: 0,
