@@ -23,33 +23,57 @@ import { configNumber } from './config';
 export type NoOptions = Record<string, never>;
 const NO_OPTIONS: OptionKeys<NoOptions> = {};
 
-/** max(x, 0) */
-export class ReLU extends Module {
-  constructor(options?: NoOptions) {
+/** The base of an activation without arguments (ReLU, SiLU...): `op` on the input; any option is refused. */
+export abstract class PlainActivation extends Module {
+  readonly #op: (x: Tensor) => Tensor;
+
+  protected constructor(name: string, op: (x: Tensor) => Tensor, options: NoOptions | undefined) {
     super();
-    checkOptions('ReLU', options, NO_OPTIONS);
+    checkOptions(name, options, NO_OPTIONS);
+    this.#op = op;
   }
 
   forward(x: Tensor): Tensor {
-    return relu(x);
+    return this.#op(x);
   }
 }
 
-/** x where x > 0, alpha * x elsewhere. */
-export class LeakyReLU extends Module {
-  constructor(readonly alpha = 0.01) {
+/** The base of an activation with one finite `alpha` (LeakyReLU, ELU), which its config saves. */
+export abstract class AlphaActivation extends Module {
+  readonly #op: (x: Tensor, alpha: number) => Tensor;
+
+  protected constructor(
+    name: string,
+    op: (x: Tensor, alpha: number) => Tensor,
+    readonly alpha: number,
+  ) {
     super();
     if (!Number.isFinite(alpha)) {
-      throw new ValueError(`LeakyReLU: alpha must be a finite number, got ${describeValue(alpha)}`);
+      throw new ValueError(`${name}: alpha must be a finite number, got ${describeValue(alpha)}`);
     }
+    this.#op = op;
   }
 
   forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.alpha);
+    return this.#op(x, this.alpha);
   }
 
   override getConfig(): Record<string, unknown> {
     return { alpha: this.alpha };
+  }
+}
+
+/** max(x, 0) */
+export class ReLU extends PlainActivation {
+  constructor(options?: NoOptions) {
+    super('ReLU', relu, options);
+  }
+}
+
+/** x where x > 0, alpha * x elsewhere. */
+export class LeakyReLU extends AlphaActivation {
+  constructor(alpha = 0.01) {
+    super('LeakyReLU', leakyRelu, alpha);
   }
 
   static fromConfig(config: Record<string, unknown>): LeakyReLU {
@@ -111,26 +135,16 @@ export class RReLU extends Module {
 }
 
 /** 1 / (1 + exp(-x)) */
-export class Sigmoid extends Module {
+export class Sigmoid extends PlainActivation {
   constructor(options?: NoOptions) {
-    super();
-    checkOptions('Sigmoid', options, NO_OPTIONS);
-  }
-
-  forward(x: Tensor): Tensor {
-    return sigmoid(x);
+    super('Sigmoid', sigmoid, options);
   }
 }
 
 /** tanh(x), elementwise. */
-export class Tanh extends Module {
+export class Tanh extends PlainActivation {
   constructor(options?: NoOptions) {
-    super();
-    checkOptions('Tanh', options, NO_OPTIONS);
-  }
-
-  forward(x: Tensor): Tensor {
-    return tanh(x);
+    super('Tanh', tanh, options);
   }
 }
 

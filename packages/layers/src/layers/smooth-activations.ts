@@ -11,7 +11,7 @@ import {
   ValueError,
 } from '@nn/tensor';
 import { Module } from '../module';
-import type { NoOptions } from './activations';
+import { AlphaActivation, type NoOptions, PlainActivation } from './activations';
 import { configNumber } from './config';
 
 /** Options of `GELU`. */
@@ -28,7 +28,6 @@ export interface SoftplusLayerOptions {
   threshold?: number;
 }
 
-const NO_OPTIONS: OptionKeys<NoOptions> = {};
 const GELU_OPTIONS: OptionKeys<GELUOptions> = { approximate: true };
 const SOFTPLUS_OPTIONS: OptionKeys<SoftplusLayerOptions> = { beta: true, threshold: true };
 
@@ -59,14 +58,9 @@ export class GELU extends Module {
 }
 
 /** x * sigmoid(x) (also called swish). */
-export class SiLU extends Module {
+export class SiLU extends PlainActivation {
   constructor(options?: NoOptions) {
-    super();
-    checkOptions('SiLU', options, NO_OPTIONS);
-  }
-
-  forward(x: Tensor): Tensor {
-    return silu(x);
+    super('SiLU', silu, options);
   }
 }
 
@@ -74,20 +68,9 @@ export class SiLU extends Module {
  * x where x > 0, alpha * (exp(x) - 1) elsewhere.
  * @example new ELU(0.5)
  */
-export class ELU extends Module {
-  constructor(readonly alpha = 1) {
-    super();
-    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-      throw new ValueError(`ELU: alpha must be a finite number, got ${describeValue(alpha)}`);
-    }
-  }
-
-  forward(x: Tensor): Tensor {
-    return elu(x, this.alpha);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { alpha: this.alpha };
+export class ELU extends AlphaActivation {
+  constructor(alpha = 1) {
+    super('ELU', elu, alpha);
   }
 
   static fromConfig(config: Record<string, unknown>): ELU {
