@@ -17,6 +17,7 @@ import {
 import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
+import { affineParameters, normOptions } from './norm-options';
 
 /** Options of `BatchNorm1d` and `BatchNorm2d` (PyTorch's defaults). */
 export interface BatchNormOptions {
@@ -55,8 +56,8 @@ abstract class BatchNorm extends Module {
     const name = this.constructor.name;
     checkOptions(name, options, BATCHNORM_OPTIONS);
     assertPositiveInt(name, 'numFeatures', numFeatures);
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
-    if (!(eps > 0)) throw new ValueError(`${name}: eps must be positive, got ${eps}`);
+    const { eps, affine } = normOptions(name, options);
+    const { momentum = 0.1, trackRunningStats = true } = options;
     if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
       throw new ValueError(`${name}: momentum must be in [0, 1] or null, got ${momentum}`);
     }
@@ -64,8 +65,9 @@ abstract class BatchNorm extends Module {
     this.momentum = momentum;
     this.affine = affine;
     this.trackRunningStats = trackRunningStats;
-    this.registerParameter('weight', affine ? ones([numFeatures]) : null);
-    this.registerParameter('bias', affine ? zeros([numFeatures]) : null);
+    const { weight, bias } = affineParameters(numFeatures, affine);
+    this.registerParameter('weight', weight);
+    this.registerParameter('bias', bias);
     this.registerBuffer('running_mean', trackRunningStats ? zeros([numFeatures]) : null);
     this.registerBuffer('running_var', trackRunningStats ? ones([numFeatures]) : null);
     this.registerBuffer('num_batches_tracked', trackRunningStats ? zeros([], 'int32') : null);

@@ -1,18 +1,9 @@
 /** GroupNorm: normalises each sample over groups of channels (batch-independent), PyTorch's names and init. */
-import {
-  checkOptions,
-  fmtShape,
-  type OptionKeys,
-  ones,
-  ShapeError,
-  type Tensor,
-  tidy,
-  ValueError,
-  zeros,
-} from '@nn/tensor';
+import { checkOptions, fmtShape, type OptionKeys, ShapeError, type Tensor, tidy, ValueError } from '@nn/tensor';
 import { Module } from '../module';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
+import { affineParameters, normOptions } from './norm-options';
 
 /** Options of `GroupNorm`. */
 export interface GroupNormOptions {
@@ -47,14 +38,12 @@ export class GroupNorm extends Module {
     if (numChannels % numGroups !== 0) {
       throw new ValueError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     }
-    const { eps = 1e-5, affine = true } = options;
-    if (!(eps > 0)) throw new ValueError(`GroupNorm: eps must be positive, got ${eps}`);
+    const { eps, affine } = normOptions('GroupNorm', options);
     this.eps = eps;
     this.affine = affine;
-    if (affine) {
-      this.registerParameter('weight', ones([numChannels]));
-      this.registerParameter('bias', zeros([numChannels]));
-    }
+    const { weight, bias } = affineParameters(numChannels, affine);
+    this.registerParameter('weight', weight);
+    this.registerParameter('bias', bias);
   }
 
   forward(x: Tensor): Tensor {
