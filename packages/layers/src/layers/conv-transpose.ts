@@ -1,9 +1,10 @@
 /** ConvTranspose2d: the transposed 2-D convolution, weight [inChannels, outChannels / groups, kH, kW] as PyTorch. */
 import { checkOptions, convTranspose2d, fmtShape, type OptionKeys, ShapeError, type Tensor, tidy } from '@nn/tensor';
-import { fanInBound, type InitOptions, uniformParameter } from '../init';
+import type { InitOptions } from '../init';
 import { Module } from '../module';
-import { configBoolean, configNumber, configPair, copyPair } from './config';
-import { addChannelBias, checkConvGroups, checkConvSize } from './conv-options';
+import { configPair, copyPair } from './config';
+import { convConfig, readConvConfig } from './conv-config';
+import { addChannelBias, checkConvGroups, checkConvSize, convParameters } from './conv-options';
 import { assertPositiveInt } from './linear';
 
 type Size = number | readonly [number, number];
@@ -71,10 +72,11 @@ export class ConvTranspose2d extends Module {
     this.dilation = copyPair(dilation);
     this.groups = groups;
     const [kH, kW] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
-    // PyTorch's fan-in of a transposed convolution is the weight's second axis times the kernel area.
-    const bound = fanInBound((outChannels / groups) * kH * kW);
-    this.weight = uniformParameter([inChannels, outChannels / groups, kH, kW], bound, options.generator);
-    this.bias = options.bias === false ? null : uniformParameter([outChannels], bound, options.generator);
+    // PyTorch's fan-in of a transposed convolution is the weight's second axis (outChannels / groups) times the kernel
+    // area, as for the other convolutions: convParameters takes it from the weight's shape.
+    const { weight, bias } = convParameters([inChannels, outChannels / groups, kH, kW], outChannels, options);
+    this.weight = weight;
+    this.bias = bias;
   }
 
   forward(x: Tensor): Tensor {
@@ -88,33 +90,20 @@ export class ConvTranspose2d extends Module {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      inChannels: this.inChannels,
-      outChannels: this.outChannels,
-      kernelSize: copyPair(this.kernelSize),
-      stride: copyPair(this.stride),
-      padding: copyPair(this.padding),
-      outputPadding: copyPair(this.outputPadding),
-      dilation: copyPair(this.dilation),
-      groups: this.groups,
-      bias: this.bias !== null,
-    };
+    const { kernelSize, stride, padding, outputPadding, dilation } = this;
+    return convConfig(this, {
+      kernelSize: copyPair(kernelSize),
+      stride: copyPair(stride),
+      padding: copyPair(padding),
+      outputPadding: copyPair(outputPadding),
+      dilation: copyPair(dilation),
+    });
   }
 
   static fromConfig(config: Record<string, unknown>): ConvTranspose2d {
     const name = 'ConvTranspose2d';
-    return new ConvTranspose2d(
-      configNumber(name, config, 'inChannels'),
-      configNumber(name, config, 'outChannels'),
-      configPair(name, config, 'kernelSize'),
-      {
-        stride: configPair(name, config, 'stride', 1),
-        padding: configPair(name, config, 'padding', 0),
-        outputPadding: configPair(name, config, 'outputPadding', 0),
-        dilation: configPair(name, config, 'dilation', 1),
-        groups: configNumber(name, config, 'groups', 1),
-        bias: configBoolean(name, config, 'bias', true),
-      },
-    );
+    const sizes = { kernelSize: undefined, stride: 1, padding: 0, outputPadding: 0, dilation: 1 };
+    const { inChannels, outChannels, kernelSize, ...rest } = readConvConfig(name, config, configPair, sizes);
+    return new ConvTranspose2d(inChannels, outChannels, kernelSize, rest);
   }
 }

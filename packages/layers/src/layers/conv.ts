@@ -10,10 +10,11 @@ import {
   tidy,
   ValueError,
 } from '@nn/tensor';
-import { fanInBound, type InitOptions, uniformParameter } from '../init';
+import type { InitOptions } from '../init';
 import { Module } from '../module';
-import { configBoolean, configNumber, configPair, copyPair } from './config';
-import { addChannelBias, checkConvGroups, checkConvSize } from './conv-options';
+import { configPair, copyPair } from './config';
+import { CONV_SIZES, convConfig, readConvConfig } from './conv-config';
+import { addChannelBias, checkConvGroups, checkConvSize, convParameters } from './conv-options';
 import { assertPositiveInt } from './linear';
 
 /** Options of the `Conv2d` layer. */
@@ -80,9 +81,9 @@ export class Conv2d extends Module {
     this.padding = typeof padding === 'string' ? padding : copyPair(padding);
     this.dilation = copyPair(dilation);
     this.groups = groups;
-    const bound = fanInBound((inChannels / groups) * kH * kW);
-    this.weight = uniformParameter([outChannels, inChannels / groups, kH, kW], bound, options.generator);
-    this.bias = options.bias === false ? null : uniformParameter([outChannels], bound, options.generator);
+    const { weight, bias } = convParameters([outChannels, inChannels / groups, kH, kW], outChannels, options);
+    this.weight = weight;
+    this.bias = bias;
   }
 
   forward(x: Tensor): Tensor {
@@ -94,33 +95,19 @@ export class Conv2d extends Module {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      inChannels: this.inChannels,
-      outChannels: this.outChannels,
-      kernelSize: copyPair(this.kernelSize),
-      stride: copyPair(this.stride),
-      padding: typeof this.padding === 'string' ? this.padding : copyPair(this.padding),
-      dilation: copyPair(this.dilation),
-      groups: this.groups,
-      bias: this.bias !== null,
-    };
+    const { kernelSize, stride, padding, dilation } = this;
+    return convConfig(this, {
+      kernelSize: copyPair(kernelSize),
+      stride: copyPair(stride),
+      padding: typeof padding === 'string' ? padding : copyPair(padding),
+      dilation: copyPair(dilation),
+    });
   }
 
   static fromConfig(config: Record<string, unknown>): Conv2d {
-    const name = 'Conv2d';
     const padding =
-      typeof config.padding === 'string' ? (config.padding as PaddingSpec) : configPair(name, config, 'padding', 0);
-    return new Conv2d(
-      configNumber(name, config, 'inChannels'),
-      configNumber(name, config, 'outChannels'),
-      configPair(name, config, 'kernelSize'),
-      {
-        stride: configPair(name, config, 'stride', 1),
-        padding,
-        dilation: configPair(name, config, 'dilation', 1),
-        groups: configNumber(name, config, 'groups', 1),
-        bias: configBoolean(name, config, 'bias', true),
-      },
-    );
+      typeof config.padding === 'string' ? (config.padding as PaddingSpec) : configPair('Conv2d', config, 'padding', 0);
+    const { inChannels, outChannels, kernelSize, ...rest } = readConvConfig('Conv2d', config, configPair, CONV_SIZES);
+    return new Conv2d(inChannels, outChannels, kernelSize, { ...rest, padding });
   }
 }

@@ -10,10 +10,11 @@ import {
   tidy,
   ValueError,
 } from '@nn/tensor';
-import { fanInBound, type InitOptions, uniformParameter } from '../init';
+import type { InitOptions } from '../init';
 import { Module } from '../module';
-import { configBoolean, configNumber } from './config';
-import { addChannelBias, checkConvGroups } from './conv-options';
+import { configNumber } from './config';
+import { CONV_SIZES, convConfig, readConvConfig } from './conv-config';
+import { addChannelBias, checkConvGroups, convParameters } from './conv-options';
 import { assertPositiveInt } from './linear';
 
 /** Options of the `Conv1d` layer. */
@@ -71,9 +72,9 @@ export class Conv1d extends Module {
     this.padding = padding;
     this.dilation = dilation;
     this.groups = groups;
-    const bound = fanInBound((inChannels / groups) * kernelSize);
-    this.weight = uniformParameter([outChannels, inChannels / groups, kernelSize], bound, options.generator);
-    this.bias = options.bias === false ? null : uniformParameter([outChannels], bound, options.generator);
+    const { weight, bias } = convParameters([outChannels, inChannels / groups, kernelSize], outChannels, options);
+    this.weight = weight;
+    this.bias = bias;
   }
 
   forward(x: Tensor): Tensor {
@@ -85,33 +86,14 @@ export class Conv1d extends Module {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      inChannels: this.inChannels,
-      outChannels: this.outChannels,
-      kernelSize: this.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      groups: this.groups,
-      bias: this.bias !== null,
-    };
+    const { kernelSize, stride, padding, dilation } = this;
+    return convConfig(this, { kernelSize, stride, padding, dilation });
   }
 
   static fromConfig(config: Record<string, unknown>): Conv1d {
-    const name = 'Conv1d';
     const padding =
-      typeof config.padding === 'string' ? (config.padding as 'same') : configNumber(name, config, 'padding', 0);
-    return new Conv1d(
-      configNumber(name, config, 'inChannels'),
-      configNumber(name, config, 'outChannels'),
-      configNumber(name, config, 'kernelSize'),
-      {
-        stride: configNumber(name, config, 'stride', 1),
-        padding,
-        dilation: configNumber(name, config, 'dilation', 1),
-        groups: configNumber(name, config, 'groups', 1),
-        bias: configBoolean(name, config, 'bias', true),
-      },
-    );
+      typeof config.padding === 'string' ? (config.padding as 'same') : configNumber('Conv1d', config, 'padding', 0);
+    const { inChannels, outChannels, kernelSize, ...rest } = readConvConfig('Conv1d', config, configNumber, CONV_SIZES);
+    return new Conv1d(inChannels, outChannels, kernelSize, { ...rest, padding });
   }
 }
