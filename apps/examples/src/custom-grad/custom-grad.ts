@@ -4,12 +4,12 @@
  * binarisation was the identity (cut off where |w| > 1), so real-valued latent weights keep learning.
  */
 import { customGrad } from '@nn/autograd';
-import { BatchNorm1d, crossEntropy, evaluate, Flatten, fit, Linear, ReLU, Sequential } from '@nn/layers';
+import { BatchNorm1d, crossEntropy, Flatten, fit, Linear, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { matmul, type Tensor, tidy, where } from '@nn/tensor';
-import { type Example, percent, type RunContext, writePicture, written } from '../shared/example';
+import { finishClassifier, trainingLog } from '../shared/classifier';
+import type { Example, RunContext } from '../shared/example';
 import { mnist } from '../shared/mnist';
-import { lineChartSvg } from '../shared/pictures';
 
 export interface CustomGradConfig {
   hidden: number;
@@ -70,43 +70,28 @@ async function run(config: CustomGradConfig, context: RunContext) {
       verbose: false,
       callbacks: [
         {
-          onBatchEnd: (_batch, logs) => {
+          onBatchEnd: () => {
             for (const layer of binaryLayers) layer.clipLatent();
-            batchLosses.push(logs.loss!);
           },
         },
-        {
-          onEpochEnd: (epoch, logs) =>
-            context.log(`epoch ${epoch + 1}: loss ${logs.loss!.toFixed(4)}, accuracy ${percent(logs.accuracy!)}`),
-        },
+        ...trainingLog(context, batchLosses),
       ],
     },
   );
-  const result = await evaluate(
-    model,
-    { x: test.images, y: test.labels },
-    { loss: crossEntropy, metrics: ['accuracy'], batchSize: 500 },
-  );
-  const testAccuracy = Number(result.accuracy);
   // What the network computes with: every weight of both layers is -1 or +1.
   const binary = tidy(() => binaryLayers.every((l) => binarize(l.weight).abs().equal(1).min().item() === 1));
-  context.log(`test accuracy ${percent(testAccuracy)} on ${test.images.shape[0]} digits; weights all +-1: ${binary}`);
-  const picture = await writePicture(
+  return finishClassifier(
+    {
+      model,
+      test,
+      history,
+      batchLosses,
+      title: `binary-weight MLP 784-${config.hidden}-10 (straight-through estimator)`,
+      note: `; weights all +-1: ${binary}`,
+      metrics: { weightsBinary: binary ? 1 : 0 },
+    },
     context,
-    'training-loss.svg',
-    lineChartSvg([{ name: 'training loss: running mean of each epoch, after every batch', values: batchLosses }], {
-      title: `binary-weight MLP 784-${config.hidden}-10 (straight-through estimator): test accuracy ${percent(testAccuracy)}`,
-      xLabel: 'batch',
-      yLabel: 'cross-entropy',
-      logY: true,
-    }),
   );
-  return {
-    lossStart: batchLosses[0]!,
-    lossEnd: history.loss.at(-1)!,
-    metrics: { testAccuracy, trainAccuracy: history.accuracy?.at(-1) ?? Number.NaN, weightsBinary: binary ? 1 : 0 },
-    pictures: written(picture),
-  };
 }
 
 export const customGradExample: Example<CustomGradConfig> = {

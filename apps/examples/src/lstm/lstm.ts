@@ -2,12 +2,12 @@
  * An LSTM reads an MNIST digit one row at a time (28 steps of 28 pixels) and classifies it from its last hidden
  * state: LSTM(28, 128) then Linear(128, 10).
  */
-import { crossEntropy, evaluate, fit, Linear, LSTM, Module } from '@nn/layers';
+import { crossEntropy, fit, Linear, LSTM, Module } from '@nn/layers';
 import { Adam, CosineAnnealingLR } from '@nn/optim';
 import type { Tensor } from '@nn/tensor';
-import { type Example, percent, type RunContext, writePicture, written } from '../shared/example';
+import { finishClassifier, trainingLog } from '../shared/classifier';
+import type { Example, RunContext } from '../shared/example';
 import { mnist } from '../shared/mnist';
-import { lineChartSvg } from '../shared/pictures';
 
 export interface LstmConfig {
   trainImages: number;
@@ -57,38 +57,10 @@ async function run(config: LstmConfig, context: RunContext) {
       metrics: ['accuracy'],
       seed: 0,
       verbose: false,
-      callbacks: [
-        { onBatchEnd: (_batch, logs) => void batchLosses.push(logs.loss!) },
-        {
-          onEpochEnd: (epoch, logs) =>
-            context.log(`epoch ${epoch + 1}: loss ${logs.loss!.toFixed(4)}, accuracy ${percent(logs.accuracy!)}`),
-        },
-      ],
+      callbacks: trainingLog(context, batchLosses),
     },
   );
-  const result = await evaluate(
-    model,
-    { x: test.images, y: test.labels },
-    { loss: crossEntropy, metrics: ['accuracy'], batchSize: 500 },
-  );
-  const testAccuracy = Number(result.accuracy);
-  context.log(`test accuracy ${percent(testAccuracy)} on ${test.images.shape[0]} digits`);
-  const picture = await writePicture(
-    context,
-    'training-loss.svg',
-    lineChartSvg([{ name: 'training loss: running mean of each epoch, after every batch', values: batchLosses }], {
-      title: `LSTM(28, 128) on MNIST rows: test accuracy ${percent(testAccuracy)}`,
-      xLabel: 'batch',
-      yLabel: 'cross-entropy',
-      logY: true,
-    }),
-  );
-  return {
-    lossStart: batchLosses[0]!,
-    lossEnd: history.loss.at(-1)!,
-    metrics: { testAccuracy, trainAccuracy: history.accuracy?.at(-1) ?? Number.NaN },
-    pictures: written(picture),
-  };
+  return finishClassifier({ model, test, history, batchLosses, title: 'LSTM(28, 128) on MNIST rows' }, context);
 }
 
 export const lstm: Example<LstmConfig> = {
