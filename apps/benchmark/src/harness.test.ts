@@ -30,11 +30,19 @@ describe('harness', () => {
           throw new Error('no such op');
         },
         peerD: { unavailable: 'not supported' },
+        peerE: async () => ({ skipped: 'too slow: 1 forward pass took 20 s' }),
       },
     };
     const result = await runWorkload(workload, timing);
     const status = Object.fromEntries(result.cells.map((c) => [c.library, c.status]));
-    expect(status).toEqual({ 'nn:cpu': 'ok', peerA: 'ok', peerB: 'disagrees', peerC: 'failed', peerD: 'unavailable' });
+    expect(status).toEqual({
+      'nn:cpu': 'ok',
+      peerA: 'ok',
+      peerB: 'disagrees',
+      peerC: 'failed',
+      peerD: 'unavailable',
+      peerE: 'skipped',
+    });
     expect(runs).toBe(1 + 3);
     expect(result.cells[0]!.times).toHaveLength(3);
     const rs = ratios([result]);
@@ -44,6 +52,12 @@ describe('harness', () => {
         result,
       ]),
     ).toContain('unavailable: not supported');
+    const table = markdownReport(
+      { date: 'd', cpu: 'c', cores: 2, node: 'v20', platform: 'linux', threads: {}, quick: false },
+      [result],
+    );
+    expect(table).toContain('| skipped |');
+    expect(table).toContain('peerE: skipped: too slow: 1 forward pass took 20 s');
     expect(ratioChart(rs)).toContain('<svg');
   });
 

@@ -22,8 +22,16 @@ export interface PreparedCell {
   workPerRun?: number;
 }
 
+/**
+ * What a cell's factory may return instead of a prepared cell: it could run, but its probe showed it too slow for
+ * the row's budget (a reference backend on a Transformer), so it is not timed; the reason says what was measured.
+ */
+export interface SkippedCell {
+  skipped: string;
+}
+
 /** A library's way of doing a workload, or the reason it cannot. */
-export type CellFactory = (() => Promise<PreparedCell>) | { unavailable: string };
+export type CellFactory = (() => Promise<PreparedCell | SkippedCell>) | { unavailable: string };
 
 export interface Workload {
   id: string;
@@ -45,7 +53,7 @@ export interface Workload {
 
 export interface CellResult {
   library: string;
-  status: 'ok' | 'unavailable' | 'failed' | 'disagrees';
+  status: 'ok' | 'unavailable' | 'skipped' | 'failed' | 'disagrees';
   reason?: string;
   /** Seconds per run over the repetitions. */
   times?: number[];
@@ -116,6 +124,10 @@ export async function runWorkload(workload: Workload, options: TimingOptions): P
     }
     try {
       const cell = await factory();
+      if ('skipped' in cell) {
+        results.set(library, { library, status: 'skipped', reason: cell.skipped });
+        continue;
+      }
       const warmupStart = now();
       for (let i = 0; i < (workload.warmup ?? options.warmup); i++) {
         await cell.beforeRun?.();

@@ -41,7 +41,10 @@ export function formatValue(v: number | null): string {
 /** The table cell: value with its spread (and a training cell's accuracy), or the status; details go below. */
 function cellText(result: WorkloadResult, cell: CellResult): string {
   const v = value(result, cell);
-  if (v === null) return cell.status === 'unavailable' ? 'n/a' : `**${cell.status.toUpperCase()}**`;
+  if (v === null) {
+    if (cell.status === 'unavailable') return 'n/a';
+    return cell.status === 'skipped' ? 'skipped' : `**${cell.status.toUpperCase()}**`;
+  }
   const work = cellWork(result, cell);
   const spread =
     cell.times && cell.times.length > 1
@@ -96,7 +99,7 @@ export function markdownReport(env: Environment, results: readonly WorkloadResul
     'Median over interleaved repetitions (slowest..fastest in brackets); data read back inside every timed run.',
     'Training rows: one timed epoch per library from the same initial weights and data, no repetitions;',
     '"partial" = the library was slower than the sample budget and trained only part of the epoch (see details).',
-    'n/a = the library cannot run the workload (reason in the details).',
+    'n/a = the library cannot run the workload; skipped = its probe showed it too slow for the row (reasons in the details).',
     '',
     `| workload | unit | ${libraries.join(' | ')} |`,
     `|---|---|${libraries.map(() => '---').join('|')}|`,

@@ -17,7 +17,7 @@ import { type CharGptConfig, charGpt, gptFor } from '../../../examples/src/char-
 import { batchIds, loadShakespeare } from '../../../examples/src/char-gpt/data';
 import { configureOptimizers } from '../../../examples/src/char-gpt/model';
 import type { BenchContext } from '../context';
-import type { CellFactory, PreparedCell, Workload } from '../harness';
+import type { CellFactory, PreparedCell, SkippedCell, Workload } from '../harness';
 import { type NnBackend, nnFallbackProbe, prepareNn, useNn } from '../peers/nn';
 import { tf } from '../peers/tfjs';
 import { tfGptMissingKernels, tfGptTrainer } from '../peers/tfjs-gpt';
@@ -155,20 +155,41 @@ async function torchTrainer(peer: TorchPeer, job: GptJob): Promise<GptTrainer> {
 
 const seconds = () => performance.now() / 1e3;
 
+/**
+ * A cell is timed only if its probe suggests at least this many iterations fit in the training budget; a slower
+ * one (the reference CPU backend, gpu.js emulated on wasm: minutes per step at the full size) is skipped after one
+ * forward pass, with the measured time in its reason, instead of spending many minutes on a partial run. Full runs
+ * only.
+ */
+const MIN_ITERATIONS = 10;
+/** A training step costs about three forward passes (the backward pass about two). */
+const FORWARDS_PER_STEP = 3;
+
 async function gptCell(
   make: () => Promise<GptTrainer>,
   job: GptJob,
   ctx: BenchContext,
   prepare?: () => Promise<void>,
   fallback?: ReturnType<typeof nnFallbackProbe>,
-): Promise<PreparedCell> {
+): Promise<PreparedCell | SkippedCell> {
   await prepare?.();
   // Probe on a throwaway copy: the first loss (agreement), warm-up, and the time per step for the budget.
   const probe = await make();
   let initialLoss: number;
   let perStep: number;
   try {
+    const forwardStart = seconds();
     initialLoss = await probe.loss(0);
+    const forward = seconds() - forwardStart;
+    // Never in a quick run, which checks that every cell runs (its model is tiny; a cold first pass is not).
+    if (!ctx.quick && forward * FORWARDS_PER_STEP > ctx.trainBudgetSeconds / MIN_ITERATIONS) {
+      return {
+        skipped:
+          `too slow for this row: the first batch's forward pass took ${forward.toFixed(2)} s, so fewer than ` +
+          `${MIN_ITERATIONS} training steps (~${FORWARDS_PER_STEP} forward passes each) would fit the ` +
+          `${ctx.trainBudgetSeconds} s budget`,
+      };
+    }
     await probe.train(0, 1);
     const start = seconds();
     await probe.train(1, 1);
