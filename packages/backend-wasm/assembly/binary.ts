@@ -100,6 +100,22 @@ export function binaryRun(op: i32, a: usize, aStep: i32, b: usize, bStep: i32, o
   }
 }
 
+/**
+ * float32 binaryRun over `rows` rows of n: row r reads a + r * aRow and b + r * bRow (strides in elements) and
+ * writes out + r * n. A broadcast like [N, C] + [C] is one call instead of N, and runs of rows split over threads.
+ */
+export function binaryRows(op: i32, a: usize, aRow: i32, aStep: i32, b: usize, bRow: i32, bStep: i32, out: usize, rows: i32, n: i32): void {
+  const aBytes = <usize>aRow << 2;
+  const bBytes = <usize>bRow << 2;
+  const outBytes = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    binaryRun(op, a, aStep, b, bStep, out, n);
+    a += aBytes;
+    b += bBytes;
+    out += outBytes;
+  }
+}
+
 // int32 inputs: int32 results wrap (Mul as imul; Pow computed in f64 and wrapped, as the reference stores it:
 // exact while the power fits a double's 53 bits, libm-dependent past that);
 // Div is true division to float32 and the comparisons give float32 0/1, the spec's output dtypes. Results are

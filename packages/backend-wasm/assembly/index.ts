@@ -1,6 +1,6 @@
 // The module's exports: one file per kernel family (see CONTRIBUTING.md), re-exported here as asc's entry point.
 export { attention, attentionBackward } from './attention';
-export { binaryRun, binaryRunInt, whereRun } from './binary';
+export { binaryRows, binaryRun, binaryRunInt, whereRun } from './binary';
 export { conv2d, directConv2d, directConvWorkFloats } from './conv';
 export { conv2dBackpropFilter, directConv2dBackpropFilter } from './conv-backprop-filter';
 export { conv2dBackpropInput, directConv2dBackpropInput } from './conv-backprop-input';

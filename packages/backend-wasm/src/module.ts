@@ -35,6 +35,14 @@ export interface KernelExports {
   ): void;
   binaryRun(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
   binaryRunInt(op: number, a: number, aStep: number, b: number, bStep: number, out: number, n: number): void;
+  /** binaryRun over `rows` rows of n: row r at a + r * aRow, b + r * bRow (elements), out + r * n. */
+  // biome-ignore format: one argument group per line
+  binaryRows(
+    op: number,
+    a: number, aRow: number, aStep: number,
+    b: number, bRow: number, bStep: number,
+    out: number, rows: number, n: number,
+  ): void;
   whereRun(
     c: number,
     cStep: number,

@@ -7,8 +7,8 @@
 import type { KernelName } from '@nn/tensor';
 import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
-import { broadcastStrides, collapseAxes, forEachRun, innerStep, sizeOf } from '../strided';
-import { parallelElementwise } from './parallel';
+import { broadcastStrides, collapseAxes, forEachRun, innerStep, type StridedLayout, sizeOf } from '../strided';
+import { parallelElementwise, parallelRows } from './parallel';
 
 /** Op codes of assembly/binary.ts. */
 const OP = { Add: 0, Sub: 1, Mul: 2, Div: 3, Pow: 4, Maximum: 5, Minimum: 6, Equal: 7, Greater: 8, Less: 9 } as const;
@@ -45,12 +45,43 @@ function binaryKernel<K extends BinaryName>(name: K): KernelFn<K> {
       const layout = collapseAxes(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
       const aStep = innerStep(layout, 0);
       const bStep = innerStep(layout, 1);
-      forEachRun(layout, (offsets, o, n) => {
-        run(op, aPtr + offsets[0]! * 4, aStep, bPtr + offsets[1]! * 4, bStep, data.ptr + o * 4, n);
-      });
+      if (fn === 'binaryRunInt') {
+        forEachRun(layout, (offsets, o, n) => {
+          run(op, aPtr + offsets[0]! * 4, aStep, bPtr + offsets[1]! * 4, bStep, data.ptr + o * 4, n);
+        });
+      } else broadcastRows(backend, op, layout, aPtr, bPtr, data.ptr);
     }
     return info;
   };
+}
+
+/**
+ * A float32 broadcast walked as matrices: the last two collapsed axes are rows of runs (a bias row [N, C] + [C]
+ * is N rows of C, an NCHW channel bias N matrices of C rows of H*W), one wasm call per matrix, split into runs
+ * of rows over the threads when large. Each element is computed alike whatever the cut.
+ */
+function broadcastRows(backend: WasmBackend, op: number, layout: StridedLayout, a: number, b: number, out: number) {
+  const rank = layout.shape.length;
+  const n = layout.shape[rank - 1]!;
+  const [aStep, bStep] = [innerStep(layout, 0), innerStep(layout, 1)];
+  const [aRow, bRow] = layout.strides.map((s) => s[rank - 2] ?? 0) as [number, number];
+  // The walk over every axis but the last: each of its runs is a matrix of `rows` rows of n.
+  const matrices = { shape: layout.shape.slice(0, -1), strides: layout.strides.map((s) => s.slice(0, -1)) };
+  forEachRun(matrices, (offsets, row, rows) => {
+    const [aAt, bAt, outAt] = [a + offsets[0]! * 4, b + offsets[1]! * 4, out + row * n * 4];
+    parallelRows(backend, 'binaryRows', rows, n, (start, count) => [
+      op,
+      aAt + start * aRow * 4,
+      aRow,
+      aStep,
+      bAt + start * bRow * 4,
+      bRow,
+      bStep,
+      outAt + start * n * 4,
+      count,
+      n,
+    ]);
+  });
 }
 
 /** where(condition != 0, a, b): a 32-bit select in wasm, for float32 and int32 alike. */

@@ -1,8 +1,12 @@
-/** layerNorm and its backward in wasm (assembly/normalization.ts, SIMD128), float32, one row of n at a time. */
+/**
+ * layerNorm and its backward in wasm (assembly/normalization.ts, SIMD128), float32, one row of n at a time; rows are
+ * independent, so large inputs are cut into runs of rows over the threads.
+ */
 import type { TensorInfo } from '@nn/tensor';
 import type { KernelFn } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import { sizeOf } from '../strided';
+import { parallelRows } from './parallel';
 
 /** Rows and row length of x normalised over its last `axes` axes. */
 function rowsOf(shape: readonly number[], axes: number): [number, number] {
@@ -21,7 +25,11 @@ const layerNorm: KernelFn<'LayerNorm'> = ({ inputs: { x, weight, bias }, attrs: 
   const [rows, n] = rowsOf(x.shape, axes);
   const { info, data } = wasm.output(outputs[0].shape, outputs[0].dtype);
   const [w, b] = [optionalPtr(wasm, weight), optionalPtr(wasm, bias)];
-  wasm.exports.layerNorm(wasm.ptr(x), w, b, data.ptr, rows, n, eps, weight ? 1 : 0, bias ? 1 : 0);
+  const xPtr = wasm.ptr(x);
+  parallelRows(wasm, 'layerNorm', rows, n, (start, count) => {
+    const at = start * n * 4;
+    return [xPtr + at, w, b, data.ptr + at, count, n, eps, weight ? 1 : 0, bias ? 1 : 0];
+  });
   return info;
 };
 
@@ -35,7 +43,11 @@ const layerNormBackward: KernelFn<'LayerNormBackward'> = ({
   const [rows, n] = rowsOf(x.shape, axes);
   const { info, data } = wasm.output(outputs[0].shape, outputs[0].dtype);
   const w = optionalPtr(wasm, weight);
-  wasm.exports.layerNormBackward(wasm.ptr(dy), wasm.ptr(x), w, data.ptr, rows, n, eps, weight ? 1 : 0);
+  const [dyPtr, xPtr] = [wasm.ptr(dy), wasm.ptr(x)];
+  parallelRows(wasm, 'layerNormBackward', rows, n, (start, count) => {
+    const at = start * n * 4;
+    return [dyPtr + at, xPtr + at, w, data.ptr + at, count, n, eps, weight ? 1 : 0];
+  });
   return info;
 };
 

@@ -4,6 +4,7 @@
  * added in a fixed order), so results do not depend on which thread ran what.
  */
 import type { WasmBackend } from '../backend';
+import type { ThreadFunction } from '../threads/protocol';
 
 /**
  * When kernels split: below `gemmMacs` multiply-adds a GEMM or convolution runs on one thread (waking
@@ -84,7 +85,7 @@ export function parallelGemm(
  */
 export function parallelElementwise(
   backend: WasmBackend,
-  fn: 'binaryRun' | 'binaryRunInt' | 'unary' | 'whereRun' | 'adamUpdate' | 'sgdUpdate' | 'reluBackward',
+  fn: ThreadFunction,
   n: number,
   call: (start: number, count: number) => number[],
 ): void {
@@ -96,4 +97,24 @@ export function parallelElementwise(
   }
   const runs = splitRange(n, calls, 16);
   backend.parallel(runs.map(([start, count]) => ({ fn, args: call(start, count) })));
+}
+
+/**
+ * A wasm export over `rows` independent rows of `rowLength` elements (layerNorm and its backward), cut into runs
+ * of whole rows run in parallel when the rows hold `parallelThresholds.elements` elements or more. `call(start,
+ * count)` gives the arguments of rows [start, start + count). Each row is computed alike whatever the cut.
+ */
+export function parallelRows(
+  backend: WasmBackend,
+  fn: ThreadFunction,
+  rows: number,
+  rowLength: number,
+  call: (start: number, count: number) => number[],
+): void {
+  const calls = Math.min(rows, callsFor(backend, rows * rowLength, parallelThresholds.elements));
+  if (calls <= 1) {
+    (backend.exports[fn] as (...args: number[]) => void)(...call(0, rows));
+    return;
+  }
+  backend.parallel(splitRange(rows, calls).map(([start, count]) => ({ fn, args: call(start, count) })));
 }

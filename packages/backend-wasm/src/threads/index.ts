@@ -7,9 +7,20 @@ import { ValueError } from '@nn/tensor';
 import { sharedMemoryAvailable } from '../module';
 
 let configured: number | null = null;
+/** availableCores(), read on first use. */
+let cores: number | null = null;
 
-/** Cores of this machine (os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers), at least 1. */
+/**
+ * Cores of this machine (os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers), at least 1.
+ * Read once: every kernel that may split asks (through getWasmThreads), and in Node each read was a call into
+ * the runtime (~1% of a LeNet-5 training epoch's time).
+ */
 export function availableCores(): number {
+  cores ??= readCores();
+  return cores;
+}
+
+function readCores(): number {
   const g = globalThis as {
     process?: { getBuiltinModule?: (id: string) => unknown };
     navigator?: { hardwareConcurrency?: number };
@@ -17,8 +28,8 @@ export function availableCores(): number {
   const os = g.process?.getBuiltinModule?.('node:os') as
     | { availableParallelism?: () => number; cpus?: () => unknown[] }
     | undefined;
-  const cores = os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.floor(cores));
+  const count = os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.floor(count));
 }
 
 /**

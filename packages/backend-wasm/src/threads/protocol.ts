@@ -59,5 +59,8 @@ export const THREAD_FUNCTIONS = [
   'reluBackward',
   'attention',
   'attentionBackward',
+  'layerNorm',
+  'layerNormBackward',
+  'binaryRows',
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];

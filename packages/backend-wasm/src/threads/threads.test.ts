@@ -7,10 +7,10 @@ import * as nn from '@nn/tensor';
 import { getBackend, randn, setBackend, type Tensor } from '@nn/tensor';
 import { engine } from '@nn/tensor/backend';
 import { runConformance } from '@nn/tensor/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWasmBackend, type WasmBackend } from '../backend';
 import { parallelThresholds, splitRange } from '../kernels/parallel';
-import { getWasmThreads, setWasmThreads } from './index';
+import { availableCores, getWasmThreads, setWasmThreads } from './index';
 import '../index';
 
 const defaults = { ...parallelThresholds };
@@ -61,10 +61,23 @@ describe('wasm threads', () => {
     // Split even tiny kernels, so the conformance cases exercise every parallel path.
     parallelThresholds.gemmMacs = 1;
     parallelThresholds.poolElements = 1;
+    parallelThresholds.elements = 1;
   });
   afterAll(() => {
     Object.assign(parallelThresholds, defaults);
     setWasmThreads(1);
+  });
+
+  it('reads the number of cores once, not at every kernel', () => {
+    const cores = availableCores();
+    const read = vi.spyOn(process, 'getBuiltinModule');
+    try {
+      getWasmThreads();
+      expect(availableCores()).toBe(cores);
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('defaults to the number of cores and validates the setting', () => {
@@ -123,6 +136,23 @@ describe('wasm threads', () => {
         },
         0,
       ],
+      [
+        'layerNorm and its input gradient, by runs of rows',
+        () => {
+          const [x, dy] = [randn([37, 3, 10], { seed: 1 }), randn([37, 3, 10], { seed: 2 })];
+          const [weight, bias] = [randn([3, 10], { seed: 3 }), randn([3, 10], { seed: 4 })];
+          const y = nn.layerNorm(x, [3, 10], { weight, bias });
+          const dx = engine.runKernel('LayerNormBackward', { dy, x, weight }, { axes: 2, eps: 1e-5 });
+          return nn.concat([y, dx].map((t) => t.reshape([-1])));
+        },
+        0,
+      ],
+      ['bias row broadcast, by runs of rows', () => nn.add(randn([130, 20], { seed: 1 }), randn([20], { seed: 2 })), 0],
+      [
+        'channel bias broadcast, matrices of rows',
+        () => nn.mul(randn([7, 3, 5, 6], { seed: 1 }), randn([1, 3, 1, 1], { seed: 2 })),
+        0,
+      ],
       ['max pool', () => nn.maxPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 2 }), 0],
       ['avg pool', () => nn.avgPool2d(randn([3, 5, 9, 10], { seed: 1 }), { kernelSize: 3, stride: 2, padding: 1 }), 0],
       // Split by blocks of query rows forward, by batch entries backward.
@@ -157,6 +187,25 @@ describe('wasm threads', () => {
         }
       }
     });
+  });
+
+  it('splits layerNorm, its gradient and broadcasts by rows over the threads', async () => {
+    const backend = await wasmWithLanes(2);
+    const x = randn([64, 40], { seed: 1 });
+    const w = randn([40], { seed: 2 });
+    const runs: [string, () => Tensor][] = [
+      ['layerNorm', () => nn.layerNorm(x, 40, { weight: w })],
+      [
+        'layerNormBackward',
+        () => engine.runKernel('LayerNormBackward', { dy: x, x, weight: w }, { axes: 1, eps: 1e-5 }),
+      ],
+      ['add bias', () => nn.add(x, w)],
+    ];
+    for (const [name, run] of runs) {
+      const before = backend.pooledCalls;
+      nn.tidy(() => run().dataSync());
+      expect(backend.pooledCalls, name).toBeGreaterThan(before + 1);
+    }
   });
 
   it('setWasmThreads(1) stops using the workers, and 2 again uses them at once', async () => {
