@@ -157,7 +157,7 @@ const seconds = () => performance.now() / 1e3;
 
 /**
  * A cell is timed only if its probe suggests at least this many iterations fit in the training budget; a slower
- * one (the reference CPU backend, gpu.js emulated on wasm: minutes per step at the full size) is skipped after one
+ * one (gpu.js emulated on wasm, TensorFlow.js's cpu backend: ~1 minute per step at the full size) is skipped after one
  * forward pass, with the measured time in its reason, instead of spending many minutes on a partial run. Full runs
  * only.
  */
