@@ -18,7 +18,7 @@ import {
   Module,
   ReLU,
   Sequential,
-  Sigmoid,
+  Tanh,
 } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { full, randn, type Tensor, tidy } from '@nn/tensor';
@@ -30,15 +30,20 @@ import { judgeSamples, loadJudge } from './judge';
 export interface GanConfig {
   /** Size of the noise vector the generator starts from. */
   noiseSize: number;
-  /** Channels of the generator's 7x7 stage and of the discriminator's last conv (half of it before). */
+  /** Channels of the generator's 14x14 stage and of the discriminator's first conv (twice that at 7x7). */
   width: number;
   trainImages: number;
   /** Training steps (one discriminator and one generator update each). */
   steps: number;
   batchSize: number;
+  /** Adam's learning rate, for both networks (betas 0.5, 0.999). */
   lr: number;
+  /** The discriminator's target for real digits: 1, or less for one-sided label smoothing. */
+  realLabel: number;
   /** Samples the judge classifies at the end. */
   samples: number;
+  /** Judge `samples` every this many steps as well, to log the progress (0: only at the end). */
+  judgeEvery: number;
   /** 1: reuse the digit recognizer's saved model as the judge when present; 0: always train one here. */
   reuseRecognizer: number;
   /** Digits (0 = all) and epochs for a judge trained here. */
@@ -46,7 +51,7 @@ export interface GanConfig {
   judgeEpochs: number;
 }
 
-/** noise [N, noiseSize] -> digits [N, 1, 28, 28] in [0, 1]: 7x7 -> 14x14 -> 28x28 by transposed convolutions. */
+/** noise [N, noiseSize] -> digits [N, 1, 28, 28] in [-1, 1]: 7x7 -> 14x14 -> 28x28 by transposed convolutions. */
 export class Generator extends Module {
   readonly project: Sequential;
   readonly upsample: Sequential;
@@ -56,56 +61,82 @@ export class Generator extends Module {
     readonly width: number,
   ) {
     super();
-    this.project = new Sequential(new Linear(noiseSize, width * 7 * 7), new BatchNorm1d(width * 7 * 7), new ReLU());
-    this.upsample = new Sequential(
-      new ConvTranspose2d(width, width / 2, 4, { stride: 2, padding: 1 }),
-      new BatchNorm2d(width / 2),
+    // No biases before batch norm (its shift replaces them), as DCGAN.
+    const c = 2 * width;
+    this.project = new Sequential(
+      new Linear(noiseSize, c * 7 * 7, { bias: false }),
+      new BatchNorm1d(c * 7 * 7),
       new ReLU(),
-      new ConvTranspose2d(width / 2, 1, 4, { stride: 2, padding: 1 }),
-      new Sigmoid(),
+    );
+    this.upsample = new Sequential(
+      new ConvTranspose2d(c, width, 4, { stride: 2, padding: 1, bias: false }),
+      new BatchNorm2d(width),
+      new ReLU(),
+      new ConvTranspose2d(width, 1, 4, { stride: 2, padding: 1 }),
+      new Tanh(),
     );
   }
 
   forward(noise: Tensor): Tensor {
-    return this.upsample.forward(this.project.forward(noise).reshape([-1, this.width, 7, 7]));
+    return this.upsample.forward(this.project.forward(noise).reshape([-1, 2 * this.width, 7, 7]));
   }
 }
 
-/** digits [N, 1, 28, 28] -> one logit each [N, 1]: real (high) or generated (low). */
+/** digits [N, 1, 28, 28] in [-1, 1] -> one logit each [N, 1]: real (high) or generated (low). */
 export function discriminator(width: number): Sequential {
   return new Sequential(
-    new Conv2d(1, width / 2, 4, { stride: 2, padding: 1 }),
+    new Conv2d(1, width, 4, { stride: 2, padding: 1 }),
     new LeakyReLU(0.2),
-    new Conv2d(width / 2, width, 4, { stride: 2, padding: 1 }),
-    new BatchNorm2d(width),
+    new Conv2d(width, 2 * width, 4, { stride: 2, padding: 1, bias: false }),
+    new BatchNorm2d(2 * width),
     new LeakyReLU(0.2),
     new Flatten(),
-    new Linear(width * 7 * 7, 1),
+    new Linear(2 * width * 7 * 7, 1),
   );
 }
 
 const bce = (logits: Tensor, target: number) =>
   binaryCrossEntropy(logits, full(logits.shape, target), { fromLogits: true });
 
-/** Generates `count` digits in batches of 100 (eval mode: batch norm uses its running statistics). */
+/** Generates `count` digits in [0, 1], in batches of 100 (eval mode: batch norm uses its running statistics). */
 function sample(generator: Generator, count: number, noiseSize: number): Tensor[] {
   generator.eval();
   const out: Tensor[] = [];
   for (let start = 0; start < count; start += 100) {
-    out.push(tidy(() => noGrad(() => generator.forward(randn([Math.min(100, count - start), noiseSize])))));
+    const noise = () => randn([Math.min(100, count - start), noiseSize]);
+    out.push(tidy(() => noGrad(() => generator.forward(noise()).add(1).div(2))));
   }
   generator.train();
   return out;
 }
 
+/** The judge's verdict on `count` fresh samples: confident fraction and digit shares, plus the samples. */
+function judgeGenerator(judge: Module, generator: Generator, count: number, noiseSize: number) {
+  const batches = sample(generator, count, noiseSize);
+  const verdicts = batches.map((b) => ({ n: b.shape[0]!, v: judgeSamples(judge, b) }));
+  const confident = verdicts.reduce((s, { n, v }) => s + n * v.confident, 0) / count;
+  const digitShare = Array.from(
+    { length: 10 },
+    (_, c) => verdicts.reduce((s, { n, v }) => s + n * v.digitShare[c]!, 0) / count,
+  );
+  return { batches, confident, digitShare };
+}
+
 async function run(config: GanConfig, context: RunContext) {
+  // The judge first, so that it is the same whatever the GAN's configuration (for one seed).
+  const { judge, source } = await loadJudge(
+    { reuse: config.reuseRecognizer === 1, images: config.judgeImages, epochs: config.judgeEpochs },
+    context,
+  );
   const { images } = await mnist('train', config.trainImages);
+  // Digits scaled to [-1, 1], the range of the generator's tanh.
+  const scaled = tidy(() => images.mul(2).sub(1));
   const generator = new Generator(config.noiseSize, config.width);
   const critic = discriminator(config.width);
   // DCGAN's Adam settings: beta1 = 0.5 keeps the two players from overshooting each other.
   const optG = new Adam(generator.parameters(), { lr: config.lr, betas: [0.5, 0.999] });
   const optD = new Adam(critic.parameters(), { lr: config.lr, betas: [0.5, 0.999] });
-  const loader = new DataLoader(new TensorDataset(images), {
+  const loader = new DataLoader(new TensorDataset(scaled), {
     batchSize: config.batchSize,
     shuffle: true,
     dropLast: true,
@@ -115,6 +146,7 @@ async function run(config: GanConfig, context: RunContext) {
   for (const b of untrained) b.dispose();
   const lossD: number[] = [];
   const lossG: number[] = [];
+  const progress: { step: number; confident: number; minDigitShare: number }[] = [];
   while (lossD.length < config.steps) {
     for (const { x: real } of loader) {
       if (lossD.length >= config.steps) {
@@ -122,34 +154,36 @@ async function run(config: GanConfig, context: RunContext) {
         continue;
       }
       const noise = randn([config.batchSize, config.noiseSize]);
-      // Real digits towards 0.9 (one-sided label smoothing), generated ones towards 0; the generator is cut off.
+      // Real digits towards realLabel, generated ones towards 0; detach() cuts the generator off.
       const d = optD.step(() =>
-        bce(critic.forward(real), 0.9).add(bce(critic.forward(generator.forward(noise).detach()), 0)),
+        bce(critic.forward(real), config.realLabel).add(bce(critic.forward(generator.forward(noise).detach()), 0)),
       );
       // The generator's step: make the discriminator call its digits real.
       const g = optG.step(() => bce(critic.forward(generator.forward(noise)), 1));
       lossD.push(d.item());
       lossG.push(g.item());
       for (const t of [real, noise, d, g]) t.dispose();
-      if (lossD.length % 100 === 0) {
+      const step = lossD.length;
+      if (config.judgeEvery > 0 && step % config.judgeEvery === 0 && step < config.steps) {
+        const check = judgeGenerator(judge, generator, config.samples, config.noiseSize);
+        for (const b of check.batches) b.dispose();
+        progress.push({ step, confident: check.confident, minDigitShare: Math.min(...check.digitShare) });
         context.log(
-          `step ${lossD.length}: discriminator loss ${lossD.at(-1)!.toFixed(3)}, generator loss ${lossG.at(-1)!.toFixed(3)}`,
+          `step ${step}: ${percent(check.confident)} read confidently, smallest digit share ${percent(Math.min(...check.digitShare))}`,
+        );
+      }
+      if (step % 100 === 0) {
+        context.log(
+          `step ${step}: discriminator loss ${lossD.at(-1)!.toFixed(3)}, generator loss ${lossG.at(-1)!.toFixed(3)}`,
         );
       }
     }
   }
-  const { judge, source } = await loadJudge(
-    { reuse: config.reuseRecognizer === 1, images: config.judgeImages, epochs: config.judgeEpochs },
-    context,
-  );
-  const batches = sample(generator, config.samples, config.noiseSize);
-  const verdicts = batches.map((b) => ({ n: b.shape[0]!, v: judgeSamples(judge, b) }));
-  const confident = verdicts.reduce((s, { n, v }) => s + n * v.confident, 0) / config.samples;
-  const digitShare = Array.from(
-    { length: 10 },
-    (_, c) => verdicts.reduce((s, { n, v }) => s + n * v.digitShare[c]!, 0) / config.samples,
-  );
-  context.log(`judge (${source}): ${percent(confident)} of ${config.samples} samples read with confidence >= 0.9`);
+  scaled.dispose();
+  context.log(`judge: ${source}`);
+  const { batches, confident, digitShare } = judgeGenerator(judge, generator, config.samples, config.noiseSize);
+  progress.push({ step: config.steps, confident, minDigitShare: Math.min(...digitShare) });
+  context.log(`${percent(confident)} of ${config.samples} samples read with confidence >= 0.9`);
   context.log(`digit shares: ${digitShare.map((s, c) => `${c}: ${percent(s)}`).join(', ')}`);
   const grid = tidy(() =>
     batches[0]!.slice([0, 0, 0, 0], [Math.min(100, batches[0]!.shape[0]!), 1, 28, 28]).dataSync(),
@@ -168,11 +202,16 @@ async function run(config: GanConfig, context: RunContext) {
       [
         { name: 'discriminator loss (running mean of 20 steps)', values: smooth(lossD) },
         { name: 'generator loss (running mean of 20 steps)', values: smooth(lossG) },
+        {
+          name: 'fraction of samples the judge reads with confidence >= 0.9',
+          values: progress.map((p) => p.confident),
+          x: progress.map((p) => p.step),
+        },
       ],
       {
         title: `DCGAN on MNIST: ${percent(confident)} of samples read confidently`,
         xLabel: 'step',
-        yLabel: 'binary cross-entropy',
+        yLabel: 'binary cross-entropy; fraction',
       },
     ),
   );
@@ -211,22 +250,26 @@ export const gan: Example<GanConfig> = {
     noiseSize: 64,
     width: 32,
     trainImages: 0,
-    steps: 1800,
-    batchSize: 32,
-    lr: 5e-4,
+    steps: 3000,
+    batchSize: 64,
+    lr: 2e-4,
+    realLabel: 0.9,
     samples: 1000,
+    judgeEvery: 500,
     reuseRecognizer: 1,
     judgeImages: 0,
     judgeEpochs: 1,
   },
   quick: {
     noiseSize: 32,
-    width: 16,
+    width: 8,
     trainImages: 2000,
     steps: 40,
     batchSize: 32,
     lr: 2e-3,
+    realLabel: 0.9,
     samples: 200,
+    judgeEvery: 0,
     reuseRecognizer: 0,
     judgeImages: 1000,
     judgeEpochs: 1,
