@@ -98,21 +98,31 @@ export function discriminator(width: number): Sequential {
 const bce = (logits: Tensor, target: number) =>
   binaryCrossEntropy(logits, full(logits.shape, target), { fromLogits: true });
 
-/** Generates `count` digits in [0, 1], in batches of 100 (eval mode: batch norm uses its running statistics). */
-function sample(generator: Generator, count: number, noiseSize: number): Tensor[] {
+/** The generator's digits for `noise` [N, noiseSize], mapped to [0, 1], in batches of 100 (eval mode, no tape). */
+function sample(generator: Generator, noise: Tensor): Tensor[] {
   generator.eval();
   const out: Tensor[] = [];
-  for (let start = 0; start < count; start += 100) {
-    const noise = () => randn([Math.min(100, count - start), noiseSize]);
-    out.push(tidy(() => noGrad(() => generator.forward(noise()).add(1).div(2))));
+  for (let start = 0; start < noise.shape[0]!; start += 100) {
+    const size = Math.min(100, noise.shape[0]! - start);
+    out.push(
+      tidy(() =>
+        noGrad(() =>
+          generator
+            .forward(noise.slice([start, 0], [size, -1]))
+            .add(1)
+            .div(2),
+        ),
+      ),
+    );
   }
   generator.train();
   return out;
 }
 
-/** The judge's verdict on `count` fresh samples: confident fraction and digit shares, plus the samples. */
-function judgeGenerator(judge: Module, generator: Generator, count: number, noiseSize: number) {
-  const batches = sample(generator, count, noiseSize);
+/** The judge's verdict on the generator's digits for `noise`: confident fraction, digit shares, and the samples. */
+function judgeGenerator(judge: Module, generator: Generator, noise: Tensor) {
+  const batches = sample(generator, noise);
+  const count = noise.shape[0]!;
   const verdicts = batches.map((b) => ({ n: b.shape[0]!, v: judgeSamples(judge, b) }));
   const confident = verdicts.reduce((s, { n, v }) => s + n * v.confident, 0) / count;
   const digitShare = Array.from(
@@ -141,9 +151,12 @@ async function run(config: GanConfig, context: RunContext) {
     shuffle: true,
     dropLast: true,
   });
-  const untrained = sample(generator, 100, config.noiseSize);
+  // One fixed noise for every verdict (DCGAN's fixed_noise): judging during training draws no random numbers.
+  const fixedNoise = randn([config.samples, config.noiseSize]);
+  const firstNoise = fixedNoise.slice([0, 0], [Math.min(100, config.samples), -1]);
+  const untrained = sample(generator, firstNoise);
   const initialMeanPixel = meanPixel(untrained);
-  for (const b of untrained) b.dispose();
+  for (const b of [...untrained, firstNoise]) b.dispose();
   const lossD: number[] = [];
   const lossG: number[] = [];
   const progress: { step: number; confident: number; minDigitShare: number }[] = [];
@@ -165,7 +178,7 @@ async function run(config: GanConfig, context: RunContext) {
       for (const t of [real, noise, d, g]) t.dispose();
       const step = lossD.length;
       if (config.judgeEvery > 0 && step % config.judgeEvery === 0 && step < config.steps) {
-        const check = judgeGenerator(judge, generator, config.samples, config.noiseSize);
+        const check = judgeGenerator(judge, generator, fixedNoise);
         for (const b of check.batches) b.dispose();
         progress.push({ step, confident: check.confident, minDigitShare: Math.min(...check.digitShare) });
         context.log(
@@ -181,7 +194,7 @@ async function run(config: GanConfig, context: RunContext) {
   }
   scaled.dispose();
   context.log(`judge: ${source}`);
-  const { batches, confident, digitShare } = judgeGenerator(judge, generator, config.samples, config.noiseSize);
+  const { batches, confident, digitShare } = judgeGenerator(judge, generator, fixedNoise);
   progress.push({ step: config.steps, confident, minDigitShare: Math.min(...digitShare) });
   context.log(`${percent(confident)} of ${config.samples} samples read with confidence >= 0.9`);
   context.log(`digit shares: ${digitShare.map((s, c) => `${c}: ${percent(s)}`).join(', ')}`);
@@ -231,7 +244,7 @@ async function run(config: GanConfig, context: RunContext) {
     },
     pictures: written(picture, curves),
   };
-  for (const b of batches) b.dispose();
+  for (const b of [...batches, fixedNoise]) b.dispose();
   return result;
 }
 
