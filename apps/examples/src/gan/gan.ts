@@ -261,9 +261,9 @@ export const gan: Example<GanConfig> = {
   title: "a DCGAN draws MNIST digits; the digit recognizer's LeNet-5 judges them",
   full: {
     noiseSize: 64,
-    width: 32,
+    width: 16,
     trainImages: 0,
-    steps: 3000,
+    steps: 5000,
     batchSize: 64,
     lr: 2e-4,
     realLabel: 0.9,
