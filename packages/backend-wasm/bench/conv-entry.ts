@@ -18,6 +18,10 @@ const SHAPES = [
   { name: 'lenet2 6->16 5x5 14x14', x: [64, 6, 14, 14], w: [16, 6, 5, 5], padding: 0 },
   { name: '16->32 3x3 28x28 pad 1', x: [32, 16, 28, 28], w: [32, 16, 3, 3], padding: 1 },
   { name: '64->64 3x3 16x16 pad 1', x: [8, 64, 16, 16], w: [64, 64, 3, 3], padding: 1 },
+  // The examples' ResNet-20 (width 8, batch 64): its three stages.
+  { name: 'resnet 8->8 3x3 28x28 pad 1', x: [64, 8, 28, 28], w: [8, 8, 3, 3], padding: 1 },
+  { name: 'resnet 16->16 3x3 14x14 pad 1', x: [64, 16, 14, 14], w: [16, 16, 3, 3], padding: 1 },
+  { name: 'resnet 32->32 3x3 7x7 pad 1', x: [64, 32, 7, 7], w: [32, 32, 3, 3], padding: 1 },
 ];
 
 function arg(name: string, fallback: string): string {
@@ -51,7 +55,10 @@ async function main(): Promise<void> {
       const times: Record<'direct' | 'gemm', number[]> = { direct: [], gemm: [] };
       for (let r = 0; r < reps; r++) {
         for (const way of ['direct', 'gemm'] as const) {
-          Object.assign(directLimits, way === 'direct' ? saved : { patch: -1, channels: -1 });
+          Object.assign(
+            directLimits,
+            way === 'direct' ? { ...saved, filterGradPixels: 0 } : { patch: -1, channels: -1 },
+          );
           tidy(() => fn()).dispose();
           const start = performance.now();
           tidy(() => fn()).dispose();

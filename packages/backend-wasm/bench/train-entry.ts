@@ -1,14 +1,16 @@
-// Training throughput of LeNet-5 and an MLP on the wasm backend (bundled by bench/train.mjs).
+// Training throughput of LeNet-5, an MLP or the examples' ResNet-20 on the wasm backend (bundled by bench/train.mjs).
 
 import { crossEntropy, Linear, lenet5, ReLU, Sequential } from '@nn/layers';
 import { Adam } from '@nn/optim';
 import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/tensor';
+// The examples' 20-layer network (apps/examples/src/resnet): small-channel convs, batch norms and residual adds.
+import { network20 } from '../../../apps/examples/src/resnet/network';
 import { setWasmThreads } from '../src/index';
 import { parallelThresholds } from '../src/kernels/parallel';
 import { threadSettings } from '../src/threads/pool';
 
 interface Options {
-  model: 'lenet' | 'mlp';
+  model: 'lenet' | 'mlp' | 'resnet' | 'plain';
   threads: number;
   batch: number;
   seconds: number;
@@ -21,7 +23,7 @@ function parse(): Options {
     return arg ? arg.slice(name.length + 3) : fallback;
   };
   return {
-    model: get('model', 'lenet') === 'mlp' ? 'mlp' : 'lenet',
+    model: (['mlp', 'resnet', 'plain'].find((m) => m === get('model', 'lenet')) ?? 'lenet') as Options['model'],
     threads: Number(get('threads', '1')),
     batch: Number(get('batch', '64')),
     seconds: Number(get('seconds', '3')),
@@ -32,6 +34,9 @@ function parse(): Options {
 function build(model: Options['model']): { net: Sequential; inputShape: number[] } {
   if (model === 'mlp') {
     return { net: new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10)), inputShape: [784] };
+  }
+  if (model === 'resnet' || model === 'plain') {
+    return { net: network20(Number(process.env.NN_RESNET_WIDTH ?? 8), model === 'resnet'), inputShape: [1, 28, 28] };
   }
   const net = lenet5();
   return { net, inputShape: [1, 28, 28] };

@@ -40,11 +40,18 @@ export function useDirect(pass: Pass, g: ConvGeometry): boolean {
     if (g.padTop >= kH || g.padLeft >= kW || g.outHeight * g.outWidth * 5 < g.inHeight * g.inWidth * 4) return false;
     return g.outChannels * kH * kW <= directLimits.patch && g.inChannels <= directLimits.channels;
   }
+  // The filter gradient's loops run over the output's rows of whole vectors: on small outputs (7x7: 2 vectors a
+  // row) their per-row and per-tap overhead outweighs the GEMM's packing (ResNet's 32->32 at 7x7: 0.47x).
+  if (pass === 'filterGrad' && g.outHeight * g.outWidth < directLimits.filterGradPixels) return false;
   return g.inChannels * kH * kW <= directLimits.patch && g.outChannels <= directLimits.channels;
 }
 
-/** Largest patch (C*kH*kW) and output channel count the direct loops take; mutable for tests and benches. */
-export const directLimits = { patch: 512, channels: 64 };
+/**
+ * Largest patch (C*kH*kW) and output channel count the direct loops take, and the fewest output pixels for the
+ * direct filter gradient (bench/conv.mjs: 14x14 about even, 28x28 1.8x faster, 7x7 2x slower); mutable for tests
+ * and benches.
+ */
+export const directLimits = { patch: 512, channels: 64, filterGradPixels: 256 };
 
 /** The ConvShape of assembly/conv-shape.ts, field by field. */
 function shapeWords(g: ConvGeometry): number[] {

@@ -15,6 +15,7 @@ import {
   zeros,
 } from '@nn/tensor';
 import { Module } from '../module';
+import { batchNormTraining } from './batchnorm-train';
 import { configBoolean, configNumber } from './config';
 import { assertPositiveInt } from './linear';
 import { affineParameters, normOptions } from './norm-options';
@@ -87,8 +88,6 @@ abstract class BatchNorm extends Module {
     const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
     const useBatchStats = this.training || this.running_mean === null;
     return tidy(() => {
-      let mean: Tensor;
-      let variance: Tensor;
       if (useBatchStats) {
         const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
         if (this.training && count < 2) {
@@ -96,14 +95,12 @@ abstract class BatchNorm extends Module {
             `${this.constructor.name}: need more than 1 value per channel when training, got ${fmtShape(x.shape)}`,
           );
         }
-        mean = x.mean(axes, true);
-        const centered = x.sub(mean);
-        variance = centered.square().mean(axes, true); // biased, for normalising (as PyTorch)
+        const { y, mean, variance } = batchNormTraining(x, this.weight, this.bias, axes, this.eps);
         if (this.training) this.updateRunningStats(mean, variance, count);
-      } else {
-        mean = this.running_mean!.reshape(channelShape);
-        variance = this.running_var!.reshape(channelShape);
+        return y;
       }
+      const mean = this.running_mean!.reshape(channelShape);
+      const variance = this.running_var!.reshape(channelShape);
       let y = x.sub(mean).div(variance.add(this.eps).sqrt());
       if (this.weight !== null && this.bias !== null) {
         y = y.mul(this.weight.reshape(channelShape)).add(this.bias.reshape(channelShape));
