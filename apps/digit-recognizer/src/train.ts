@@ -34,9 +34,9 @@ export interface TrainSettings {
 }
 
 export const DEFAULT_SETTINGS: TrainSettings = {
-  epochs: 2,
+  epochs: 3,
   batchSize: 64,
-  learningRate: 6e-3,
+  learningRate: 4e-3,
   schedule: 'onecycle',
   lrDecay: 0.6,
   seed: 0,
