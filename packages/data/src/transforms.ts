@@ -140,36 +140,40 @@ function warpPlane(
   for (let y = 0; y < height; y++) {
     const v = y - cy - dy;
     const row = offset + y * width;
+    const sinV = sin * v;
+    const cosV = cos * v;
     for (let x = 0; x < width; x++) {
       const u = x - cx - dx;
-      const sx = cos * u + sin * v + cx;
-      const sy = -sin * u + cos * v + cy;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      const tx = sx - x0;
-      const ty = sy - y0;
-      let a: number;
-      let b: number;
-      let c: number;
-      let d: number;
-      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
-        // All four neighbours inside: read them directly (most pixels; the bounds-checked path costs ~5x).
+      const sx = cos * u + sinV + cx;
+      const sy = -sin * u + cosV + cy;
+      if (sx >= 0 && sy >= 0 && sx < width - 1 && sy < height - 1) {
+        // All four neighbours inside (most pixels): truncation is floor here, and no bounds checks (2x the
+        // speed of Math.floor and the checked path, which costs ~5x: this loop is ~10% of `npm run demo`).
+        const x0 = sx | 0;
+        const y0 = sy | 0;
         const at = offset + y0 * width + x0;
-        a = src[at]!;
-        b = src[at + 1]!;
-        c = src[at + width]!;
-        d = src[at + width + 1]!;
+        dst[row + x] = bilinear(src[at]!, src[at + 1]!, src[at + width]!, src[at + width + 1]!, sx - x0, sy - y0);
       } else {
-        a = pixelOr(src, offset, height, width, y0, x0, fill);
-        b = pixelOr(src, offset, height, width, y0, x0 + 1, fill);
-        c = pixelOr(src, offset, height, width, y0 + 1, x0, fill);
-        d = pixelOr(src, offset, height, width, y0 + 1, x0 + 1, fill);
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        dst[row + x] = bilinear(
+          pixelOr(src, offset, height, width, y0, x0, fill),
+          pixelOr(src, offset, height, width, y0, x0 + 1, fill),
+          pixelOr(src, offset, height, width, y0 + 1, x0, fill),
+          pixelOr(src, offset, height, width, y0 + 1, x0 + 1, fill),
+          sx - x0,
+          sy - y0,
+        );
       }
-      const top = a * (1 - tx) + b * tx;
-      const bottom = c * (1 - tx) + d * tx;
-      dst[row + x] = top * (1 - ty) + bottom * ty;
     }
   }
+}
+
+/** Bilinear interpolation between a (top left), b (top right), c (bottom left) and d at fractions tx, ty. */
+function bilinear(a: number, b: number, c: number, d: number, tx: number, ty: number): number {
+  const top = a * (1 - tx) + b * tx;
+  const bottom = c * (1 - tx) + d * tx;
+  return top * (1 - ty) + bottom * ty;
 }
 
 /** The pixel at (y, x) of the plane at `offset`, or `fill` outside it. */
