@@ -51,20 +51,24 @@ function hsum(v: v128): f32 {
 }
 
 /**
- * Filter gradient of one padded image, added into dW [O, C, kH, kW]: dyp [O4, oH, oWr] has zero columns past oW
- * and zero channels past O (O4 = O rounded up to 4). Per step 4 channels x 2 taps, over 4 output columns; the
- * lanes are summed at the end. (Vectorising over channels instead, with the taps' inputs splatted, measured
- * 3x slower in V8.)
+ * Filter gradient of `G` padded images, added into dW [O, C, kH, kW]: xp [G, C, Hp, Ws], dyp [G, O4, oH, oWr]
+ * with zero columns past oW and zero channels past O (O4 = O rounded up to 4). Per step 4 channels x 2 taps,
+ * over 4 output columns of every image of the group; the lanes are summed at the end, so small outputs (7x7:
+ * 14 vectors an image) still run long loops. (Vectorising over channels instead, with the taps' inputs
+ * splatted, measured 3x slower in V8.)
  */
 function directFilterGrad(
   xp: usize, C: i32, Hp: i32, Ws: i32, kH: i32, kW: i32,
-  dyp: usize, O: i32, oH: i32, oWr: i32, dW: usize,
+  dyp: usize, O: i32, oH: i32, oWr: i32, dW: usize, G: i32,
 ): void {
   const patch = C * kH * kW;
   const wsBytes = (<usize>Ws) << 2;
   const planeIn = <usize>Hp * wsBytes;
   const dyRowBytes = (<usize>oWr) << 2;
   const dyPlane = <usize>oH * dyRowBytes;
+  const xImage = <usize>C * planeIn;
+  const dyImage = (<usize>((O + 3) & ~3)) * dyPlane;
+  const rowBytes = <usize>oWr << 2;
   const pb = (<usize>patch) << 2;
   for (let ob = 0; ob < O; ob += 4) {
     const count = min(4, O - ob);
@@ -76,26 +80,27 @@ function directFilterGrad(
         for (; kj + 2 <= kW; kj += 2) {
           let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
           let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-          for (let oh = 0; oh < oH; oh++) {
-            const dRow = d0p + <usize>oh * dyRowBytes;
-            const xRow = xBase + <usize>oh * wsBytes + ((<usize>kj) << 2);
-            for (let ow = 0; ow < oWr; ow += 4) {
-              const o4 = (<usize>ow) << 2;
-              const d = dRow + o4;
-              const d0 = v128.load(d);
-              const d1 = v128.load(d + dyPlane);
-              const d2 = v128.load(d + 2 * dyPlane);
-              const d3 = v128.load(d + 3 * dyPlane);
-              let x = v128.load(xRow + o4);
-              s00 = f32x4.add(s00, f32x4.mul(d0, x));
-              s10 = f32x4.add(s10, f32x4.mul(d1, x));
-              s20 = f32x4.add(s20, f32x4.mul(d2, x));
-              s30 = f32x4.add(s30, f32x4.mul(d3, x));
-              x = v128.load(xRow + o4, 4);
-              s01 = f32x4.add(s01, f32x4.mul(d0, x));
-              s11 = f32x4.add(s11, f32x4.mul(d1, x));
-              s21 = f32x4.add(s21, f32x4.mul(d2, x));
-              s31 = f32x4.add(s31, f32x4.mul(d3, x));
+          for (let n = 0; n < G; n++) {
+            let dRow = d0p + <usize>n * dyImage;
+            let xRow = xBase + <usize>n * xImage + ((<usize>kj) << 2);
+            for (let oh = 0; oh < oH; oh++, dRow += dyRowBytes, xRow += wsBytes) {
+              for (let o4: usize = 0; o4 < rowBytes; o4 += 16) {
+                const d = dRow + o4;
+                const d0 = v128.load(d);
+                const d1 = v128.load(d + dyPlane);
+                const d2 = v128.load(d + 2 * dyPlane);
+                const d3 = v128.load(d + 3 * dyPlane);
+                let x = v128.load(xRow + o4);
+                s00 = f32x4.add(s00, f32x4.mul(d0, x));
+                s10 = f32x4.add(s10, f32x4.mul(d1, x));
+                s20 = f32x4.add(s20, f32x4.mul(d2, x));
+                s30 = f32x4.add(s30, f32x4.mul(d3, x));
+                x = v128.load(xRow + o4, 4);
+                s01 = f32x4.add(s01, f32x4.mul(d0, x));
+                s11 = f32x4.add(s11, f32x4.mul(d1, x));
+                s21 = f32x4.add(s21, f32x4.mul(d2, x));
+                s31 = f32x4.add(s31, f32x4.mul(d3, x));
+              }
             }
           }
           const out = dW + ((<usize>(ob * patch + (c * kH + ki) * kW + kj)) << 2);
@@ -116,17 +121,18 @@ function directFilterGrad(
         }
         if (kj < kW) {
           let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-          for (let oh = 0; oh < oH; oh++) {
-            const dRow = d0p + <usize>oh * dyRowBytes;
-            const xRow = xBase + <usize>oh * wsBytes + ((<usize>kj) << 2);
-            for (let ow = 0; ow < oWr; ow += 4) {
-              const o4 = (<usize>ow) << 2;
-              const d = dRow + o4;
-              const x = v128.load(xRow + o4);
-              s0 = f32x4.add(s0, f32x4.mul(v128.load(d), x));
-              s1 = f32x4.add(s1, f32x4.mul(v128.load(d + dyPlane), x));
-              s2 = f32x4.add(s2, f32x4.mul(v128.load(d + 2 * dyPlane), x));
-              s3 = f32x4.add(s3, f32x4.mul(v128.load(d + 3 * dyPlane), x));
+          for (let n = 0; n < G; n++) {
+            let dRow = d0p + <usize>n * dyImage;
+            let xRow = xBase + <usize>n * xImage + ((<usize>kj) << 2);
+            for (let oh = 0; oh < oH; oh++, dRow += dyRowBytes, xRow += wsBytes) {
+              for (let o4: usize = 0; o4 < rowBytes; o4 += 16) {
+                const d = dRow + o4;
+                const x = v128.load(xRow + o4);
+                s0 = f32x4.add(s0, f32x4.mul(v128.load(d), x));
+                s1 = f32x4.add(s1, f32x4.mul(v128.load(d + dyPlane), x));
+                s2 = f32x4.add(s2, f32x4.mul(v128.load(d + 2 * dyPlane), x));
+                s3 = f32x4.add(s3, f32x4.mul(v128.load(d + 3 * dyPlane), x));
+              }
             }
           }
           const out = dW + ((<usize>(ob * patch + (c * kH + ki) * kW + kj)) << 2);
@@ -141,8 +147,29 @@ function directFilterGrad(
 }
 
 /**
- * dW = the filter gradient of `images` images of x and dy by the direct loops (stride 1). `shape` points to the
- * ConvShape; `work` holds directConvWorkFloats(C, O, kH, kW, oH, oW) floats, 16-byte aligned.
+ * Images the direct filter gradient takes at a time for an oH x oW output: enough for about 512 output pixels
+ * (whole vectors), at most 8.
+ */
+// @ts-ignore: decorator
+@inline
+function filterGradGroup(oH: i32, oW: i32): i32 {
+  const pixels = oH * ((oW + 3) & ~3);
+  return max(1, min(8, (512 + pixels - 1) / pixels));
+}
+
+/**
+ * Floats of work buffer directConv2dBackpropFilter needs (a group of padded images and of padded dy) for C input
+ * and O output channels, a kH x kW kernel and an oH x oW output.
+ */
+export function directFilterGradWorkFloats(C: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32): i32 {
+  const G = filterGradGroup(oH, oW);
+  return G * (C * (oH + kH - 1) * paddedRow(oW, kW) + ((O + 3) & ~3) * oH * ((oW + 3) & ~3));
+}
+
+/**
+ * dW = the filter gradient of `images` images of x and dy by the direct loops (stride 1), a group of images
+ * (filterGradGroup) at a time. `shape` points to the ConvShape; `work` holds directFilterGradWorkFloats(C, O,
+ * kH, kW, oH, oW) floats, 16-byte aligned.
  */
 export function directConv2dBackpropFilter(shape: usize, x: usize, dy: usize, dW: usize, images: i32, work: usize): void {
   const s = convShape(shape);
@@ -152,23 +179,31 @@ export function directConv2dBackpropFilter(shape: usize, x: usize, dy: usize, dW
   const O4 = (O + 3) & ~3;
   const oWr = (oW + 3) & ~3;
   const patch = C * kH * kW;
+  const G = filterGradGroup(oH, oW);
+  const xpImage = <usize>(C * Hp * Ws) << 2;
+  const dypImage = <usize>(O4 * oH * oWr) << 2;
   const xp = work;
-  const dyp = xp + ((<usize>(C * Hp * Ws)) << 2);
+  const dyp = xp + <usize>G * xpImage;
   const imageBytes = (<usize>(C * s.H * s.W)) << 2;
   const outImageBytes = (<usize>(O * oH * oW)) << 2;
   memory.fill(dW, 0, (<usize>(O * patch)) << 2);
   // dy rows padded to whole vectors, channels to a multiple of 4, with zeros (written once, never overwritten).
-  memory.fill(dyp, 0, (<usize>(O4 * oH * oWr)) << 2);
-  for (let n = 0; n < images; n++) {
-    padImage(x + <usize>n * imageBytes, C, s.H, s.W, s.padTop, s.padLeft, Hp, Ws, xp);
-    const dyImage = dy + <usize>n * outImageBytes;
-    for (let r = 0; r < O * oH; r++) {
-      const src = dyImage + ((<usize>(r * oW)) << 2);
-      const dst = dyp + ((<usize>(r * oWr)) << 2);
-      let j = 0;
-      for (; j + 4 <= oW; j += 4) v128.store(dst + ((<usize>j) << 2), v128.load(src + ((<usize>j) << 2)));
-      for (; j < oW; j++) store<f32>(dst + ((<usize>j) << 2), load<f32>(src + ((<usize>j) << 2)));
+  memory.fill(dyp, 0, <usize>G * dypImage);
+  for (let first = 0; first < images; first += G) {
+    const g = min(G, images - first);
+    for (let i = 0; i < g; i++) {
+      const n = first + i;
+      padImage(x + <usize>n * imageBytes, C, s.H, s.W, s.padTop, s.padLeft, Hp, Ws, xp + <usize>i * xpImage);
+      const dyImage = dy + <usize>n * outImageBytes;
+      const dypi = dyp + <usize>i * dypImage;
+      for (let r = 0; r < O * oH; r++) {
+        const src = dyImage + ((<usize>(r * oW)) << 2);
+        const dst = dypi + ((<usize>(r * oWr)) << 2);
+        let j = 0;
+        for (; j + 4 <= oW; j += 4) v128.store(dst + ((<usize>j) << 2), v128.load(src + ((<usize>j) << 2)));
+        for (; j < oW; j++) store<f32>(dst + ((<usize>j) << 2), load<f32>(src + ((<usize>j) << 2)));
+      }
     }
-    directFilterGrad(xp, C, Hp, Ws, kH, kW, dyp, O, oH, oWr, dW);
+    directFilterGrad(xp, C, Hp, Ws, kH, kW, dyp, O, oH, oWr, dW, g);
   }
 }

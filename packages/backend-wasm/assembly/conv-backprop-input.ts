@@ -66,9 +66,11 @@ export function directConv2dBackpropInput(shape: usize, dy: usize, w: usize, dx:
   const tile = packed + ((<usize>max(((C + 3) & ~3) * O * kH * kW, ((C + 3) & ~3) * H * ((W + 3) & ~3))) << 2);
   packFlippedWeights(w, O, C, kH, kW, packed);
   const dyImageBytes = (<usize>(O * oH * oW)) << 2;
+  // dy's rows start this far down the padded buffer.
+  const padTop = kH - 1 - s.padTop;
   const dxImageBytes = (<usize>(C * H * W)) << 2;
   for (let n = 0; n < images; n++) {
-    padImage(dy + <usize>n * dyImageBytes, O, oH, oW, kH - 1 - s.padTop, kW - 1 - s.padLeft, Hp, Ws, work);
-    directForward(work, O, Hp, Ws, kH, kW, packed, C, dx + <usize>n * dxImageBytes, H, W, tile);
+    padImage(dy + <usize>n * dyImageBytes, O, oH, oW, padTop, kW - 1 - s.padLeft, Hp, Ws, work);
+    directForward(work, O, Hp, Ws, kH, kW, packed, C, dx + <usize>n * dxImageBytes, H, W, tile, padTop, padTop + oH);
   }
 }

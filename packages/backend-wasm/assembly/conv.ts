@@ -115,26 +115,35 @@ function storeRows8(
   }
 }
 
-/** Forward pass of one padded image: y [O, oH, oW] from xp [C, Hp, Ws] and packed weights. */
+/**
+ * Forward pass of one padded image: y [O, oH, oW] from xp [C, Hp, Ws] and packed weights. Rows of xp outside
+ * [r0, r1) are all zeros (padding): the taps that would read them are skipped.
+ */
 export function directForward(
   xp: usize, C: i32, Hp: i32, Ws: i32, kH: i32, kW: i32,
-  wp: usize, O: i32, y: usize, oH: i32, oW: i32, tile: usize,
+  wp: usize, O: i32, y: usize, oH: i32, oW: i32, tile: usize, r0: i32, r1: i32,
 ): void {
   const patch = C * kH * kW;
   const wsBytes = (<usize>Ws) << 2;
   const planeIn = <usize>Hp * wsBytes;
   const planeOut = (<usize>(oH * oW)) << 2;
   const oWr = (oW + 3) & ~3;
+  const tapRowBytes = (<usize>kW) << 4;
   for (let ob = 0; ob < O; ob += 4) {
     const count = min(4, O - ob);
     const wb = wp + ((<usize>(ob * patch)) << 2);
     const yb = y + <usize>ob * planeOut;
     if (count <= 2) {
-      forwardPair(xp, C, planeIn, wsBytes, kH, kW, wb, count, yb, planeOut, oH, oW, tile);
+      forwardPair(xp, C, planeIn, wsBytes, kH, kW, wb, count, yb, planeOut, oH, oW, tile, r0, r1);
       continue;
     }
     for (let oh = 0; oh < oH; oh++) {
-      const xRow = xp + <usize>oh * wsBytes;
+      // Taps ki in [k0, k1) read rows oh + ki inside [r0, r1).
+      const k0 = max(0, r0 - oh);
+      const k1 = min(kH, r1 - oh);
+      const skipTop = <usize>k0 * tapRowBytes;
+      const skipBottom = <usize>max(0, kH - k1) * tapRowBytes;
+      const xRow = xp + <usize>(oh + k0) * wsBytes;
       const yRow = yb + ((<usize>(oh * oW)) << 2);
       let ow = 0;
       for (; ow + 8 <= oWr; ow += 8) {
@@ -142,9 +151,10 @@ export function directForward(
         let a2 = f32x4.splat(0), b2 = f32x4.splat(0), a3 = f32x4.splat(0), b3 = f32x4.splat(0);
         let wt = wb;
         let plane = xRow + ((<usize>ow) << 2);
-        for (let c = 0; c < C; c++, plane += planeIn) {
+        for (let c = 0; c < C; c++, plane += planeIn, wt += skipBottom) {
           let row = plane;
-          for (let ki = 0; ki < kH; ki++, row += wsBytes) {
+          wt += skipTop;
+          for (let ki = k0; ki < k1; ki++, row += wsBytes) {
             let px = row;
             for (let kj = 0; kj < kW; kj++, px += 4, wt += 16) {
               const x0 = v128.load(px);
@@ -171,9 +181,10 @@ export function directForward(
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
         let wt = wb;
         let plane = xRow + ((<usize>ow) << 2);
-        for (let c = 0; c < C; c++, plane += planeIn) {
+        for (let c = 0; c < C; c++, plane += planeIn, wt += skipBottom) {
           let row = plane;
-          for (let ki = 0; ki < kH; ki++, row += wsBytes) {
+          wt += skipTop;
+          for (let ki = k0; ki < k1; ki++, row += wsBytes) {
             let px = row;
             for (let kj = 0; kj < kW; kj++, px += 4, wt += 16) {
               const x0 = v128.load(px);
@@ -197,19 +208,25 @@ export function directForward(
  */
 function forwardPair(
   xp: usize, C: i32, planeIn: usize, wsBytes: usize, kH: i32, kW: i32,
-  wb: usize, count: i32, yb: usize, planeOut: usize, oH: i32, oW: i32, tile: usize,
+  wb: usize, count: i32, yb: usize, planeOut: usize, oH: i32, oW: i32, tile: usize, r0: i32, r1: i32,
 ): void {
+  const tapRowBytes = (<usize>kW) << 4;
   for (let oh = 0; oh < oH; oh++) {
-    const xRow = xp + <usize>oh * wsBytes;
+    const k0 = max(0, r0 - oh);
+    const k1 = min(kH, r1 - oh);
+    const skipTop = <usize>k0 * tapRowBytes;
+    const skipBottom = <usize>max(0, kH - k1) * tapRowBytes;
+    const xRow = xp + <usize>(oh + k0) * wsBytes;
     const yRow = yb + ((<usize>(oh * oW)) << 2);
     for (let ow = 0; ow < oW; ow += 16) {
       let a0 = f32x4.splat(0), b0 = f32x4.splat(0), c0 = f32x4.splat(0), d0 = f32x4.splat(0);
       let a1 = f32x4.splat(0), b1 = f32x4.splat(0), c1 = f32x4.splat(0), d1 = f32x4.splat(0);
       let wt = wb;
       let plane = xRow + ((<usize>ow) << 2);
-      for (let c = 0; c < C; c++, plane += planeIn) {
+      for (let c = 0; c < C; c++, plane += planeIn, wt += skipBottom) {
         let row = plane;
-        for (let ki = 0; ki < kH; ki++, row += wsBytes) {
+        wt += skipTop;
+        for (let ki = k0; ki < k1; ki++, row += wsBytes) {
           let px = row;
           for (let kj = 0; kj < kW; kj++, px += 4, wt += 16) {
             const w0 = v128.load32_splat(wt);
@@ -269,6 +286,6 @@ export function directConv2d(shape: usize, x: usize, w: usize, y: usize, images:
   packWeights(w, O, patch, packed);
   for (let n = 0; n < images; n++) {
     padImage(x + <usize>n * imageBytes, C, s.H, s.W, s.padTop, s.padLeft, Hp, Ws, xp);
-    directForward(xp, C, Hp, Ws, kH, kW, packed, O, y + <usize>n * outImageBytes, oH, oW, tile);
+    directForward(xp, C, Hp, Ws, kH, kW, packed, O, y + <usize>n * outImageBytes, oH, oW, tile, s.padTop, s.padTop + s.H);
   }
 }

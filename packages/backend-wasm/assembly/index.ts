@@ -2,7 +2,7 @@
 export { attention, attentionBackward } from './attention';
 export { binaryRows, binaryRun, binaryRunInt, whereRun } from './binary';
 export { conv2d, directConv2d, directConvWorkFloats } from './conv';
-export { conv2dBackpropFilter, directConv2dBackpropFilter } from './conv-backprop-filter';
+export { conv2dBackpropFilter, directConv2dBackpropFilter, directFilterGradWorkFloats } from './conv-backprop-filter';
 export { conv2dBackpropInput, directConv2dBackpropInput } from './conv-backprop-input';
 export { scatterAdd } from './indexing';
 export { gemm, gemmScratchFloats } from './matmul';

@@ -119,6 +119,7 @@ async function main(): Promise<void> {
   let steps = 0;
   let loss = 0;
   const stepMs: number[] = [];
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   for (let now = start; now - start < options.seconds * 1000; ) {
     loss = step(steps++);
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     now = end;
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   // The median step resists other processes' bursts on a shared machine better than the mean.
   const median = stepMs.sort((a, b) => a - b)[stepMs.length >> 1]!;
   const coverage = getBackend().kernelCoverage();
@@ -142,6 +144,9 @@ async function main(): Promise<void> {
       samplesPerSecond: Math.round((steps * options.batch) / seconds),
       medianMsPerStep: +median.toFixed(3),
       medianSamplesPerSecond: Math.round((options.batch * 1000) / median),
+      // CPU time of the process (all threads, idle workers' polling included) per step: on one thread, a
+      // figure that other processes on a busy machine move less than the wall clock.
+      cpuMsPerStep: +((cpu.user + cpu.system) / 1000 / steps).toFixed(3),
       loss: +loss.toFixed(4),
       fallbackCalls: coverage.fallbackCalls,
       ...threadStats(),

@@ -36,8 +36,8 @@ describe('MatMul matches the cpu backend', () => {
 });
 
 describe.each([
-  ['direct loops where they apply', { ...directLimits, filterGradPixels: 0 }],
-  ['im2col + GEMM only', { patch: -1, channels: -1, filterGradPixels: 0 }],
+  ['direct loops where they apply', { ...directLimits, filterGradPixels: 0, inputGradWidth: 0 }],
+  ['im2col + GEMM only', { patch: -1, channels: -1, filterGradPixels: 0, inputGradWidth: 0 }],
 ])('Conv2D and its gradients match the cpu backend (%s)', (_, limits) => {
   const saved = { ...directLimits };
   beforeAll(() => {
@@ -62,6 +62,8 @@ describe.each([
     { x: [2, 3, 5, 9], w: [4, 3, 3, 5], stride: 1, padding: [1, 2] as const },
     // Even kernel, 'same': padding only at the bottom/right for some rows and columns.
     { x: [2, 2, 7, 8], w: [3, 2, 4, 4], stride: 1, padding: 'same' as const },
+    // 11 images of 7x7: the direct filter gradient's groups of 8 images and a last one of 3.
+    { x: [11, 5, 7, 7], w: [6, 5, 3, 3], stride: 1, padding: 1 },
   ];
   for (const c of cases) {
     it(`x ${c.x} w ${c.w} stride ${c.stride} padding ${c.padding}`, async () => {

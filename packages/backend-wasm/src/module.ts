@@ -113,6 +113,7 @@ export interface KernelExports {
   directConv2dBackpropFilter(shape: number, x: number, dy: number, dw: number, images: number, work: number): void;
   directConv2dBackpropInput(shape: number, dy: number, w: number, dx: number, images: number, work: number): void;
   directConvWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
+  directFilterGradWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
   // biome-ignore format: one argument group per line
   adamUpdate(
     params: number, p: number, g: number, m: number, v: number,

@@ -34,24 +34,24 @@ export function useDirect(pass: Pass, g: ConvGeometry): boolean {
   if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1 || g.groups !== 1) return false;
   const { kernelHeight: kH, kernelWidth: kW } = g;
   // The input gradient convolves dy (O channels) into C outputs; it pads dy by kH-1-padTop, which must be >= 0.
-  // When the output is much smaller than the input ('valid' padding), most of those taps multiply padding
-  // zeros and col2im's GEMM, which skips them, wins (LeNet's 6->16: 0.8x).
+  // The loops skip the taps on padding rows, not those on padding columns: when the output is much narrower than
+  // the input ('valid' padding), most of those multiply zeros and col2im's GEMM, which skips them, wins.
   if (pass === 'inputGrad') {
-    if (g.padTop >= kH || g.padLeft >= kW || g.outHeight * g.outWidth * 5 < g.inHeight * g.inWidth * 4) return false;
+    if (g.padTop >= kH || g.padLeft >= kW || g.outWidth < g.inWidth * directLimits.inputGradWidth) return false;
     return g.outChannels * kH * kW <= directLimits.patch && g.inChannels <= directLimits.channels;
   }
-  // The filter gradient's loops run over the output's rows of whole vectors: on small outputs (7x7: 2 vectors a
-  // row) their per-row and per-tap overhead outweighs the GEMM's packing (ResNet's 32->32 at 7x7: 0.47x).
+  // The filter gradient's loops run over the output's rows of whole vectors, of a group of images at a time
+  // (assembly/conv-backprop-filter.ts), so small outputs (7x7: 2 vectors a row) keep long loops too.
   if (pass === 'filterGrad' && g.outHeight * g.outWidth < directLimits.filterGradPixels) return false;
   return g.inChannels * kH * kW <= directLimits.patch && g.outChannels <= directLimits.channels;
 }
 
 /**
  * Largest patch (C*kH*kW) and output channel count the direct loops take, and the fewest output pixels for the
- * direct filter gradient (bench/conv.mjs: 14x14 about even, 28x28 1.8x faster, 7x7 2x slower); mutable for tests
- * and benches.
+ * direct filter gradient (bench/conv.mjs, 1 thread, against the GEMM: 28x28 1.8x, 14x14 1.2x, 10x10 1.4x, 7x7
+ * 1.05x faster); mutable for tests and benches.
  */
-export const directLimits = { patch: 512, channels: 64, filterGradPixels: 256 };
+export const directLimits = { patch: 512, channels: 64, filterGradPixels: 0, inputGradWidth: 0.7 };
 
 /** The ConvShape of assembly/conv-shape.ts, field by field. */
 function shapeWords(g: ConvGeometry): number[] {
@@ -70,7 +70,9 @@ function workBytes(backend: WasmBackend, pass: Pass, direct: boolean, g: ConvGeo
     const floats =
       pass === 'inputGrad'
         ? backend.exports.directConvWorkFloats(O, C, kH, kW, g.inHeight, g.inWidth)
-        : backend.exports.directConvWorkFloats(C, O, kH, kW, g.outHeight, g.outWidth);
+        : pass === 'filterGrad'
+          ? backend.exports.directFilterGradWorkFloats(C, O, kH, kW, g.outHeight, g.outWidth)
+          : backend.exports.directConvWorkFloats(C, O, kH, kW, g.outHeight, g.outWidth);
     return floats * 4;
   }
   const patch = (C / g.groups) * kH * kW;
