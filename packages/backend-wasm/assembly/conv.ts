@@ -176,8 +176,60 @@ export function directForward(
         }
         storeRows8(yRow + ((<usize>ow) << 2), planeOut, count, min(8, oW - ow), a0, b0, a1, b1, a2, b2, a3, b3, tile);
       }
-      if (ow < oWr) {
-        // The last 4 columns (oWr is a multiple of 4).
+      if (ow < oWr && (oh & 1) == 0 && oh + 1 < oH) {
+        // The last 4 columns (oWr is a multiple of 4) of this row and the next, 4 channels: 8 accumulators like
+        // the 8-column steps. The taps cover both rows' ranges; those on a padding row multiply zeros (rows
+        // oh + 1 + ki stay inside xp: oh + 1 < oH).
+        const u0 = max(0, r0 - oh - 1);
+        const u1 = min(kH, r1 - oh);
+        const uTop = <usize>u0 * tapRowBytes;
+        const uBottom = <usize>max(0, kH - u1) * tapRowBytes;
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        let e0 = f32x4.splat(0), e1 = f32x4.splat(0), e2 = f32x4.splat(0), e3 = f32x4.splat(0);
+        let wt = wb;
+        let plane = xp + <usize>(oh + u0) * wsBytes + ((<usize>ow) << 2);
+        for (let c = 0; c < C; c++, plane += planeIn, wt += uBottom) {
+          let row = plane;
+          wt += uTop;
+          for (let ki = u0; ki < u1; ki++, row += wsBytes) {
+            let px = row;
+            for (let kj = 0; kj < kW; kj++, px += 4, wt += 16) {
+              const x0 = v128.load(px);
+              const x1 = v128.load(px + wsBytes);
+              let w = v128.load32_splat(wt);
+              a0 = f32x4.add(a0, f32x4.mul(w, x0));
+              e0 = f32x4.add(e0, f32x4.mul(w, x1));
+              w = v128.load32_splat(wt, 4);
+              a1 = f32x4.add(a1, f32x4.mul(w, x0));
+              e1 = f32x4.add(e1, f32x4.mul(w, x1));
+              w = v128.load32_splat(wt, 8);
+              a2 = f32x4.add(a2, f32x4.mul(w, x0));
+              e2 = f32x4.add(e2, f32x4.mul(w, x1));
+              w = v128.load32_splat(wt, 12);
+              a3 = f32x4.add(a3, f32x4.mul(w, x0));
+              e3 = f32x4.add(e3, f32x4.mul(w, x1));
+            }
+          }
+        }
+        const yTail = yRow + ((<usize>ow) << 2);
+        const yNext = yTail + ((<usize>oW) << 2);
+        if (oW - ow == 4) {
+          // count is 3 or 4 here.
+          v128.store(yTail, a0);
+          v128.store(yTail + planeOut, a1);
+          v128.store(yTail + 2 * planeOut, a2);
+          if (count > 3) v128.store(yTail + 3 * planeOut, a3);
+          v128.store(yNext, e0);
+          v128.store(yNext + planeOut, e1);
+          v128.store(yNext + 2 * planeOut, e2);
+          if (count > 3) v128.store(yNext + 3 * planeOut, e3);
+        } else {
+          const z = f32x4.splat(0);
+          storeRows8(yTail, planeOut, count, oW - ow, a0, z, a1, z, a2, z, a3, z, tile);
+          storeRows8(yNext, planeOut, count, oW - ow, e0, z, e1, z, e2, z, e3, z, tile);
+        }
+      } else if (ow < oWr && (oh & 1) == 0) {
+        // The last 4 columns of a last, unpaired row.
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
         let wt = wb;
         let plane = xRow + ((<usize>ow) << 2);
@@ -195,8 +247,17 @@ export function directForward(
             }
           }
         }
-        const z = f32x4.splat(0);
-        storeRows8(yRow + ((<usize>ow) << 2), planeOut, count, oW - ow, a0, z, a1, z, a2, z, a3, z, tile);
+        const yTail = yRow + ((<usize>ow) << 2);
+        if (oW - ow == 4) {
+          // count is 3 or 4 here.
+          v128.store(yTail, a0);
+          v128.store(yTail + planeOut, a1);
+          v128.store(yTail + 2 * planeOut, a2);
+          if (count > 3) v128.store(yTail + 3 * planeOut, a3);
+        } else {
+          const z = f32x4.splat(0);
+          storeRows8(yTail, planeOut, count, oW - ow, a0, z, a1, z, a2, z, a3, z, tile);
+        }
       }
     }
   }

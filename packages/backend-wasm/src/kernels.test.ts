@@ -64,6 +64,8 @@ describe.each([
     { x: [2, 2, 7, 8], w: [3, 2, 4, 4], stride: 1, padding: 'same' as const },
     // 11 images of 7x7: the direct filter gradient's groups of 8 images and a last one of 3.
     { x: [11, 5, 7, 7], w: [6, 5, 3, 3], stride: 1, padding: 1 },
+    // 12 columns = 8 + a last 4, on 7 rows: 3 pairs of rows and a last one; blocks of 4 and 3 channels.
+    { x: [2, 3, 7, 12], w: [7, 3, 3, 3], stride: 1, padding: 1 },
   ];
   for (const c of cases) {
     it(`x ${c.x} w ${c.w} stride ${c.stride} padding ${c.padding}`, async () => {
