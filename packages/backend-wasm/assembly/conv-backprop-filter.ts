@@ -73,6 +73,11 @@ function directFilterGrad(
   for (let ob = 0; ob < O; ob += 4) {
     const count = min(4, O - ob);
     const d0p = dyp + <usize>ob * dyPlane;
+    if (count <= 2) {
+      const dW0 = dW + <usize>ob * pb;
+      filterGradPair(xp, C, planeIn, wsBytes, kH, kW, d0p, dyPlane, dyImage, oH, rowBytes, xImage, dW0, pb, count, G);
+      continue;
+    }
     for (let c = 0; c < C; c++) {
       for (let ki = 0; ki < kH; ki++) {
         const xBase = xp + <usize>c * planeIn + <usize>ki * wsBytes;
@@ -141,6 +146,80 @@ function directFilterGrad(
           if (count > 2) store<f32>(out + 2 * pb, load<f32>(out + 2 * pb) + hsum(s2));
           if (count > 3) store<f32>(out + 3 * pb, load<f32>(out + 3 * pb) + hsum(s3));
         }
+      }
+    }
+  }
+}
+
+/**
+ * directFilterGrad for a last block of 1 or 2 output channels (O = 6 leaves 2): 2 channels x 4 taps a step (then
+ * 2 taps, 1 tap), so no arithmetic goes to the zero channels of dyp. dW0 is the block's first row of dW.
+ */
+function filterGradPair(
+  xp: usize, C: i32, planeIn: usize, wsBytes: usize, kH: i32, kW: i32,
+  d0p: usize, dyPlane: usize, dyImage: usize, oH: i32, rowBytes: usize, xImage: usize,
+  dW0: usize, pb: usize, count: i32, G: i32,
+): void {
+  for (let c = 0; c < C; c++) {
+    for (let ki = 0; ki < kH; ki++) {
+      const xBase = xp + <usize>c * planeIn + <usize>ki * wsBytes;
+      const out = dW0 + ((<usize>((c * kH + ki) * kW)) << 2);
+      let kj = 0;
+      for (; kj + 4 <= kW; kj += 4) {
+        let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+        let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+        for (let n = 0; n < G; n++) {
+          let dRow = d0p + <usize>n * dyImage;
+          let xRow = xBase + <usize>n * xImage + ((<usize>kj) << 2);
+          for (let oh = 0; oh < oH; oh++, dRow += rowBytes, xRow += wsBytes) {
+            for (let o4: usize = 0; o4 < rowBytes; o4 += 16) {
+              const d0 = v128.load(dRow + o4);
+              const d1 = v128.load(dRow + o4 + dyPlane);
+              const xa = xRow + o4;
+              let x = v128.load(xa);
+              s00 = f32x4.add(s00, f32x4.mul(d0, x));
+              s10 = f32x4.add(s10, f32x4.mul(d1, x));
+              x = v128.load(xa, 4);
+              s01 = f32x4.add(s01, f32x4.mul(d0, x));
+              s11 = f32x4.add(s11, f32x4.mul(d1, x));
+              x = v128.load(xa, 8);
+              s02 = f32x4.add(s02, f32x4.mul(d0, x));
+              s12 = f32x4.add(s12, f32x4.mul(d1, x));
+              x = v128.load(xa, 12);
+              s03 = f32x4.add(s03, f32x4.mul(d0, x));
+              s13 = f32x4.add(s13, f32x4.mul(d1, x));
+            }
+          }
+        }
+        const o = out + ((<usize>kj) << 2);
+        store<f32>(o, load<f32>(o) + hsum(s00));
+        store<f32>(o, load<f32>(o, 4) + hsum(s01), 4);
+        store<f32>(o, load<f32>(o, 8) + hsum(s02), 8);
+        store<f32>(o, load<f32>(o, 12) + hsum(s03), 12);
+        if (count > 1) {
+          const o1 = o + pb;
+          store<f32>(o1, load<f32>(o1) + hsum(s10));
+          store<f32>(o1, load<f32>(o1, 4) + hsum(s11), 4);
+          store<f32>(o1, load<f32>(o1, 8) + hsum(s12), 8);
+          store<f32>(o1, load<f32>(o1, 12) + hsum(s13), 12);
+        }
+      }
+      for (; kj < kW; kj++) {
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+        for (let n = 0; n < G; n++) {
+          let dRow = d0p + <usize>n * dyImage;
+          let xRow = xBase + <usize>n * xImage + ((<usize>kj) << 2);
+          for (let oh = 0; oh < oH; oh++, dRow += rowBytes, xRow += wsBytes) {
+            for (let o4: usize = 0; o4 < rowBytes; o4 += 16) {
+              const x = v128.load(xRow + o4);
+              s0 = f32x4.add(s0, f32x4.mul(v128.load(dRow + o4), x));
+              s1 = f32x4.add(s1, f32x4.mul(v128.load(dRow + o4 + dyPlane), x));
+            }
+          }
+        }
+        const o = out + ((<usize>kj) << 2);
+        store<f32>(o, load<f32>(o) + hsum(s0));
+        if (count > 1) store<f32>(o + pb, load<f32>(o + pb) + hsum(s1));
       }
     }
   }
