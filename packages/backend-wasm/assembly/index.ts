@@ -3,7 +3,12 @@ export { attention, attentionBackward } from './attention';
 export { binaryRows, binaryRun, binaryRunInt, whereRun } from './binary';
 export { conv2d, directConv2d, directConvWorkFloats } from './conv';
 export { conv2dBackpropFilter, directConv2dBackpropFilter, directFilterGradWorkFloats } from './conv-backprop-filter';
-export { conv2dBackpropInput, directConv2dBackpropInput } from './conv-backprop-input';
+export {
+  conv2dBackpropInput,
+  directConv2dBackpropInput,
+  directConv2dBackpropInputScatter,
+  directInputScatterWorkFloats,
+} from './conv-backprop-input';
 export { scatterAdd } from './indexing';
 export { gemm, gemmScratchFloats } from './matmul';
 export { gemmInt } from './matmul-int';

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
         for (const way of ['direct', 'gemm'] as const) {
           Object.assign(
             directLimits,
-            way === 'direct' ? { ...saved, filterGradPixels: 0, inputGradWidth: 0 } : { patch: -1, channels: -1 },
+            way === 'direct' ? { ...saved, filterGradPixels: 0 } : { patch: -1, channels: -1 },
           );
           tidy(() => fn()).dispose();
           const start = performance.now();

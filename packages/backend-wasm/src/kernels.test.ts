@@ -37,6 +37,7 @@ describe('MatMul matches the cpu backend', () => {
 
 describe.each([
   ['direct loops where they apply', { ...directLimits, filterGradPixels: 0, inputGradWidth: 0 }],
+  ['direct loops, scatter input gradient', { ...directLimits, filterGradPixels: 0, inputGradWidth: Infinity }],
   ['im2col + GEMM only', { patch: -1, channels: -1, filterGradPixels: 0, inputGradWidth: 0 }],
 ])('Conv2D and its gradients match the cpu backend (%s)', (_, limits) => {
   const saved = { ...directLimits };

@@ -112,7 +112,10 @@ export interface KernelExports {
   directConv2d(shape: number, x: number, w: number, y: number, images: number, work: number): void;
   directConv2dBackpropFilter(shape: number, x: number, dy: number, dw: number, images: number, work: number): void;
   directConv2dBackpropInput(shape: number, dy: number, w: number, dx: number, images: number, work: number): void;
+  // biome-ignore format: one line like its siblings
+  directConv2dBackpropInputScatter(shape: number, dy: number, w: number, dx: number, images: number, work: number): void;
   directConvWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
+  directInputScatterWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
   directFilterGradWorkFloats(C: number, O: number, kH: number, kW: number, oH: number, oW: number): number;
   // biome-ignore format: one argument group per line
   adamUpdate(

@@ -14,11 +14,18 @@ import { CALLS_PER_LANE, parallelThresholds, splitRange } from './parallel';
 
 type Pass = 'forward' | 'filterGrad' | 'inputGrad';
 
-/** The wasm entry points of each pass: [im2col + GEMM, direct loops]. */
-const ENTRY: Record<Pass, readonly [ThreadFunction, ThreadFunction]> = {
-  forward: ['conv2d', 'directConv2d'],
-  filterGrad: ['conv2dBackpropFilter', 'directConv2dBackpropFilter'],
-  inputGrad: ['conv2dBackpropInput', 'directConv2dBackpropInput'],
+/** How a pass runs: im2col + GEMM, the direct loops, or (input gradient only) the scatter loops. */
+type Way = 'gemm' | 'direct' | 'scatter';
+
+/** The wasm entry points of each pass and way. */
+const ENTRY: Record<Pass, Partial<Record<Way, ThreadFunction>>> = {
+  forward: { gemm: 'conv2d', direct: 'directConv2d' },
+  filterGrad: { gemm: 'conv2dBackpropFilter', direct: 'directConv2dBackpropFilter' },
+  inputGrad: {
+    gemm: 'conv2dBackpropInput',
+    direct: 'directConv2dBackpropInput',
+    scatter: 'directConv2dBackpropInputScatter',
+  },
 };
 /** Op code of assembly/binary.ts binaryRun. */
 const ADD = 0;
@@ -26,32 +33,36 @@ const ADD = 0;
 const MIN_CALLS = 8;
 
 /**
- * Whether the direct loops (assembly/conv.ts directConv2d) beat im2col + GEMM: stride 1, and few enough
- * channels that the GEMM's panels would be mostly edges and its packing would cost as much as the arithmetic
- * (LeNet's layers; measured in bench/conv.mjs).
+ * Which loops run `pass`: the direct ones (assembly/conv.ts directConv2d) beat im2col + GEMM for stride 1 and
+ * few enough channels that the GEMM's panels would be mostly edges and its packing would cost as much as the
+ * arithmetic (LeNet's and the examples' ResNet's layers; measured in bench/conv.mjs).
  */
-export function useDirect(pass: Pass, g: ConvGeometry): boolean {
-  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1 || g.groups !== 1) return false;
+export function convWay(pass: Pass, g: ConvGeometry): Way {
+  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1 || g.groups !== 1) return 'gemm';
   const { kernelHeight: kH, kernelWidth: kW } = g;
-  // The input gradient convolves dy (O channels) into C outputs; it pads dy by kH-1-padTop, which must be >= 0.
-  // The loops skip the taps on padding rows, not those on padding columns: when the output is much narrower than
-  // the input ('valid' padding), most of those multiply zeros and col2im's GEMM, which skips them, wins.
   if (pass === 'inputGrad') {
-    if (g.padTop >= kH || g.padLeft >= kW || g.outWidth < g.inWidth * directLimits.inputGradWidth) return false;
-    return g.outChannels * kH * kW <= directLimits.patch && g.inChannels <= directLimits.channels;
+    if (g.outChannels * kH * kW > directLimits.patch || g.inChannels > directLimits.channels) return 'gemm';
+    // The direct input gradient convolves dy (O channels) into C outputs; it pads dy by kH-1-padTop, which must
+    // be >= 0. It skips the taps on padding rows, not those on padding columns: when the output is narrower than
+    // the input ('valid' padding: LeNet's 6->16, 10 of 14 columns), most of those multiply zeros, and the
+    // scatter loops (assembly/conv-backprop-input.ts), which run over dy's columns only, win.
+    const gather = g.padTop < kH && g.padLeft < kW && g.outWidth >= g.inWidth * directLimits.inputGradWidth;
+    return gather ? 'direct' : 'scatter';
   }
   // The filter gradient's loops run over the output's rows of whole vectors, of a group of images at a time
   // (assembly/conv-backprop-filter.ts), so small outputs (7x7: 2 vectors a row) keep long loops too.
-  if (pass === 'filterGrad' && g.outHeight * g.outWidth < directLimits.filterGradPixels) return false;
-  return g.inChannels * kH * kW <= directLimits.patch && g.outChannels <= directLimits.channels;
+  if (pass === 'filterGrad' && g.outHeight * g.outWidth < directLimits.filterGradPixels) return 'gemm';
+  return g.inChannels * kH * kW <= directLimits.patch && g.outChannels <= directLimits.channels ? 'direct' : 'gemm';
 }
 
 /**
- * Largest patch (C*kH*kW) and output channel count the direct loops take, and the fewest output pixels for the
+ * Largest patch (C*kH*kW) and output channel count the direct loops take; the fewest output pixels for the
  * direct filter gradient (bench/conv.mjs, 1 thread, against the GEMM: 28x28 1.8x, 14x14 1.2x, 10x10 1.4x, 7x7
- * 1.05x faster); mutable for tests and benches.
+ * about even); the narrowest output, as a fraction of the input's width, for which the input gradient gathers
+ * rather than scatters (LeNet's 6->16, 10 of 14 columns: scatter 1.26x the GEMM, gather 1.07x; ResNet's 3x3 'same'
+ * layers: gather 1.3-1.7x, scatter 1.2-1.4x). Mutable for tests and benches.
  */
-export const directLimits = { patch: 512, channels: 64, filterGradPixels: 0, inputGradWidth: 0.7 };
+export const directLimits = { patch: 512, channels: 64, filterGradPixels: 0, inputGradWidth: 0.85 };
 
 /** The ConvShape of assembly/conv-shape.ts, field by field. */
 function shapeWords(g: ConvGeometry): number[] {
@@ -64,9 +75,12 @@ function shapeWords(g: ConvGeometry): number[] {
 }
 
 /** Bytes of work buffer one call of `pass` needs. */
-function workBytes(backend: WasmBackend, pass: Pass, direct: boolean, g: ConvGeometry): number {
+function workBytes(backend: WasmBackend, pass: Pass, way: Way, g: ConvGeometry): number {
   const { inChannels: C, outChannels: O, kernelHeight: kH, kernelWidth: kW } = g;
-  if (direct) {
+  if (way === 'scatter') {
+    return backend.exports.directInputScatterWorkFloats(C, O, kH, kW, g.outHeight, g.outWidth) * 4;
+  }
+  if (way === 'direct') {
     const floats =
       pass === 'inputGrad'
         ? backend.exports.directConvWorkFloats(O, C, kH, kW, g.inHeight, g.inWidth)
@@ -90,8 +104,9 @@ function run(backend: WasmBackend, pass: Pass, a: TensorInfo, b: TensorInfo, out
   // One group's patch: the weights are [O, patch], the MACs O * patch per output pixel.
   const patch = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
   const pixels = g.outHeight * g.outWidth;
-  const direct = useDirect(pass, g);
-  const fn = ENTRY[pass][direct ? 1 : 0];
+  const way = convWay(pass, g);
+  const fn = ENTRY[pass][way]!;
+  const direct = way !== 'gemm';
   const macs = g.batch * g.outChannels * patch * pixels;
   const parallel = macs >= parallelThresholds.gemmMacs && g.batch > 1;
   const runs = splitRange(g.batch, parallel ? Math.max(MIN_CALLS, CALLS_PER_LANE * backend.lanes()) : 1);
@@ -125,7 +140,7 @@ function run(backend: WasmBackend, pass: Pass, a: TensorInfo, b: TensorInfo, out
         const args = [shape, aPtr, bPtr, outPtr, count, 0, 0];
         return direct ? { fn, args: args.slice(0, 6), workArg: 5 } : { fn, args, workArg: 5, scratchArg: 6 };
       });
-      backend.parallel(calls, workBytes(backend, pass, direct, g));
+      backend.parallel(calls, workBytes(backend, pass, way, g));
       for (const partial of partials) {
         backend.exports.binaryRun(ADD, out, 1, partial, 1, out, g.outChannels * patch);
       }

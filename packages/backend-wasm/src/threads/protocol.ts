@@ -48,6 +48,7 @@ export const THREAD_FUNCTIONS = [
   'directConv2d',
   'directConv2dBackpropFilter',
   'directConv2dBackpropInput',
+  'directConv2dBackpropInputScatter',
   'maxPool2x2',
   'pool2d',
   'binaryRun',
