@@ -2,7 +2,7 @@
 // by im2col + GEMM or, for stride 1 without dilation or groups, by direct loops.
 import { im2col } from './conv-im2col';
 import { convShape } from './conv-shape';
-import { padImage, paddedRow } from './conv';
+import { padImage } from './conv';
 import { gemm } from './matmul';
 
 /**
@@ -237,12 +237,22 @@ function filterGradGroup(oH: i32, oW: i32): i32 {
 }
 
 /**
+ * Floats per padded row of x for the filter gradient: its loads reach column oWr - 1 + kW - 1 (oWr = oW rounded
+ * up to whole vectors), fewer than the forward pass's 16-column chunks need (7x7: 10 floats, not 18).
+ */
+// @ts-ignore: decorator
+@inline
+function filterGradRow(oW: i32, kW: i32): i32 {
+  return ((oW + 3) & ~3) + kW - 1;
+}
+
+/**
  * Floats of work buffer directConv2dBackpropFilter needs (a group of padded images and of padded dy) for C input
  * and O output channels, a kH x kW kernel and an oH x oW output.
  */
 export function directFilterGradWorkFloats(C: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32): i32 {
   const G = filterGradGroup(oH, oW);
-  return G * (C * (oH + kH - 1) * paddedRow(oW, kW) + ((O + 3) & ~3) * oH * ((oW + 3) & ~3));
+  return G * (C * (oH + kH - 1) * filterGradRow(oW, kW) + ((O + 3) & ~3) * oH * ((oW + 3) & ~3));
 }
 
 /**
@@ -254,7 +264,7 @@ export function directConv2dBackpropFilter(shape: usize, x: usize, dy: usize, dW
   const s = convShape(shape);
   const C = s.C, O = s.O, kH = s.kH, kW = s.kW, oH = s.oH, oW = s.oW;
   const Hp = oH + kH - 1;
-  const Ws = paddedRow(oW, kW);
+  const Ws = filterGradRow(oW, kW);
   const O4 = (O + 3) & ~3;
   const oWr = (oW + 3) & ~3;
   const patch = C * kH * kW;
