@@ -1,8 +1,10 @@
 // The filter gradient of a 2-D convolution (see conv.ts): dW [O, C, kH, kW] from x and dy, summed over images,
-// by im2col + GEMM or, for stride 1 without dilation or groups, by direct loops.
+// by im2col + GEMM or, for stride 1 without dilation or groups, by direct loops: over rows of whole vectors for
+// outputs 16 or more wide, with 4 images in the lanes of a vector below (filterGradLanes).
 import { im2col } from './conv-im2col';
 import { convShape } from './conv-shape';
 import { padImage } from './conv';
+import { filterGradLanes, hsum, LANE_GROUPS, LANES_BELOW_WIDTH } from './conv-backprop-filter-lanes';
 import { gemm } from './matmul';
 
 /**
@@ -41,13 +43,6 @@ export function conv2dBackpropFilter(
       for (let j = 0; j < patch; j++) store<f32>(row + (<usize>j << 2), load<f32>(src + (<usize>(j * Og + o) << 2)));
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline
-function hsum(v: v128): f32 {
-  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1);
 }
 
 /**
@@ -251,6 +246,9 @@ function filterGradRow(oW: i32, kW: i32): i32 {
  * and O output channels, a kH x kW kernel and an oH x oW output.
  */
 export function directFilterGradWorkFloats(C: i32, O: i32, kH: i32, kW: i32, oH: i32, oW: i32): i32 {
+  if (oW < LANES_BELOW_WIDTH) {
+    return LANE_GROUPS * 4 * (C * (oH + kH - 1) * (oW + kW - 1) + ((O + 3) & ~3) * oH * oW);
+  }
   const G = filterGradGroup(oH, oW);
   return G * (C * (oH + kH - 1) * filterGradRow(oW, kW) + ((O + 3) & ~3) * oH * ((oW + 3) & ~3));
 }
@@ -263,6 +261,10 @@ export function directFilterGradWorkFloats(C: i32, O: i32, kH: i32, kW: i32, oH:
 export function directConv2dBackpropFilter(shape: usize, x: usize, dy: usize, dW: usize, images: i32, work: usize): void {
   const s = convShape(shape);
   const C = s.C, O = s.O, kH = s.kH, kW = s.kW, oH = s.oH, oW = s.oW;
+  if (oW < LANES_BELOW_WIDTH) {
+    filterGradLanes(s.H, s.W, s.padTop, s.padLeft, C, O, kH, kW, oH, oW, x, dy, dW, images, work);
+    return;
+  }
   const Hp = oH + kH - 1;
   const Ws = filterGradRow(oW, kW);
   const O4 = (O + 3) & ~3;

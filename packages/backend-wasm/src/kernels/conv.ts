@@ -49,21 +49,20 @@ export function convWay(pass: Pass, g: ConvGeometry): Way {
     const gather = g.padTop < kH && g.padLeft < kW && g.outWidth >= g.inWidth * directLimits.inputGradWidth;
     return gather ? 'direct' : 'scatter';
   }
-  // The filter gradient's loops run over the output's rows of whole vectors, of a group of images at a time
-  // (assembly/conv-backprop-filter.ts), so small outputs keep long loops too; at 7x7 the padding column of
-  // each row's second vector still tips it to the GEMM.
+  // The filter gradient's loops run over a group of images at a time, narrow outputs with 4 images in a vector's
+  // lanes (assembly/conv-backprop-filter.ts), so small outputs keep long loops and no padding columns.
   if (pass === 'filterGrad' && g.outHeight * g.outWidth < directLimits.filterGradPixels) return 'gemm';
   return g.inChannels * kH * kW <= directLimits.patch && g.outChannels <= directLimits.channels ? 'direct' : 'gemm';
 }
 
 /**
  * Largest patch (C*kH*kW) and output channel count the direct loops take; the fewest output pixels for the
- * direct filter gradient (bench/conv.mjs, 1 thread, against the GEMM: 28x28 1.8x, 14x14 1.25x, 10x10 1.35x, 7x7
- * 0.9-0.98x: a row of 7 is 2 vectors, 1/8 of them padding); the narrowest output, as a fraction of the input's width, for which the input gradient gathers
+ * direct filter gradient (bench/conv.mjs, 1 thread, against the GEMM: 28x28 1.8x, 14x14 1.3x, 10x10 1.55x, 7x7
+ * 1.2x); the narrowest output, as a fraction of the input's width, for which the input gradient gathers
  * rather than scatters (LeNet's 6->16, 10 of 14 columns: scatter 1.26x the GEMM, gather 1.07x; ResNet's 3x3 'same'
  * layers: gather 1.3-1.7x, scatter 1.2-1.4x). Mutable for tests and benches.
  */
-export const directLimits = { patch: 512, channels: 64, filterGradPixels: 64, inputGradWidth: 0.85 };
+export const directLimits = { patch: 512, channels: 64, filterGradPixels: 0, inputGradWidth: 0.85 };
 
 /** The ConvShape of assembly/conv-shape.ts, field by field. */
 function shapeWords(g: ConvGeometry): number[] {
