@@ -1,6 +1,7 @@
 // The input gradient of a 2-D convolution (see conv.ts): dx [N, C, H, W] from dy and w, by GEMM + col2im or, for
 // stride 1, as the direct forward pass of dy with flipped weights.
 import { col2im } from './conv-im2col';
+import { CONV_LANES_BELOW_WIDTH, lanesConv } from './conv-lanes';
 import { convShape } from './conv-shape';
 import { directForward, padImage, paddedRow } from './conv';
 import { gemm } from './matmul';
@@ -60,6 +61,13 @@ function packFlippedWeights(w: usize, O: i32, C: i32, kH: i32, kW: i32, dst: usi
 export function directConv2dBackpropInput(shape: usize, dy: usize, w: usize, dx: usize, images: i32, work: usize): void {
   const s = convShape(shape);
   const C = s.C, H = s.H, W = s.W, O = s.O, kH = s.kH, kW = s.kW, oH = s.oH, oW = s.oW;
+  if (W < CONV_LANES_BELOW_WIDTH) {
+    // Narrow inputs: 4 images in a vector's lanes (conv-lanes.ts); the weights go after its buffer.
+    const wl = work + ((<usize>(4 * O * (H + kH - 1) * (W + kW - 1))) << 2);
+    packFlippedWeights(w, O, C, kH, kW, wl);
+    lanesConv(dy, O, oH, oW, kH - 1 - s.padTop, kW - 1 - s.padLeft, wl, C, dx, H, W, kH, kW, images, work);
+    return;
+  }
   const Hp = H + kH - 1;
   const Ws = paddedRow(W, kW);
   const packed = work + ((<usize>(O * Hp * Ws)) << 2);

@@ -7,6 +7,7 @@
 //     input grad:  dx[n] = col2im(W^T @ dy[n])
 //   direct loops, for stride 1 without dilation or groups (below).
 import { im2col } from './conv-im2col';
+import { CONV_LANES_BELOW_WIDTH, lanesConv, lanesWorkFloats } from './conv-lanes';
 import { convShape } from './conv-shape';
 import { gemm } from './matmul';
 
@@ -73,7 +74,7 @@ export function padImage(x: usize, C: i32, H: i32, W: i32, padTop: i32, padLeft:
  * Weights [O, patch] regrouped for the forward pass: per block of 4 output channels, per tap, the 4 channels'
  * weights side by side (channels past O are 0). `dst` holds ceil(O / 4) * patch * 4 floats.
  */
-function packWeights(w: usize, O: i32, patch: i32, dst: usize): void {
+export function packWeights(w: usize, O: i32, patch: i32, dst: usize): void {
   for (let ob = 0; ob < O; ob += 4) {
     for (let t = 0; t < patch; t++) {
       for (let r = 0; r < 4; r++) {
@@ -326,7 +327,8 @@ export function directConvWorkFloats(C: i32, O: i32, kH: i32, kW: i32, oH: i32, 
   const Ws = paddedRow(oW, kW);
   const O4 = (O + 3) & ~3;
   const oWr = (oW + 3) & ~3;
-  return C * Hp * Ws + O4 * max(C * kH * kW, oH * oWr) + 32;
+  const rows = C * Hp * Ws + O4 * max(C * kH * kW, oH * oWr) + 32;
+  return oW < CONV_LANES_BELOW_WIDTH ? max(rows, lanesWorkFloats(C, O, kH, kW, oH, oW)) : rows;
 }
 
 /**
@@ -344,6 +346,13 @@ export function directConv2d(shape: usize, x: usize, w: usize, y: usize, images:
   const tile = packed + ((<usize>(((O + 3) & ~3) * max(patch, oH * ((oW + 3) & ~3)))) << 2);
   const imageBytes = (<usize>(C * s.H * s.W)) << 2;
   const outImageBytes = (<usize>(O * oH * oW)) << 2;
+  if (oW < CONV_LANES_BELOW_WIDTH) {
+    // Narrow outputs: 4 images in a vector's lanes (conv-lanes.ts); the weights go after its buffer.
+    const wl = work + ((<usize>(4 * C * Hp * (oW + kW - 1))) << 2);
+    packWeights(w, O, patch, wl);
+    lanesConv(x, C, s.H, s.W, s.padTop, s.padLeft, wl, O, y, oH, oW, kH, kW, images, work);
+    return;
+  }
   packWeights(w, O, patch, packed);
   for (let n = 0; n < images; n++) {
     padImage(x + <usize>n * imageBytes, C, s.H, s.W, s.padTop, s.padLeft, Hp, Ws, xp);
