@@ -14,10 +14,10 @@ describe('resnet example', () => {
     );
   });
 
-  it('quick configuration (960 digits, width 4, 1 epoch): ResNet loss falls >= 1.2x and ends below plain', async () => {
+  it('quick configuration (1,920 digits, width 4, 1 epoch): ResNet loss falls >= 1.2x and ends below plain', async () => {
     const result = await quickRun(resnet);
     expect(result.lossStart / result.lossEnd).toBeGreaterThan(1.2);
     expect(result.metrics.resnetLossEpoch1).toBeLessThan(result.metrics.plainLossEpoch1!);
-    expect(result.metrics.resnetTestAccuracy).toBeGreaterThanOrEqual(0.3);
+    expect(result.metrics.resnetTestAccuracy).toBeGreaterThanOrEqual(0.5);
   });
 });

@@ -114,6 +114,6 @@ export const resnet: Example<ResnetConfig> = {
   name: 'resnet',
   title: '20-layer plain CNN vs 20-layer ResNet on MNIST: the skip connections train faster',
   full: { width: 8, trainImages: 0, testImages: 0, epochs: 3, batchSize: 64, maxLr: 0.1 },
-  quick: { width: 4, trainImages: 960, testImages: 300, epochs: 1, batchSize: 32, maxLr: 0.2 },
+  quick: { width: 4, trainImages: 1920, testImages: 300, epochs: 1, batchSize: 32, maxLr: 0.2 },
   run,
 };
