@@ -35,8 +35,8 @@ export interface TrainSettings {
 
 export const DEFAULT_SETTINGS: TrainSettings = {
   epochs: 3,
-  batchSize: 64,
-  learningRate: 4e-3,
+  batchSize: 128,
+  learningRate: 6e-3,
   schedule: 'onecycle',
   lrDecay: 0.6,
   seed: 0,
