@@ -63,6 +63,29 @@ describe('customGrad', () => {
     expect(memory().numTensors).toBe(before);
   });
 
+  it("save: grad reads the tape's copies; they are freed when the backward passes, or when it never reaches them", () => {
+    // sin's gradient from a tensor f computes and an inner tidy would free: only the tape's copy outlives it.
+    const sin = customGrad((x: Tensor) => {
+      const cos = tidy(() => x.cos());
+      return { value: x.sin(), save: [cos], grad: (dy, [c]) => [dy.mul(c!)] };
+    });
+    const x = tensor([0, 1]);
+    const w = tensor([2, 3]);
+    const before = memory().numTensors;
+    tidy(() => {
+      const [dx] = grad((v: Tensor) => sin(v).sum())(x);
+      expect(dx!.dataSync()[1]).toBeCloseTo(Math.cos(1), 6);
+      // Recorded (depends on w) but cut off by detach: the backward never reaches the call, the tape frees its copy.
+      const {
+        grads: [dw],
+      } = gradsOf(() => sin(x.mul(w)).detach().sum().add(w.sum()), [w]);
+      expect(dw!.toArray()).toEqual([1, 1]);
+    });
+    expect(memory().numTensors).toBe(before);
+    x.dispose();
+    w.dispose();
+  });
+
   it('checks what f and grad return', () => {
     const x = tensor([1, 2]);
     const tooFew = customGrad((a: Tensor, _b: Tensor) => ({ value: a.add(1), grad: (dy) => [dy] }));

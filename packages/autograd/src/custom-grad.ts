@@ -6,14 +6,23 @@ import { recordingTapes } from './grad';
 /** What the function given to `customGrad` returns: the value, and the gradient of each input given dy. */
 export interface CustomGradResult {
   value: Tensor;
-  /** One gradient per input (the input's shape), given the gradient `dy` of the value. */
-  grad: (dy: Tensor) => Tensor[];
+  /**
+   * One gradient per input (the input's shape), given the gradient `dy` of the value and the tape's copies of
+   * `save`, in order (read those, not the tensors given in `save`: the forward's `tidy` may have freed them).
+   */
+  grad: (dy: Tensor, saved: readonly Tensor[]) => Tensor[];
+  /**
+   * Tensors computed in `f` that `grad` reads (torch's `ctx.save_for_backward`). Each tape that records the call
+   * keeps a copy and releases it once its backward pass has passed the call, or when the tape is discarded
+   * without reaching it (a `detach`ed branch, a value the loss does not use): nothing to dispose by hand.
+   */
+  save?: readonly Tensor[];
 }
 
 /**
  * A function whose forward pass is `f(...inputs).value` and whose backward pass is `f(...inputs).grad`; works
  * inside `grad`, `valueAndGrad` and optimizer closures, and nests. Tensors `grad` reads must outlive the forward
- * pass (create them in `f`, outside any inner `tidy`).
+ * pass: list the ones `f` computes in `save` and read the copies `grad` is given.
  * @example
  * const straightThroughSign = customGrad((x: Tensor) => ({ value: x.greater(0).mul(2).sub(1), grad: (dy) => [dy] }));
  */
@@ -39,7 +48,7 @@ export function customGrad<Args extends Tensor[]>(
     }
     // The output needs an identity of its own on the tape, even when f returns one of its inputs.
     const output = inputs.includes(result.value) ? engine.withoutRecording(() => clone(result.value)) : result.value;
-    for (const tape of recordingTapes()) tape.recordCustom(inputs, output, result.grad);
+    for (const tape of recordingTapes()) tape.recordCustom(inputs, output, result.grad, result.save ?? []);
     return output;
   };
 }

@@ -128,20 +128,28 @@ export class Tape implements KernelRecorder {
   }
 
   /**
-   * Records one call of a `customGrad` function: `output` depends on `inputs`, and `grad(dy)` gives one gradient
-   * per input (validated, and copied so the map owns each one).
+   * Records one call of a `customGrad` function: `output` depends on `inputs`, and `grad(dy, saved)` gives one
+   * gradient per input (validated, and copied so the map owns each one); `saved` are this tape's copies of `toSave`.
    */
-  recordCustom(inputs: readonly Tensor[], output: Tensor, grad: (dy: Tensor) => readonly Tensor[]): void {
+  recordCustom(
+    inputs: readonly Tensor[],
+    output: Tensor,
+    grad: (dy: Tensor, saved: readonly Tensor[]) => readonly Tensor[],
+    toSave: readonly Tensor[] = [],
+  ): void {
     const named: Record<string, Tensor> = {};
     inputs.forEach((t, i) => {
       named[i] = t;
     });
     if (!this.dependsOnWatched(named)) return;
+    // Released with the node's other saved copies: after the backward pass has passed it, or by dispose().
+    const saved: Tensor[] = [];
+    const copies = toSave.map((t) => save(t, saved));
     const rule: RecordedRule = {
       vjp: ({ dy }) => {
         let grads: readonly Tensor[] | undefined;
         const all = (): readonly Tensor[] => {
-          grads ??= checkedGrads(inputs, grad(dy));
+          grads ??= checkedGrads(inputs, grad(dy, copies));
           return grads;
         };
         return Object.fromEntries(inputs.map((_, i) => [i, () => all()[i]!.reshape(inputs[i]!.shape)]));
@@ -156,7 +164,7 @@ export class Tape implements KernelRecorder {
       attrs: {},
       output,
       outputId: output.id,
-      saved: [],
+      saved,
     });
     this.watched.add(output.id);
   }

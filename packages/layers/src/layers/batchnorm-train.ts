@@ -61,16 +61,12 @@ export function batchNormTraining(
   const fn = customGrad((...inputs: Tensor[]) => {
     const { mean, centered, variance, invStd } = statistics(inputs[0]!, axes, eps);
     stats = { mean, variance };
-    // The caller's tidy disposes these when the forward returns; the backward reads them later.
-    const kept = { centered: engine.share(centered), invStd: engine.share(invStd) };
     return {
       value: normalise(centered, invStd, weight, bias, channelShape),
-      grad: (dy: Tensor) => {
-        const grads = tidy(() => backward(dy, kept.centered, kept.invStd, weight, bias, axes, channelShape));
-        kept.centered.dispose();
-        kept.invStd.dispose();
-        return grads;
-      },
+      // The tape keeps copies of these past the caller's tidy, and frees them even if no gradient reaches here.
+      save: [centered, invStd],
+      grad: (dy: Tensor, [keptCentered, keptInvStd]) =>
+        tidy(() => backward(dy, keptCentered!, keptInvStd!, weight, bias, axes, channelShape)),
     };
   });
   const y = fn(x, ...params);

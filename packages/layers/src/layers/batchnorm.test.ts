@@ -1,5 +1,5 @@
 import { gradsOf } from '@nn/autograd';
-import { ShapeError, tensor, tidy, zeros } from '@nn/tensor';
+import { memory, ShapeError, tensor, tidy, zeros } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectClose, fixture, fromJson, type TensorJson } from '../../test/helpers';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm';
@@ -70,6 +70,24 @@ describe('BatchNorm: modes and validation', () => {
     bn.eval();
     expect(bn.forward(tensor([[0.2]])).item()).toBeCloseTo(0, 5);
     expect(bn.running_mean!.item()).toBeCloseTo(0.2, 6); // eval does not update
+  });
+
+  it('a training forward whose output the loss does not reach (a detached branch) keeps nothing', () => {
+    const bn = new BatchNorm2d(2);
+    const w = tensor([1.5]);
+    const x = tensor(
+      Array.from({ length: 16 }, (_, i) => Math.sin(i)),
+      [2, 2, 2, 2],
+    );
+    const before = memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      // The discriminator's step of a GAN: the generator's batch norm runs on the tape, its output is detached.
+      tidy(() => {
+        gradsOf(() => bn.forward(x.mul(w)).detach().mul(w).sum(), [w]);
+        gradsOf(() => bn.forward(x).mul(w).sum(), [w]);
+      });
+    }
+    expect(memory().numTensors).toBe(before);
   });
 
   it('momentum null keeps a cumulative average', () => {

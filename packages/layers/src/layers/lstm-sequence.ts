@@ -16,7 +16,7 @@ export interface RecurrentWeights {
   bHh: Tensor | null;
 }
 
-/** What the backward pass reads, shared out of the forward's tidy scope (disposed once the backward has run). */
+/** What the backward pass reads (the tape keeps copies of it, as `customGrad`'s `save`). */
 interface Saved {
   x: Tensor;
   gates: Tensor[];
@@ -24,6 +24,16 @@ interface Saved {
   hPrev: Tensor[];
   /** c_0 .. c_{T-1}. */
   cPrev: Tensor[];
+}
+
+/** `Saved` from its flat list [x, gates..., hPrev..., cPrev...] of `steps` steps. */
+function unpack(list: readonly Tensor[], steps: number): Saved {
+  return {
+    x: list[0]!,
+    gates: list.slice(1, 1 + steps),
+    hPrev: list.slice(1 + steps, 1 + 2 * steps),
+    cPrev: list.slice(1 + 2 * steps, 1 + 3 * steps),
+  };
 }
 
 /** Rows [t * N, (t + 1) * N) of a [T * N, ...] or [T + 1, N, ...] tensor, as [N, ...]. */
@@ -96,18 +106,12 @@ export function lstmSequence(x: Tensor, h0: Tensor, c0: Tensor, w: RecurrentWeig
   const biases = w.bIh === null || w.bHh === null ? [] : [w.bIh, w.bHh];
   const fn = customGrad((...inputs: Tensor[]) => {
     const { value, saved } = forward(flat(inputs[0]!), inputs[1]!, inputs[2]!, w, steps, true);
-    // The caller's tidy disposes these when the forward returns; the backward reads them later.
-    const kept: Saved = {
-      x: engine.share(saved.x),
-      gates: saved.gates.map((t) => engine.share(t)),
-      hPrev: saved.hPrev.map((t) => engine.share(t)),
-      cPrev: saved.cPrev.map((t) => engine.share(t)),
-    };
     return {
       value,
-      grad: (dy: Tensor) => {
-        const [dx, dh0, dc0, dWih, dWhh, db] = tidy(() => backward(dy, kept, w));
-        for (const t of [kept.x, ...kept.gates, ...kept.hPrev, ...kept.cPrev]) t.dispose();
+      // The tape keeps copies of these past the caller's tidy, and frees them even if no gradient reaches here.
+      save: [saved.x, ...saved.gates, ...saved.hPrev, ...saved.cPrev],
+      grad: (dy: Tensor, kept: readonly Tensor[]) => {
+        const [dx, dh0, dc0, dWih, dWhh, db] = tidy(() => backward(dy, unpack(kept, steps), w));
         // Each input gets a tensor of its own (the tape may dispose them separately).
         return [
           dx!.reshape([steps, n, features]),
