@@ -2,7 +2,7 @@
  * The GAN's judge: the digit recognizer's LeNet-5 (`lenet5()` of @nn/layers). Reuses the model
  * `apps/digit-recognizer` saved (`pnpm --filter @nn/digit-recognizer train`) when there is one; otherwise trains
  * the same network here the way the digit recognizer does (its default settings: 3 epochs of Adam under a one-cycle
- * schedule peaking at 4e-3, batches of 64, random shifts, rotations and zooms, seed 0), which gives the same model.
+ * schedule peaking at 6e-3, batches of 128, random shifts, rotations and zooms, seed 0), which gives the same model.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,17 +44,17 @@ async function trainJudge(images: number, epochs: number, context: RunContext) {
   manualSeed(0);
   const train = await mnist('train', images);
   const judge = lenet5();
-  const optimizer = new Adam(judge.parameters(), { lr: 4e-3 });
-  const stepsPerEpoch = Math.ceil(train.images.shape[0]! / 64);
+  const optimizer = new Adam(judge.parameters(), { lr: 6e-3 });
+  const stepsPerEpoch = Math.ceil(train.images.shape[0]! / 128);
   const history = await fit(judge, new TensorDataset(train.images, train.labels), {
     epochs,
-    batchSize: 64,
+    batchSize: 128,
     optimizer,
     loss: crossEntropy,
     metrics: ['accuracy'],
     seed: 0,
     verbose: false,
-    scheduler: { scheduler: new OneCycleLR(optimizer, { maxLr: 4e-3, epochs, stepsPerEpoch }), interval: 'batch' },
+    scheduler: { scheduler: new OneCycleLR(optimizer, { maxLr: 6e-3, epochs, stepsPerEpoch }), interval: 'batch' },
     transform: randomAffine({ maxShift: 2, maxRotationDeg: 10, scale: [0.9, 1.1], seed: 0 }),
   });
   judge.eval();
