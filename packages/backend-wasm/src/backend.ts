@@ -117,7 +117,7 @@ export class WasmBackend implements Backend {
   write(values: TypedArray, _shape: Shape, dtype: DType, _owned?: boolean): DataId {
     const data = this.allocData(values.length, dtype);
     const view = dtype === 'int32' ? this.heap.i32 : this.heap.f32;
-    view.set(values, data.ptr >> 2);
+    view.set(values, data.ptr >>> 2);
     return data;
   }
 
@@ -251,7 +251,7 @@ export class WasmBackend implements Backend {
   view(dataId: DataId): Float32Array | Int32Array {
     const data = this.data(dataId);
     const whole = data.dtype === 'int32' ? this.heap.i32 : this.heap.f32;
-    return whole.subarray(data.ptr >> 2, (data.ptr >> 2) + data.length);
+    return whole.subarray(data.ptr >>> 2, (data.ptr >>> 2) + data.length);
   }
 
   /** Runs `fn` with a temporary workspace of `bytes` (not tensor data, so not counted), freed afterwards. */

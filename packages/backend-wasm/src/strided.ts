@@ -44,7 +44,7 @@ export function stridedCopy(
   }
   backend.withTemp(rank * 16, (meta) => {
     const words = backend.heap.i32;
-    const at = meta >> 2;
+    const at = meta >>> 2;
     words.set(layout.shape, at);
     words.set(layout.strides[0]!, at + rank);
     words.set(layout.strides[1]!, at + 2 * rank);

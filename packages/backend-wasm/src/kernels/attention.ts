@@ -63,8 +63,8 @@ function withArgs<R>(
     L, S, E, Ev, 0, causal ? 1 : 0, kind, block,
   ];
   return backend.withTemp(ARGS_WORDS * 4, (args) => {
-    backend.heap.i32.set(words, args >> 2);
-    backend.heap.f32[(args >> 2) + SCALE_WORD] = scale;
+    backend.heap.i32.set(words, args >>> 2);
+    backend.heap.f32[(args >>> 2) + SCALE_WORD] = scale;
     return fn(args, [batch, L, S, E, Ev], block);
   });
 }

@@ -116,7 +116,7 @@ function run(backend: WasmBackend, pass: Pass, a: TensorInfo, b: TensorInfo, out
   const partials: number[] = [];
   const words = shapeWords(g);
   backend.withTemp(words.length * 4, (shape) => {
-    backend.heap.i32.set(words, shape >> 2);
+    backend.heap.i32.set(words, shape >>> 2);
     try {
       const calls: ThreadCall[] = runs.map(([first, count], i) => {
         let aPtr = backend.ptr(a);

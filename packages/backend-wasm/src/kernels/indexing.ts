@@ -9,7 +9,7 @@ import { sizeOf } from '../strided';
 
 /** Word offset of a tensor's storage in the heap's Int32Array view. */
 function words(backend: WasmBackend, t: TensorInfo): number {
-  return backend.ptr(t) >> 2;
+  return backend.ptr(t) >>> 2;
 }
 
 const gather: KernelFn<'Gather'> = ({ inputs: { x, indices }, attrs: { axis }, outputs: [out], backend: base }) => {
@@ -25,7 +25,7 @@ const gather: KernelFn<'Gather'> = ({ inputs: { x, indices }, attrs: { axis }, o
   for (let o = 0; o < outer && inner > 0; o++) {
     for (let i = 0; i < count; i++) {
       const from = src + (o * length + heap[index + i]!) * inner;
-      heap.copyWithin((data.ptr >> 2) + (o * count + i) * inner, from, from + inner);
+      heap.copyWithin((data.ptr >>> 2) + (o * count + i) * inner, from, from + inner);
     }
   }
   return info;
@@ -54,7 +54,7 @@ const oneHot: KernelFn<'OneHot'> = ({ inputs: { indices }, attrs: { depth }, out
   const backend = base as WasmBackend;
   const count = sizeOf(indices.shape);
   const { info, data } = backend.output(out.shape, out.dtype);
-  const start = data.ptr >> 2;
+  const start = data.ptr >>> 2;
   const f32 = backend.heap.f32;
   const i32 = backend.heap.i32;
   f32.fill(0, start, start + count * depth);

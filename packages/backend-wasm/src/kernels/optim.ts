@@ -37,8 +37,8 @@ const adamUpdate: KernelFn<'AdamUpdate'> = (args) => {
     -(lr / (1 - beta1 ** step)),
   ];
   backend.withTemp(4 * (scalars.length + 2), (params) => {
-    backend.heap.f32.set(scalars, params >> 2);
-    backend.heap.i32.set([mode, first ? 1 : 0], (params >> 2) + scalars.length);
+    backend.heap.f32.set(scalars, params >>> 2);
+    backend.heap.i32.set([mode, first ? 1 : 0], (params >>> 2) + scalars.length);
     parallelElementwise(backend, 'adamUpdate', n, (start, count) => {
       const at = start * 4;
       const [p0, m0, v0] = [outP.data.ptr + at, outM.data.ptr + at, outV.data.ptr + at];
@@ -66,8 +66,8 @@ const sgdUpdate: KernelFn<'SGDUpdate'> = (args) => {
   const scalars = [weightDecay, momentum, 1 - dampening, lr];
   const flags = [weightDecay !== 0, withMomentum, firstStep, nesterov].map((f) => (f ? 1 : 0));
   backend.withTemp(4 * (scalars.length + flags.length), (params) => {
-    backend.heap.f32.set(scalars, params >> 2);
-    backend.heap.i32.set(flags, (params >> 2) + scalars.length);
+    backend.heap.f32.set(scalars, params >>> 2);
+    backend.heap.i32.set(flags, (params >>> 2) + scalars.length);
     parallelElementwise(backend, 'sgdUpdate', n, (start, count) => {
       const at = start * 4;
       const bufOut = withMomentum ? outBuf.ptr + at : 0;

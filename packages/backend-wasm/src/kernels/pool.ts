@@ -50,7 +50,7 @@ function pool(
   const { planes, inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = g;
   const plain2x2 = (mode === MAX || mode === MAX_BACKWARD) && isPlain2x2(g);
   // Backward modes of the general kernel accumulate into dx.
-  if (backward && !plain2x2) backend.heap.f32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
+  if (backward && !plain2x2) backend.heap.f32.fill(0, data.ptr >>> 2, (data.ptr >>> 2) + sizeOf(outShape));
   // Planes are independent: split them over the lanes when there is enough work.
   const inPlane = H * W * 4;
   const outPlane = oH * oW * 4;
@@ -59,7 +59,7 @@ function pool(
   // The PoolShape of assembly/pool.ts, field by field.
   const words = [H, W, oH, oW, kH, kW, sH, sW, padTop, padLeft];
   backend.withTemp(words.length * 4, (shape) => {
-    backend.heap.i32.set(words, shape >> 2);
+    backend.heap.i32.set(words, shape >>> 2);
     const parts: ThreadCall[] = splitRange(planes, calls).map(([first, count]) => {
       const s = src === 0 ? 0 : src + first * inPlane;
       const d = dy === 0 ? 0 : dy + first * outPlane;

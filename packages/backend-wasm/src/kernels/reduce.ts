@@ -33,7 +33,7 @@ function reduce(
   const int = dtype === 'int32' ? 1 : 0;
   if (int && op !== OP.Sum && sizeOf(outShape) > 0 && sizeOf(x.shape) === 0) {
     // An empty int32 max/min: the reference's -Infinity/Infinity stored as int32 is 0 (the ops refuse it).
-    backend.heap.i32.fill(0, data.ptr >> 2, (data.ptr >> 2) + sizeOf(outShape));
+    backend.heap.i32.fill(0, data.ptr >>> 2, (data.ptr >>> 2) + sizeOf(outShape));
     return info;
   }
   const blocks = contiguousBlocks(axes);
@@ -71,7 +71,7 @@ const argMax: KernelFn<'ArgMax'> = ({ inputs: { x }, attrs: { axis }, outputs: [
   const inner = sizeOf(x.shape.slice(axis + 1));
   const length = x.shape[axis]!;
   if (outer * inner > 0) {
-    if (length === 0) backend.heap.i32.fill(0, data.ptr >> 2, (data.ptr >> 2) + outer * inner);
+    if (length === 0) backend.heap.i32.fill(0, data.ptr >>> 2, (data.ptr >>> 2) + outer * inner);
     else backend.exports.argMax(x.dtype === 'int32' ? 1 : 0, backend.ptr(x), data.ptr, outer, length, inner);
   }
   return info;

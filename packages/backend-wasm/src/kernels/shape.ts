@@ -17,13 +17,13 @@ const reshape: KernelFn<'Reshape'> = ({ inputs: { x }, outputs: [{ shape, dtype 
 
 /** Word offset of a tensor's storage in the heap's Int32Array view. */
 function words(backend: WasmBackend, t: TensorInfo): number {
-  return backend.ptr(t) >> 2;
+  return backend.ptr(t) >>> 2;
 }
 
 const broadcastTo: KernelFn<'BroadcastTo'> = ({ inputs: { x }, outputs: [{ shape, dtype }], backend: base }) => {
   const backend = base as WasmBackend;
   const { info, data } = backend.output(shape, dtype);
-  stridedCopy(backend, words(backend, x), broadcastStrides(x.shape, shape), shape, data.ptr >> 2);
+  stridedCopy(backend, words(backend, x), broadcastStrides(x.shape, shape), shape, data.ptr >>> 2);
   return info;
 };
 
@@ -46,7 +46,7 @@ const transpose: KernelFn<'Transpose'> = ({ inputs: { x }, attrs: { perm }, outp
     words(backend, x),
     perm.map((axis) => inStrides[axis]!),
     shape,
-    data.ptr >> 2,
+    data.ptr >>> 2,
   );
   return info;
 };
@@ -57,7 +57,7 @@ const slice: KernelFn<'Slice'> = ({ inputs: { x }, attrs: { begin }, outputs: [o
   const { info, data } = backend.output(size, out.dtype);
   const inStrides = contiguousStrides(x.shape);
   const offset = begin.reduce((sum, b, axis) => sum + b * inStrides[axis]!, 0);
-  if (sizeOf(size) > 0) stridedCopy(backend, words(backend, x) + offset, inStrides, size, data.ptr >> 2);
+  if (sizeOf(size) > 0) stridedCopy(backend, words(backend, x) + offset, inStrides, size, data.ptr >>> 2);
   return info;
 };
 
@@ -72,7 +72,7 @@ const concat: KernelFn<'Concat'> = ({ inputs: { tensors }, attrs: { axis }, outp
     // Each input is an [outer, chunk] block written at a column offset of the [outer, outRow] output.
     const chunk = sizeOf(t.shape.slice(axis));
     if (chunk > 0 && outer > 0) {
-      stridedCopy(backend, words(backend, t), [chunk, 1], [outer, chunk], (data.ptr >> 2) + column, [outRow, 1]);
+      stridedCopy(backend, words(backend, t), [chunk, 1], [outer, chunk], (data.ptr >>> 2) + column, [outRow, 1]);
     }
     column += chunk;
   }
@@ -83,7 +83,7 @@ const pad: KernelFn<'Pad'> = ({ inputs: { x }, attrs: { paddings, value }, outpu
   const backend = base as WasmBackend;
   const { shape } = out;
   const { info, data } = backend.output(shape, out.dtype);
-  const start = data.ptr >> 2;
+  const start = data.ptr >>> 2;
   const end = start + sizeOf(shape);
   if (x.dtype === 'int32') backend.heap.i32.fill(value, start, end);
   else backend.heap.f32.fill(value, start, end);
