@@ -1,19 +1,18 @@
 /**
  * The GAN's judge: the digit recognizer's LeNet-5 (`lenet5()` of @nn/layers). Reuses the model
  * `apps/digit-recognizer` saved (`pnpm --filter @nn/digit-recognizer train`) when there is one; otherwise trains
- * the same network here the way the digit recognizer does (its default settings: 3 epochs of Adam under a one-cycle
- * schedule peaking at 6e-3, batches of 128, random shifts, rotations and zooms, seed 0), which gives the same model.
+ * one with the digit recognizer's own `train` and default settings, which gives the same model.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noGrad } from '@nn/autograd';
-import { randomAffine, TensorDataset } from '@nn/data';
-import { crossEntropy, fit, lenet5, loadModel, type Module } from '@nn/layers';
-import { Adam, OneCycleLR } from '@nn/optim';
-import { defaultGenerator, manualSeed, type Tensor, tidy } from '@nn/tensor';
+import { loadModel, type Module } from '@nn/layers';
+import { defaultGenerator, type Tensor, tidy } from '@nn/tensor';
+import { DEFAULT_SETTINGS, train } from '../../../digit-recognizer/src/train';
 import type { RunContext } from '../shared/example';
-import { mnist } from '../shared/mnist';
 
 /** Where `apps/digit-recognizer` saves its trained model. */
 export const RECOGNIZER_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../digit-recognizer/models/lenet5');
@@ -39,29 +38,20 @@ export async function loadJudge(
   }
 }
 
-/** apps/digit-recognizer's training (src/train.ts, default settings) of `lenet5()` on the first `images` digits. */
+/**
+ * `lenet5()` trained on the first `images` digits for `epochs` by apps/digit-recognizer's own `train` (src/train.ts,
+ * its default settings), into a scratch directory it is loaded back from.
+ */
 async function trainJudge(images: number, epochs: number, context: RunContext) {
-  manualSeed(0);
-  const train = await mnist('train', images);
-  const judge = lenet5();
-  const optimizer = new Adam(judge.parameters(), { lr: 6e-3 });
-  const stepsPerEpoch = Math.ceil(train.images.shape[0]! / 128);
-  const history = await fit(judge, new TensorDataset(train.images, train.labels), {
-    epochs,
-    batchSize: 128,
-    optimizer,
-    loss: crossEntropy,
-    metrics: ['accuracy'],
-    seed: 0,
-    verbose: false,
-    scheduler: { scheduler: new OneCycleLR(optimizer, { maxLr: 6e-3, epochs, stepsPerEpoch }), interval: 'batch' },
-    transform: randomAffine({ maxShift: 2, maxRotationDeg: 10, scale: [0.9, 1.1], seed: 0 }),
-  });
-  judge.eval();
-  const accuracy = history.accuracy?.at(-1) ?? Number.NaN;
-  const n = train.images.shape[0]!;
-  context.log(`judge: lenet5() trained here on ${n} digits for ${epochs} epoch(s), training accuracy ${accuracy}`);
-  return { judge, source: `lenet5() trained here as apps/digit-recognizer trains it (${n} digits, ${epochs} epochs)` };
+  const dir = await mkdtemp(join(tmpdir(), 'nn-gan-judge-'));
+  try {
+    const result = await train(dir, { ...DEFAULT_SETTINGS, trainSubset: images, epochs }, false);
+    context.log(`judge: lenet5() trained here by the digit recognizer's train(), test accuracy ${result.testAccuracy}`);
+    const n = images > 0 ? images : 'all';
+    return { judge: await loadModel(dir), source: `apps/digit-recognizer's train() (${n} digits, ${epochs} epochs)` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** What the judge makes of generated digits [N, 1, 28, 28]. */
