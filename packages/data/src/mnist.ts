@@ -69,10 +69,14 @@ async function defaultMnistDir(): Promise<string> {
 
 async function readMnist(dir: string, split: MnistSplit): Promise<MnistHost> {
   const prefix = split === 'train' ? 'train' : 't10k';
-  const [imageFile, labelFile] = await Promise.all([
+  // Both reads run at once; allSettled so that the error reported does not depend on which fails first.
+  const [imageRead, labelRead] = await Promise.allSettled([
     readFirst(dir, [`${prefix}-images-idx3-ubyte`, `${prefix}-images.idx3-ubyte`]),
     readFirst(dir, [`${prefix}-labels-idx1-ubyte`, `${prefix}-labels.idx1-ubyte`]),
   ]);
+  if (imageRead.status === 'rejected') throw imageRead.reason;
+  if (labelRead.status === 'rejected') throw labelRead.reason;
+  const [imageFile, labelFile] = [imageRead.value, labelRead.value];
   const images = parseIdxHeader(imageFile.bytes, { name: imageFile.path });
   const labels = parseIdxHeader(labelFile.bytes, { name: labelFile.path });
   const [count, height, width] = images.shape;
