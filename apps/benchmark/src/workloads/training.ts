@@ -9,7 +9,9 @@
  *
  * A training cell is timed once (one epoch, no repetitions). Before it, a probe on a throwaway copy of the
  * model warms the library up, measures its first loss (before any update: it must agree across libraries, as
- * the weights and data are the same) and estimates the time per batch. A library that would need more than
+ * the weights and data are the same) and estimates the time per batch. The warm-up trains for a few seconds
+ * (`WARMUP_SECONDS`, every library alike): V8 optimises a JavaScript step's code over its first ~150 steps, and
+ * before that a LeNet step runs 1.5-2x slower, which would otherwise be most of a 157-step epoch. A library that would need more than
  * the sample budget's seconds trains only the batches that fit, and its cell says so (accuracy n/a).
  */
 import type { BenchContext } from '../context';
@@ -31,6 +33,9 @@ export function testSamples(quick: boolean): number {
 }
 
 const seconds = () => performance.now() / 1e3;
+
+/** Seconds the probe trains its throwaway copy before the timed epoch (full runs; at most a quarter of the budget). */
+export const WARMUP_SECONDS = 3;
 const grouped = (n: number) => n.toLocaleString('en-US');
 
 /** Logits of every sample of `split`, predicted in chunks. */
@@ -63,6 +68,7 @@ async function probe(
   epoch: number,
   budgetSeconds: number,
   mode: Mode,
+  warmupSeconds: number,
 ): Promise<Plan> {
   const model = await library.createModel(kind, initialWeights(kind), train);
   try {
@@ -75,9 +81,16 @@ async function probe(
       await model.trainBatch(BATCH_SIZE, Math.min(BATCH_SIZE, epoch - BATCH_SIZE));
       perBatch = seconds() - start;
     }
-    // The fit() path has its own code to warm up (untimed, on this throwaway copy, after the first loss).
-    if (mode === 'fit' && model.trainEpoch && epoch > 2 * BATCH_SIZE)
-      await model.trainEpoch(2 * BATCH_SIZE, BATCH_SIZE);
+    // Then the path the cell times trains until the JIT has settled (untimed, on this throwaway copy).
+    const warmUntil = seconds() + Math.min(warmupSeconds, budgetSeconds / 4);
+    if (mode === 'fit' && model.trainEpoch && epoch > 2 * BATCH_SIZE) {
+      do await model.trainEpoch(2 * BATCH_SIZE, BATCH_SIZE);
+      while (seconds() < warmUntil);
+    } else {
+      for (let start = 0; seconds() < warmUntil; start = (start + BATCH_SIZE) % epoch) {
+        await model.trainBatch(start, Math.min(BATCH_SIZE, epoch - start));
+      }
+    }
     const batches = Math.ceil(epoch / BATCH_SIZE);
     const affordable = Math.max(1, Math.floor(budgetSeconds / perBatch));
     return { samples: Math.min(epoch, Math.min(batches, affordable) * BATCH_SIZE), initialLoss };
@@ -98,7 +111,8 @@ async function trainingCell(
 ): Promise<PreparedCell> {
   const data = await mnistSlices(epoch, testSamples(ctx.quick));
   await library.prepare?.();
-  const plan = await probe(library, kind, data.train, epoch, ctx.trainBudgetSeconds, mode);
+  const warmup = ctx.quick ? 0 : WARMUP_SECONDS;
+  const plan = await probe(library, kind, data.train, epoch, ctx.trainBudgetSeconds, mode, warmup);
   const model = await library.createModel(kind, initialWeights(kind), data.train);
   let lastLoss = Number.NaN;
   const byEpoch = mode === 'fit' && model.trainEpoch !== undefined;
