@@ -16,6 +16,69 @@ const MASK_KEEP = 1; // int32, keep where nonzero
 }
 
 /**
+ * softmax(scale * row[j]) over keys j < limit of one row of n scored keys, in place, in four lanes; keys
+ * [limit, n) (the causal mask) become 0. The same values, from the same additions in the same order, as the masked
+ * loop below with no mask (whose masked keys add exact zeros); here the whole vectors past limit are skipped.
+ */
+// @ts-ignore: decorator
+@inline
+function softmaxRowUnmasked(row: usize, n: i32, limit: i32, scale: f32): void {
+  const s4 = f32x4.splat(scale);
+  const inf = f32x4.splat(-Infinity);
+  // The masked loop's vectors cover [0, n & ~3) and its scalar tail the rest; of those, only the vectors that
+  // reach below limit have nonzero lanes.
+  const vectorEnd = n & ~3;
+  const lastVector = min(vectorEnd, (limit + 3) & ~3);
+  let maxes = inf;
+  let j = 0;
+  for (; j + 4 <= limit && j < vectorEnd; j += 4) {
+    const o = <usize>j << 2;
+    const s = f32x4.mul(v128.load(row + o), s4);
+    v128.store(row + o, s);
+    maxes = f32x4.pmax(maxes, s);
+  }
+  let top: f32 = max(
+    max(f32x4.extract_lane(maxes, 0), f32x4.extract_lane(maxes, 1)),
+    max(f32x4.extract_lane(maxes, 2), f32x4.extract_lane(maxes, 3)),
+  );
+  for (; j < limit; j++) {
+    const o = <usize>j << 2;
+    const s = load<f32>(row + o) * scale;
+    store<f32>(row + o, s);
+    if (s > top) top = s;
+  }
+  if (top == -Infinity) {
+    memory.fill(row, 0, (<usize>n) << 2);
+    return;
+  }
+  const mv = f32x4.splat(top);
+  let sums = f32x4.splat(0);
+  j = 0;
+  for (; j < lastVector; j += 4) {
+    const o = <usize>j << 2;
+    // Lanes at or past limit (in the last vector only) are masked to -Infinity: exp gives 0 there.
+    const keep = i32x4.lt_s(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(j)), i32x4.splat(limit));
+    const e = expLanes(f32x4.sub(v128.bitselect(v128.load(row + o), inf, keep), mv));
+    v128.store(row + o, e);
+    sums = f32x4.add(sums, e);
+  }
+  let sum: f32 = f32x4.extract_lane(sums, 0) + f32x4.extract_lane(sums, 1);
+  sum += f32x4.extract_lane(sums, 2) + f32x4.extract_lane(sums, 3);
+  for (j = vectorEnd; j < limit; j++) {
+    const o = <usize>j << 2;
+    const e = Mathf.exp(load<f32>(row + o) - top);
+    store<f32>(row + o, e);
+    sum += e;
+  }
+  const inv = f32x4.splat(1 / sum);
+  const end = max(lastVector, limit);
+  j = 0;
+  for (; j + 4 <= end; j += 4) v128.store(row + (<usize>j << 2), f32x4.mul(v128.load(row + (<usize>j << 2)), inv));
+  for (; j < end; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) * f32x4.extract_lane(inv, 0));
+  if (end < n) memory.fill(row + (<usize>end << 2), 0, (<usize>(n - end)) << 2);
+}
+
+/**
  * Turns rows [0, rows) of raw scores q·k (row stride S, n keys scored) of query rows i0.. into attention weights in
  * place: times scale, masked, soft-maxed. A row whose keys are all masked out becomes 0.
  */
@@ -27,6 +90,10 @@ function softmaxRows(
     const row = p + ((<usize>t * <usize>S) << 2);
     const mRow = mask + ((<usize>t * <usize>S) << 2);
     const limit = causal != 0 ? min(n, i + 1) : n;
+    if (maskKind == MASK_NONE) {
+      softmaxRowUnmasked(row, n, limit, scale);
+      continue;
+    }
     let max: f32 = -Infinity;
     for (let j = 0; j < n; j++) {
       const o = <usize>j << 2;

@@ -1,5 +1,6 @@
 import * as nn from '@nn/tensor';
 import { randn, type Tensor, tensor } from '@nn/tensor';
+import { engine } from '@nn/tensor/backend';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { directLimits } from '../src/kernels/conv';
 import { expectSameAsCpu } from '../test/compare';
@@ -275,6 +276,37 @@ describe('reductions match the cpu backend', () => {
     await expectSameAsCpu(() => nn.softmaxCrossEntropy(r([8, 10], 1), nn.softmax(r([8, 10], 2))), 1e-5);
     await expectSameAsCpu(() => nn.logSoftmax(r([8, 10], 1)), 1e-5);
   });
+});
+
+describe('attention without a mask matches the cpu backend', () => {
+  // L = 37: causal blocks of 16, 16 and 5 query rows, so blocks score 16, 32 and 37 keys (a partial vector of
+  // four keys and a scalar tail); S = 7 without the causal mask: one vector and a tail of 3.
+  const cases = [
+    { L: 37, S: 37, E: 5, Ev: 6, causal: true },
+    { L: 64, S: 64, E: 32, Ev: 32, causal: true },
+    { L: 9, S: 7, E: 3, Ev: 5, causal: false },
+  ];
+  for (const { L, S, E, Ev, causal } of cases) {
+    const inputs = () => [r([2, 3, L, E], 1), r([2, 3, S, E], 2), r([2, 3, S, Ev], 3)] as const;
+    it(`[2, 3, ${L}, ${E}] queries, ${S} keys, ${causal ? 'causal' : 'no mask'}: output and gradients`, async () => {
+      await expectSameAsCpu(() => nn.scaledDotProductAttention(...inputs(), { isCausal: causal }), 1e-5);
+      await expectSameAsCpu(() => {
+        const [q, k, v] = inputs();
+        const grads = engine.runKernelMulti(
+          'AttentionBackward',
+          { dy: r([2, 3, L, Ev], 4), q, k, v },
+          {
+            scale: 0.3,
+            causal,
+          },
+        );
+        return nn.concat(
+          grads.map((g) => g.reshape([-1])),
+          0,
+        );
+      }, 1e-5);
+    });
+  }
 });
 
 describe('data movement matches the cpu backend', () => {

@@ -26,11 +26,16 @@ function dims(q: TensorInfo, v: TensorInfo): [number, number, number, number, nu
 
 /**
  * Query rows per block of scores: up to 64, fewer for long key sequences so that a block (block x S floats) stays
- * about 64 KiB, at least 4.
+ * about 64 KiB, at least 4. Causal: at most CAUSAL_BLOCK, since a block scores only the keys up to its last row (the
+ * smaller the block, the less of the masked upper triangle it computes).
  */
-function blockRows(L: number, S: number): number {
-  return Math.max(1, Math.min(L, Math.max(4, Math.min(64, Math.floor(16384 / Math.max(1, S))))));
+function blockRows(L: number, S: number, causal: boolean): number {
+  const rows = Math.max(4, Math.min(causal ? CAUSAL_BLOCK : 64, Math.floor(16384 / Math.max(1, S))));
+  return Math.max(1, Math.min(L, rows));
 }
+
+/** Query rows per block under a causal mask: 16 (char-GPT's [12, 4, 64, 32] heads: 8 and 32 were no faster). */
+const CAUSAL_BLOCK = 16;
 
 interface Operands {
   q: TensorInfo;
@@ -54,7 +59,7 @@ function withArgs<R>(
   fn: (args: number, dims: [number, number, number, number, number], block: number) => R,
 ): R {
   const [batch, L, S, E, Ev] = dims(q, v);
-  const block = blockRows(L, S);
+  const block = blockRows(L, S, causal);
   const kind = mask === undefined ? MASK_NONE : mask.dtype === 'int32' ? MASK_KEEP : MASK_ADD;
   const ptr = (t: TensorInfo | undefined) => (t === undefined ? 0 : backend.ptr(t));
   // biome-ignore format: the fields of AttentionArgs in order
