@@ -3,7 +3,7 @@
 // buffer, where it is computed by the GEMM (assembly/matmul.ts), masked and soft-maxed (SIMD exp), and multiplied
 // by V, so no [L, S] matrix is ever stored. The backward pass recomputes each block the same way.
 import { gemm } from './matmul';
-import { expLanes } from './unary';
+import { expLanes } from './lanes-math';
 
 const MASK_NONE = 0;
 const MASK_KEEP = 1; // int32, keep where nonzero

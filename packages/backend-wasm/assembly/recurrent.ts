@@ -1,5 +1,5 @@
 // The fused LSTM cell and its backward over float32, four hidden units at a time (SIMD128).
-import { expLanes } from './unary';
+import { expLanes } from './lanes-math';
 
 // @ts-ignore: decorator
 @inline
