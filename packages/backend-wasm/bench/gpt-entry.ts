@@ -7,31 +7,17 @@ import { charGpt, gptFor } from '../../../apps/examples/src/char-gpt/char-gpt';
 import { batchIds, loadShakespeare } from '../../../apps/examples/src/char-gpt/data';
 import { configureOptimizers } from '../../../apps/examples/src/char-gpt/model';
 import { setWasmThreads } from '../src/index';
+import { threadSettings } from '../src/threads/pool';
+import { printKernelTimes, timeKernels } from './kernel-times';
 
-type Timing = Map<string, { calls: number; ms: number }>;
-
-/** Wraps every kernel of the active backend with a timer (per kernel name and input shapes). */
-function timeKernels(): Timing {
-  const times: Timing = new Map();
-  const table = getBackend().backend.kernels as unknown as Record<
-    string,
-    (args: { inputs: Record<string, { shape?: readonly number[] }>; attrs?: unknown }) => unknown
-  >;
-  for (const name of Object.keys(table)) {
-    const kernel = table[name]!;
-    table[name] = (args) => {
-      const shapes = Object.values(args.inputs).map((t) => JSON.stringify(t?.shape ?? []));
-      const key = `${name} ${shapes.join(' ')}`;
-      const start = performance.now();
-      const out = kernel(args);
-      const entry = times.get(key) ?? { calls: 0, ms: 0 };
-      entry.calls++;
-      entry.ms += performance.now() - start;
-      times.set(key, entry);
-      return out;
-    };
-  }
-  return times;
+/** How much of the split kernels' work the workers took (wasm backend only). */
+function threadStats(): Record<string, number> {
+  const backend = getBackend().backend as { workerCalls?: number; pooledCalls?: number };
+  if (!backend.pooledCalls) return {};
+  return {
+    pooledCalls: backend.pooledCalls,
+    workerShare: +((backend.workerCalls ?? 0) / backend.pooledCalls).toFixed(3),
+  };
 }
 
 function get(name: string, fallback: string): string {
@@ -43,6 +29,8 @@ async function main(): Promise<void> {
   const threads = Number(get('threads', '2'));
   const steps = Number(get('steps', '30'));
   const backend = get('backend', 'wasm');
+  // NN_WASM_SPIN_US: how long idle workers poll before sleeping.
+  threadSettings.spinMicroseconds = Number(process.env.NN_WASM_SPIN_US ?? threadSettings.spinMicroseconds);
   await setBackend(backend);
   if (backend === 'wasm') setWasmThreads(threads);
   const config = charGpt.full;
@@ -81,21 +69,7 @@ async function main(): Promise<void> {
     stepMs.push(performance.now() - s);
   }
   const seconds = (performance.now() - start) / 1000;
-  if (kernelTimes) {
-    const rows = [...kernelTimes.entries()].sort((a, c) => c[1].ms - a[1].ms);
-    let total = 0;
-    let calls = 0;
-    for (const [, v] of rows) {
-      total += v.ms;
-      calls += v.calls;
-    }
-    console.log(
-      `kernels: ${(total / steps).toFixed(2)} ms/step in ${calls / steps} calls, of ${((seconds * 1000) / steps).toFixed(2)} ms/step`,
-    );
-    for (const [key, v] of rows.slice(0, Number(get('top', '50')))) {
-      console.log(`${(v.ms / steps).toFixed(3).padStart(8)} ms ${(v.calls / steps).toFixed(1).padStart(5)}x  ${key}`);
-    }
-  }
+  if (kernelTimes) printKernelTimes(kernelTimes, steps, seconds, Number(get('top', '50')));
   const median = stepMs.sort((a, c) => a - c)[stepMs.length >> 1]!;
   console.log(
     JSON.stringify({
@@ -105,6 +79,7 @@ async function main(): Promise<void> {
       msPerStep: +((seconds * 1000) / steps).toFixed(2),
       tokensPerSecond: Math.round((steps * b * t) / seconds),
       medianTokensPerSecond: Math.round((b * t * 1000) / median),
+      ...threadStats(),
       losses: [losses[0], losses[1], losses[2], losses[losses.length - 1]].map((l) => +l!.toFixed(5)),
     }),
   );

@@ -8,6 +8,7 @@ import { network20 } from '../../../apps/examples/src/resnet/network';
 import { setWasmThreads } from '../src/index';
 import { parallelThresholds } from '../src/kernels/parallel';
 import { threadSettings } from '../src/threads/pool';
+import { printKernelTimes, timeKernels } from './kernel-times';
 
 interface Options {
   model: 'lenet' | 'mlp' | 'resnet' | 'plain';
@@ -40,42 +41,6 @@ function build(model: Options['model']): { net: Sequential; inputShape: number[]
   }
   const net = lenet5();
   return { net, inputShape: [1, 28, 28] };
-}
-
-type Timing = Map<string, { calls: number; ms: number }>;
-
-/** Wraps every kernel of the active backend with a timer (per kernel name and first input shape). */
-function timeKernels(): Timing {
-  const times: Timing = new Map();
-  const table = getBackend().backend.kernels as unknown as Record<
-    string,
-    (args: { inputs: Record<string, { shape?: readonly number[] }> }) => unknown
-  >;
-  for (const name of Object.keys(table)) {
-    const kernel = table[name]!;
-    table[name] = (args) => {
-      const first = Object.values(args.inputs)[0];
-      const key = `${name} ${JSON.stringify(first?.shape ?? [])}`;
-      const start = performance.now();
-      const out = kernel(args);
-      const entry = times.get(key) ?? { calls: 0, ms: 0 };
-      entry.calls++;
-      entry.ms += performance.now() - start;
-      times.set(key, entry);
-      return out;
-    };
-  }
-  return times;
-}
-
-function printKernelTimes(times: Timing, steps: number, seconds: number): void {
-  const rows = [...times.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  let total = 0;
-  for (const [, t] of rows) total += t.ms;
-  console.log(`kernels: ${(total / steps).toFixed(2)} ms/step of ${((seconds * 1000) / steps).toFixed(2)} ms/step`);
-  for (const [key, t] of rows.slice(0, 40)) {
-    console.log(`${(t.ms / steps).toFixed(3).padStart(8)} ms ${(t.calls / steps).toFixed(1).padStart(5)}x  ${key}`);
-  }
 }
 
 /** How much of the split kernels' work the workers took (wasm backend only). */
