@@ -20,7 +20,7 @@ export { argMax, cumsum, reduce } from './reduce';
 export { topK } from './selection';
 export { stridedCopy, transpose2d } from './shape';
 export { softmaxCrossEntropy } from './softmax';
-export { castF32ToI32, castI32ToF32, reluBackward, UnaryOp, unary } from './unary';
+export { castF32ToI32, castI32ToF32, geluBackward, reluBackward, UnaryOp, unary } from './unary';
 
 /** First byte after the module's own static data: the JS allocator hands out memory from here. */
 export function heapBase(): usize {

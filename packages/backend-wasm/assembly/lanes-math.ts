@@ -5,6 +5,7 @@
 
 export const SQRT1_2: f64 = 0.7071067811865476;
 export const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
+export const INV_SQRT_2PI: f64 = 0.3989422804014327;
 
 /**
  * The constants of the four-lane math below, each splatted to a v128 in this table: V8 rebuilds a v128.const from
@@ -45,6 +46,9 @@ enum Lanes {
   Half,
   One,
   Magic,
+  GeluCubic3,
+  MinusHalf,
+  InvSqrt2Pi,
 }
 
 const LANE_TABLE = memory.data<f32>(
@@ -83,6 +87,9 @@ const LANE_TABLE = memory.data<f32>(
     1, 1, 1, 1,
     // Magic: 1.5 * 2^23, whose sum with an integral float n in (-2^22, 2^22) holds n in its low mantissa bits.
     12582912, 12582912, 12582912, 12582912,
+    <f32>(3 * 0.044715), <f32>(3 * 0.044715), <f32>(3 * 0.044715), <f32>(3 * 0.044715),
+    -0.5, -0.5, -0.5, -0.5,
+    <f32>INV_SQRT_2PI, <f32>INV_SQRT_2PI, <f32>INV_SQRT_2PI, <f32>INV_SQRT_2PI,
   ],
   16,
 );
@@ -138,13 +145,20 @@ export function expLanes(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function erfcLanes(a: v128): v128 {
+  return erfcTimesLanes(a, expLanes(f32x4.neg(f32x4.mul(a, a))));
+}
+
+/** erfc(a) given e = exp(-a^2) (GELU's derivative has it already, as its normal density's exponential). */
+// @ts-ignore: decorator
+@inline
+function erfcTimesLanes(a: v128, e: v128): v128 {
   const t = f32x4.div(lanes(Lanes.One), f32x4.add(lanes(Lanes.One), f32x4.mul(lanes(Lanes.ErfcP), a)));
   let poly = lanes(Lanes.Erfc5);
   poly = f32x4.add(f32x4.mul(poly, t), lanes(Lanes.Erfc4));
   poly = f32x4.add(f32x4.mul(poly, t), lanes(Lanes.Erfc3));
   poly = f32x4.add(f32x4.mul(poly, t), lanes(Lanes.Erfc2));
   poly = f32x4.add(f32x4.mul(poly, t), lanes(Lanes.Erfc1));
-  return f32x4.mul(f32x4.mul(poly, t), expLanes(f32x4.neg(f32x4.mul(a, a))));
+  return f32x4.mul(f32x4.mul(poly, t), e);
 }
 
 /**
@@ -168,8 +182,15 @@ function erfSmallLanes(z: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function onePlusErfLanes(z: v128): v128 {
+  return onePlusErfTimesLanes(z, expLanes(f32x4.neg(f32x4.mul(z, z))));
+}
+
+/** 1 + erf(z) given e = exp(-z^2). */
+// @ts-ignore: decorator
+@inline
+function onePlusErfTimesLanes(z: v128, e: v128): v128 {
   const a = f32x4.abs(z);
-  const c = erfcLanes(a);
+  const c = erfcTimesLanes(a, e);
   const tails = v128.bitselect(c, f32x4.sub(lanes(Lanes.Two), c), f32x4.lt(z, f32x4.splat(0)));
   return v128.bitselect(f32x4.add(lanes(Lanes.One), erfSmallLanes(z)), tails, f32x4.lt(a, lanes(Lanes.Half)));
 }
@@ -198,4 +219,28 @@ export function geluLanes(x: v128, tanh: bool): v128 {
     return f32x4.div(x, f32x4.add(lanes(Lanes.One), expLanes(f32x4.mul(lanes(Lanes.MinusTwo), u))));
   }
   return f32x4.mul(f32x4.mul(lanes(Lanes.Half), x), onePlusErfLanes(f32x4.mul(x, lanes(Lanes.Sqrt1_2))));
+}
+
+/**
+ * gelu'(x) of four lanes: Phi(x) + x phi(x), or with `tanh` the derivative of PyTorch's tanh form,
+ * (1 + t) / 2 + x (1 - t^2) u' / 2 with t = tanh(u) = 1 - 2 / (1 + exp(2u)) (exactly +-1 where exp overflows or
+ * underflows) and u' = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
+ */
+// @ts-ignore: decorator
+@inline
+export function geluSlopeLanes(x: v128, tanh: bool): v128 {
+  const one = lanes(Lanes.One);
+  const half = lanes(Lanes.Half);
+  const x2 = f32x4.mul(x, x);
+  if (tanh) {
+    const u = f32x4.mul(lanes(Lanes.Sqrt2OverPi), f32x4.add(x, f32x4.mul(lanes(Lanes.GeluCubic), f32x4.mul(x2, x))));
+    const t = f32x4.sub(one, f32x4.div(lanes(Lanes.Two), f32x4.add(one, expLanes(f32x4.add(u, u)))));
+    const du = f32x4.mul(lanes(Lanes.Sqrt2OverPi), f32x4.add(one, f32x4.mul(lanes(Lanes.GeluCubic3), x2)));
+    const slope = f32x4.mul(f32x4.mul(f32x4.mul(half, x), f32x4.sub(one, f32x4.mul(t, t))), du);
+    return f32x4.add(f32x4.mul(half, f32x4.add(one, t)), slope);
+  }
+  // exp(-x^2 / 2) once: the normal density's, and erfc's exp(-z^2) at z = x / sqrt 2.
+  const e = expLanes(f32x4.mul(lanes(Lanes.MinusHalf), x2));
+  const cdf = f32x4.mul(half, onePlusErfTimesLanes(f32x4.mul(x, lanes(Lanes.Sqrt1_2)), e));
+  return f32x4.add(cdf, f32x4.mul(x, f32x4.mul(e, lanes(Lanes.InvSqrt2Pi))));
 }

@@ -124,6 +124,7 @@ export interface KernelExports {
   ): void;
   sgdUpdate(params: number, p: number, g: number, buf: number, outP: number, outBuf: number, n: number): void;
   reluBackward(int: number, dy: number, y: number, out: number, n: number): void;
+  geluBackward(tanh: number, dy: number, x: number, out: number, n: number): void;
   // biome-ignore format: one argument group per line
   layerNorm(
     x: number, w: number, b: number, out: number,

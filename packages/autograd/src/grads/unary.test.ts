@@ -10,6 +10,7 @@ import {
   expm1,
   floor,
   gelu,
+  geluBackward,
   greater,
   leakyRelu,
   log,
@@ -65,6 +66,9 @@ describe('unary elementwise gradients', () => {
     check((v) => gelu(v, { approximate: 'tanh' }), [x]);
     check((v) => gelu(v, { approximate: 'tanh' }), [uniform([5], 35, -6, 6)]);
     check((v) => gelu(v), [uniform([5], 36, -6, 6)]);
+    // gelu's rule is the fused geluBackward kernel; its own rule (second derivatives) is checked here.
+    check((d, v) => geluBackward(d, v), [f64([3, 4], 61), uniform([3, 4], 62, -4, 4)]);
+    check((d, v) => geluBackward(d, v, { approximate: 'tanh' }), [f64([3, 4], 63), uniform([3, 4], 64, -4, 4)]);
     check(erf, [f64([1], 37)]);
     check(silu, [f64([], 38)]);
   });

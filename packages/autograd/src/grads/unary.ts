@@ -6,8 +6,8 @@ import {
   cast,
   cos,
   div,
-  erf,
   exp,
+  geluBackward,
   greater,
   less,
   mul,
@@ -166,18 +166,30 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 export const Gelu: GradRule<'Gelu'> = {
   save: ['x'],
   vjp: ({ dy, inputs: { x }, attrs: { tanh: approximate } }) => ({
-    x: () => {
-      if (approximate) {
-        const x2 = square(x);
-        const t = tanh(mul(add(x, mul(mul(x2, x), 0.044715)), SQRT_2_OVER_PI));
-        const inner = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);
-        const slope = add(mul(add(t, 1), 0.5), mul(mul(mul(x, sub(1, square(t))), inner), 0.5));
-        return mul(dy, slope);
-      }
-      const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-      const pdf = mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI);
-      return mul(dy, add(cdf, mul(x, pdf)));
-    },
+    x: () => geluBackward(dy, x, { approximate: approximate ? 'tanh' : 'none' }),
+  }),
+};
+
+/**
+ * gelu''(x): phi(x) (2 - x^2) for the exact form; for the tanh form, with t = tanh(u), u = sqrt(2/pi) (x + 0.044715 x^3),
+ * (1 - t^2) (u' + x/2 (u'' - 2 t u'^2)).
+ */
+function geluSecondDerivative(x: Tensor, approximate: boolean): Tensor {
+  const x2 = square(x);
+  if (!approximate) return mul(mul(exp(mul(x2, -0.5)), INV_SQRT_2PI), sub(2, x2));
+  const t = tanh(mul(add(x, mul(mul(x2, x), 0.044715)), SQRT_2_OVER_PI));
+  const du = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);
+  const ddu = mul(x, 6 * 0.044715 * SQRT_2_OVER_PI);
+  const inner = add(du, mul(mul(x, 0.5), sub(ddu, mul(mul(t, square(du)), 2))));
+  return mul(sub(1, square(t)), inner);
+}
+
+/** dy * gelu'(x) is linear in dy (its gradient is gelu'(x) again) and has dy * gelu''(x) as its derivative in x. */
+export const GeluBackward: GradRule<'GeluBackward'> = {
+  save: ['dy', 'x'],
+  vjp: ({ dy: dz, inputs: { dy, x }, attrs: { tanh: approximate } }) => ({
+    dy: () => geluBackward(dz, x, { approximate: approximate ? 'tanh' : 'none' }),
+    x: () => mul(mul(dz, dy), geluSecondDerivative(x, approximate)),
   }),
 };
 

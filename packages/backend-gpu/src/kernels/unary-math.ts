@@ -81,6 +81,20 @@ return 0.5 * x * (1.0 + e);`;
   return mapBody(backend, x, body, out);
 };
 
+/** dy * gelu'(x): Phi(x) + x phi(x), or the tanh form's derivative (tanh from exp(-2|z|), saturating without NaN). */
+const geluBackward: KernelFn<'GeluBackward'> = ({ inputs: { dy, x }, attrs: { tanh }, outputs: [out], backend }) => {
+  const slope = tanh
+    ? `const z = ${lit(Math.sqrt(2 / Math.PI))} * (x + 0.044715 * x * x * x);
+const q = Math.exp(-2.0 * Math.abs(z));
+const t = (z < 0.0 ? -1.0 : 1.0) * (1.0 - q) / (1.0 + q);
+const du = ${lit(Math.sqrt(2 / Math.PI))} * (1.0 + ${lit(3 * 0.044715)} * x * x);
+const s = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;`
+    : `${erfOf(`x * ${lit(Math.SQRT1_2)}`, 'e')}
+const s = 0.5 * (1.0 + e) + x * Math.exp(-0.5 * x * x) * ${lit(1 / Math.sqrt(2 * Math.PI))};`;
+  const source = kernelSource(2, `const x = a1[i];\n${slope}\nreturn a0[i] * s;`);
+  return gpuOf(backend).compute(source, out.shape, out.dtype, [dy, x]);
+};
+
 const elu: KernelFn<'Elu'> = ({ inputs: { x }, attrs: { alpha }, outputs: [out], backend }) =>
   mapBody(backend, x, `${expm1Of('x', 'm')}\nreturn x > 0.0 ? x : ${lit(alpha)} * m;`, out);
 
@@ -95,7 +109,7 @@ return (u < 1e-4 ? u - 0.5 * u * u : Math.log(1.0 + u)) / ${lit(beta)};`;
   return mapBody(backend, x, body, out);
 };
 
-export const unaryMathKernels: GpuKernels<MathUnary | 'Gelu' | 'Elu' | 'Softplus'> = {
+export const unaryMathKernels: GpuKernels<MathUnary | 'Gelu' | 'GeluBackward' | 'Elu' | 'Softplus'> = {
   Sign: mathKernel('Sign'),
   Floor: mathKernel('Floor'),
   Ceil: mathKernel('Ceil'),
@@ -109,6 +123,7 @@ export const unaryMathKernels: GpuKernels<MathUnary | 'Gelu' | 'Elu' | 'Softplus
   Rsqrt: mathKernel('Rsqrt'),
   Silu: mathKernel('Silu'),
   Gelu: gelu,
+  GeluBackward: geluBackward,
   Elu: elu,
   Softplus: softplus,
 };

@@ -62,9 +62,29 @@ const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, outputs: [{
   return info;
 };
 
-/** The unary kernels of a compiled module: one per `UnaryOp` member it exports, and Cast, ReluBackward. */
+/** dy * gelu'(x): one pass, float32 (GELU's gradient rule runs it). */
+const geluBackward: KernelFn<'GeluBackward'> = ({
+  inputs: { dy, x },
+  attrs: { tanh },
+  outputs: [{ shape, dtype }],
+  backend: base,
+}) => {
+  const backend = base as WasmBackend;
+  const { info, data } = backend.output(shape, dtype);
+  const [dyPtr, xPtr] = [backend.ptr(dy), backend.ptr(x)];
+  parallelElementwise(backend, 'geluBackward', sizeOf(shape), (start, count) => [
+    tanh ? 1 : 0,
+    dyPtr + start * 4,
+    xPtr + start * 4,
+    data.ptr + start * 4,
+    count,
+  ]);
+  return info;
+};
+
+/** The unary kernels of a compiled module: one per `UnaryOp` member it exports, and Cast, ReluBackward, GeluBackward. */
 export function unaryKernels(exports: KernelExports): KernelMap {
-  const kernels: Record<string, unknown> = { Cast: cast, ReluBackward: reluBackward };
+  const kernels: Record<string, unknown> = { Cast: cast, ReluBackward: reluBackward, GeluBackward: geluBackward };
   const globals = exports as unknown as Record<string, unknown>;
   for (const name of KERNEL_NAMES) {
     const code = globals[`UnaryOp.${name}`];

@@ -63,5 +63,6 @@ export const THREAD_FUNCTIONS = [
   'layerNorm',
   'layerNormBackward',
   'binaryRows',
+  'geluBackward',
 ] as const;
 export type ThreadFunction = (typeof THREAD_FUNCTIONS)[number];

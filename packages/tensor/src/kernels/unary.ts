@@ -151,6 +151,18 @@ const specs = {
       return [dy];
     },
   }),
+  /**
+   * GELU's vector-Jacobian product from its input: dy * gelu'(x) in one pass (`tanh`: of PyTorch's tanh form). One
+   * shape, one float dtype.
+   */
+  GeluBackward: defineKernel({
+    op: 'geluBackward',
+    inputs: { dy: 'tensor', x: 'tensor' },
+    infer: ({ dy, x }, _attrs: { tanh: boolean }) => {
+      assertSameShapeAndDType('geluBackward', { dy, x }, { ints: false });
+      return [dy];
+    },
+  }),
 };
 
 export default specs;

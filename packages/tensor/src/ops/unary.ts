@@ -3,8 +3,11 @@
  * and re-exported from there; the ones with more to them are written here.
  */
 import { engine } from '../engine';
+import { ValueError } from '../errors';
+import type { GeluOptions } from '../kernels/unary';
 import type { Tensor } from '../tensor';
 import type { DType } from '../types';
+import { checkOptions, describeValue } from '../util/options';
 import { assertDType, assertTensor } from './create';
 
 export * from '../kernels/unary';
@@ -38,4 +41,20 @@ export function detach(x: Tensor): Tensor {
  */
 export function reluBackward(dy: Tensor, y: Tensor): Tensor {
   return engine.runKernel('ReluBackward', { dy, y }, {});
+}
+
+/**
+ * GELU's gradient from its input: `dy * gelu'(x)` in one pass, where gelu'(x) = Phi(x) + x phi(x) (with
+ * `{ approximate: 'tanh' }`, the derivative of PyTorch's tanh form). `gelu`'s gradient rule runs it.
+ * @example geluBackward(dy, x) // = dy * (0.5 * (1 + erf(x / sqrt(2))) + x * exp(-x * x / 2) / sqrt(2 * pi))
+ */
+export function geluBackward(dy: Tensor, x: Tensor, options: GeluOptions = {}): Tensor {
+  assertTensor('geluBackward', dy, 'dy');
+  assertTensor('geluBackward', x, 'x');
+  checkOptions('geluBackward', options, { approximate: true });
+  const { approximate = 'none' } = options;
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new ValueError(`geluBackward: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
+  }
+  return engine.runKernel('GeluBackward', { dy, x }, { tanh: approximate === 'tanh' });
 }

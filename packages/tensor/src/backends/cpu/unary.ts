@@ -6,6 +6,7 @@ import { erf } from './erf';
 
 const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 enum Op {
   Neg,
@@ -235,6 +236,27 @@ const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, backend }) 
   return outputInfo(backend, result, dy.shape, dy.dtype);
 };
 
+/** dy * gelu'(x): Phi(x) + x phi(x), or the derivative of the tanh form 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3). */
+const geluBackward: KernelFn<'GeluBackward'> = ({ inputs: { dy, x }, attrs: { tanh }, backend }) => {
+  const g = backend.readSync(dy.dataId);
+  const v = backend.readSync(x.dataId);
+  const result = typedArrayFor(dy.dtype, g.length);
+  if (tanh) {
+    for (let i = 0; i < g.length; i++) {
+      const xi = v[i]!;
+      const t = Math.tanh(SQRT_2_OVER_PI * (xi + 0.044715 * xi * xi * xi));
+      const du = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * xi * xi);
+      result[i] = g[i]! * (0.5 * (1 + t) + 0.5 * xi * (1 - t * t) * du);
+    }
+  } else {
+    for (let i = 0; i < g.length; i++) {
+      const xi = v[i]!;
+      result[i] = g[i]! * (0.5 * (1 + erf(xi * SQRT1_2)) + xi * Math.exp(-0.5 * xi * xi) * INV_SQRT_2PI);
+    }
+  }
+  return outputInfo(backend, result, dy.shape, dy.dtype);
+};
+
 export const unaryKernels = {
   Neg: unaryKernel<'Neg'>(Op.Neg),
   Exp: unaryKernel<'Exp'>(Op.Exp),
@@ -269,4 +291,5 @@ export const unaryKernels = {
   Elu: (({ inputs: { x }, attrs: { alpha }, backend }) => apply(backend, Op.Elu, x, alpha)) satisfies KernelFn<'Elu'>,
   Cast: cast,
   ReluBackward: reluBackward,
+  GeluBackward: geluBackward,
 };

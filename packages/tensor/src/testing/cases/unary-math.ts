@@ -10,6 +10,7 @@ import {
   expm1,
   floor,
   gelu,
+  geluBackward,
   log1p,
   reciprocal,
   round,
@@ -20,6 +21,7 @@ import {
   tensor,
   zeros,
 } from '@nn/tensor';
+import { erf as erfOf } from '../../backends/cpu/erf';
 import type { ConformanceCase } from '../types';
 import { int } from './util';
 
@@ -39,6 +41,21 @@ const GELU_TANH = [
   -0.0036373920817729943, -0.15880800939172324, -0.15428599017485606, 0, 0.34571400982514394, 0.8411919906082768,
   2.484915733910001,
 ];
+
+// dy and torch.autograd.grad(gelu(x), x, dy) for x = [...xs, -20, 20], float64.
+const GELU_DY = [0.5, -2, 1, 3, -1, 0.25, 2, 1, 1];
+const GELU_GRAD = [
+  -0.00597282360209196, 0.1666309411753727, 0.13250487534383712, 1.5, -0.8674951246561629, 0.2708288676469216,
+  2.07522217181629, 0, 1,
+];
+const GELU_TANH_GRAD = [
+  -0.005792083315484824, 0.16592816769156515, 0.13263009646535764, 1.5, -0.8673699035346424, 0.27074102096144564,
+  2.075903152425332, 0, 1,
+];
+// 2 x 3 x 110 x 110 values in [-6, 6]: past the size at which backends split elementwise work over threads.
+const LARGE = 2 * 3 * 110 * 110;
+const largeX = Array.from({ length: LARGE }, (_, i) => -6 + (12 * ((i * 7919) % LARGE)) / LARGE);
+const largeDy = Array.from({ length: LARGE }, (_, i) => Math.cos(i));
 
 function mapped(
   name: string,
@@ -119,6 +136,33 @@ export const unaryMathCases: ConformanceCase[] = [
       [0, 20],
       [0, 20],
     ],
+  },
+  {
+    name: "geluBackward: dy * gelu'(x), both forms, tails included (PyTorch's gelu gradients)",
+    kernels: ['GeluBackward'],
+    run: () => [
+      geluBackward(tensor(GELU_DY), tensor([...xs, -20, 20])),
+      geluBackward(tensor(GELU_DY), tensor([...xs, -20, 20]), { approximate: 'tanh' }),
+    ],
+    expected: [GELU_GRAD, GELU_TANH_GRAD],
+  },
+  {
+    name: 'geluBackward: large (threads), 4-D',
+    kernels: ['GeluBackward'],
+    run: () => geluBackward(tensor(largeDy, [2, 3, 110, 110]), tensor(largeX, [2, 3, 110, 110])),
+    expected: {
+      shape: [2, 3, 110, 110],
+      values: largeX.map(
+        (v, i) =>
+          largeDy[i]! * (0.5 * (1 + erfOf(v / Math.SQRT2)) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI)),
+      ),
+    },
+  },
+  {
+    name: 'geluBackward: empty',
+    kernels: ['GeluBackward'],
+    run: () => geluBackward(tensor([], [0, 3]), tensor([], [0, 3])),
+    expected: { shape: [0, 3], values: [] },
   },
   {
     name: 'silu: float32, without overflow far out',
