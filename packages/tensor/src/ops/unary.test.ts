@@ -3,7 +3,7 @@ import unarySpecs from '../kernels/unary';
 import { Tensor } from '../tensor';
 import { tensor } from './create';
 import * as ops from './index';
-import { reluBackward } from './unary';
+import { geluBackward, reluBackward } from './unary';
 
 const plainOps = Object.entries(unarySpecs).flatMap(([kernel, spec]) =>
   'parseArgs' in spec ? [[kernel, spec.op]] : [],
@@ -47,3 +47,37 @@ describe('reluBackward', () => {
     expect(() => reluBackward(a, 3 as never)).toThrow(/reluBackward: y must be a Tensor/);
   });
 });
+
+describe('geluBackward', () => {
+  it('checks its inputs and options, naming the op', () => {
+    const a = tensor([1, 2]);
+    expect(() => geluBackward(a, tensor([1]))).toThrow(/geluBackward: x \[1\] must have the shape of dy \[2\]/);
+    expect(() => geluBackward(a, 3 as never)).toThrow(/geluBackward: x must be a Tensor/);
+    expect(() => geluBackward(tensor([1, 2], [2], 'int32'), tensor([1, 2], [2], 'int32'))).toThrow(
+      /geluBackward: needs float32 or float64 tensors, got int32/,
+    );
+    expect(() => geluBackward(a, a, { approximate: 'fast' as never })).toThrow(
+      /geluBackward: approximate must be 'none' or 'tanh', got 'fast'/,
+    );
+    expect(() => geluBackward(a, a, { approx: 'tanh' } as never)).toThrow(/geluBackward/);
+  });
+
+  it("is gelu's derivative times dy, in both forms", () => {
+    const x = tensor([-1, 0, 2]);
+    const dy = tensor([2, 1, -1]);
+    const slope = (v: number) =>
+      0.5 * (1 + erfApprox(v / Math.SQRT2)) + (v * Math.exp((-v * v) / 2)) / Math.sqrt(2 * Math.PI);
+    const got = geluBackward(dy, x).dataSync();
+    [2 * slope(-1), slope(0), -slope(2)].forEach((want, i) => expect(got[i]).toBeCloseTo(want, 5));
+    expect(geluBackward(dy, x, { approximate: 'tanh' }).dataSync()[1]).toBeCloseTo(0.5, 6);
+  });
+});
+
+/** erf to 1e-7 (Abramowitz & Stegun 7.1.26), enough for a 5-decimal check. */
+function erfApprox(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z));
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return z < 0 ? -y : y;
+}
