@@ -109,6 +109,10 @@ async function main(): Promise<void> {
       samplesPerSecond: Math.round((steps * options.batch) / seconds),
       medianMsPerStep: +median.toFixed(3),
       medianSamplesPerSecond: Math.round((options.batch * 1000) / median),
+      // The slow tail (garbage collections, a descheduled thread): the mean step is the median plus this.
+      p90MsPerStep: +stepMs[Math.floor(0.9 * stepMs.length)]!.toFixed(3),
+      p99MsPerStep: +stepMs[Math.floor(0.99 * stepMs.length)]!.toFixed(3),
+      maxMsPerStep: +stepMs[stepMs.length - 1]!.toFixed(3),
       // CPU time of the process (all threads, idle workers' polling included) per step: on one thread, a
       // figure that other processes on a busy machine move less than the wall clock.
       cpuMsPerStep: +((cpu.user + cpu.system) / 1000 / steps).toFixed(3),
