@@ -5,8 +5,8 @@
  * and from the same initial weights in every library: @nn through the example's own training step, PyTorch
  * through the same model written in torch (torch/worker.py), TensorFlow.js as the same graph of its ops
  * (peers/tfjs-gpt.ts). The first batch's loss, before any update, must
- * agree. Timed once per cell, after a probe on a throwaway copy; a library too slow for the budget trains fewer
- * iterations and its cell says so.
+ * agree. Timed once per cell, after a probe on a throwaway copy that also warms the library up for WARMUP_SECONDS (as
+ * the training rows do); a library too slow for the budget trains fewer iterations and its cell says so.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { type NnBackend, nnFallbackProbe, prepareNn, useNn } from '../peers/nn';
 import { tf } from '../peers/tfjs';
 import { tfGptMissingKernels, tfGptTrainer } from '../peers/tfjs-gpt';
 import type { TorchPeer } from '../peers/torch';
+import { WARMUP_SECONDS } from './training';
 
 /** The example's full model and batch; quick: a tiny one of the same shape (CI checks that it runs and agrees). */
 export function gptConfig(quick: boolean): CharGptConfig {
@@ -194,6 +195,9 @@ async function gptCell(
     const start = seconds();
     await probe.train(1, 1);
     perStep = seconds() - start;
+    // Then trains on (batches 0 and 1) until the JIT has settled, as the training rows do (full runs only).
+    const warmUntil = seconds() + (ctx.quick ? 0 : Math.min(WARMUP_SECONDS, ctx.trainBudgetSeconds / 4));
+    while (seconds() + 2 * perStep < warmUntil) await probe.train(0, 2);
   } finally {
     probe.dispose();
   }
