@@ -2,23 +2,13 @@
 // example's own training step (configureOptimizers: gradients, clip, AdamW), on tinyshakespeare batches
 // (bundled by bench/gpt.mjs).
 import { fileURLToPath } from 'node:url';
-import { Generator, getBackend, manualSeed, setBackend, tensor } from '@nn/tensor';
+import { Generator, manualSeed, setBackend, tensor } from '@nn/tensor';
 import { charGpt, gptFor } from '../../../apps/examples/src/char-gpt/char-gpt';
 import { batchIds, loadShakespeare } from '../../../apps/examples/src/char-gpt/data';
 import { configureOptimizers } from '../../../apps/examples/src/char-gpt/model';
 import { setWasmThreads } from '../src/index';
-import { threadSettings } from '../src/threads/pool';
 import { printKernelTimes, timeKernels } from './kernel-times';
-
-/** How much of the split kernels' work the workers took (wasm backend only). */
-function threadStats(): Record<string, number> {
-  const backend = getBackend().backend as { workerCalls?: number; pooledCalls?: number };
-  if (!backend.pooledCalls) return {};
-  return {
-    pooledCalls: backend.pooledCalls,
-    workerShare: +((backend.workerCalls ?? 0) / backend.pooledCalls).toFixed(3),
-  };
-}
+import { applyThreadEnv, threadStats } from './thread-settings';
 
 function get(name: string, fallback: string): string {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -29,8 +19,7 @@ async function main(): Promise<void> {
   const threads = Number(get('threads', '2'));
   const steps = Number(get('steps', '30'));
   const backend = get('backend', 'wasm');
-  // NN_WASM_SPIN_US: how long idle workers poll before sleeping.
-  threadSettings.spinMicroseconds = Number(process.env.NN_WASM_SPIN_US ?? threadSettings.spinMicroseconds);
+  applyThreadEnv();
   await setBackend(backend);
   if (backend === 'wasm') setWasmThreads(threads);
   const config = charGpt.full;

@@ -6,9 +6,8 @@ import { getBackend, randn, setBackend, type Tensor, tensor, tidy } from '@nn/te
 // The examples' 20-layer network (apps/examples/src/resnet): small-channel convs, batch norms and residual adds.
 import { network20 } from '../../../apps/examples/src/resnet/network';
 import { setWasmThreads } from '../src/index';
-import { parallelThresholds } from '../src/kernels/parallel';
-import { threadSettings } from '../src/threads/pool';
 import { printKernelTimes, timeKernels } from './kernel-times';
+import { applyThreadEnv, threadStats } from './thread-settings';
 
 interface Options {
   model: 'lenet' | 'mlp' | 'resnet' | 'plain';
@@ -43,23 +42,9 @@ function build(model: Options['model']): { net: Sequential; inputShape: number[]
   return { net, inputShape: [1, 28, 28] };
 }
 
-/** How much of the split kernels' work the workers took (wasm backend only). */
-function threadStats(): Record<string, number> {
-  const backend = getBackend().backend as { workerCalls?: number; pooledCalls?: number };
-  if (backend.pooledCalls === undefined || backend.pooledCalls === 0) return {};
-  return {
-    pooledCalls: backend.pooledCalls,
-    workerShare: +((backend.workerCalls ?? 0) / backend.pooledCalls).toFixed(3),
-  };
-}
-
 async function main(): Promise<void> {
   const options = parse();
-  // For experiments: NN_WASM_SPLIT_ELEMENTS / NN_WASM_SPLIT_MACS override when kernels split over threads.
-  parallelThresholds.elements = Number(process.env.NN_WASM_SPLIT_ELEMENTS ?? parallelThresholds.elements);
-  parallelThresholds.gemmMacs = Number(process.env.NN_WASM_SPLIT_MACS ?? parallelThresholds.gemmMacs);
-  // NN_WASM_SPIN_US: how long idle workers poll before sleeping.
-  threadSettings.spinMicroseconds = Number(process.env.NN_WASM_SPIN_US ?? threadSettings.spinMicroseconds);
+  applyThreadEnv();
   await setBackend(options.backend);
   if (options.backend === 'wasm') setWasmThreads(options.threads);
   const { net, inputShape } = build(options.model);

@@ -69,12 +69,17 @@ function mathKernel<K extends MathUnary>(name: K): KernelFn<K> {
   return (({ inputs: { x }, outputs: [out], backend }) => mapBody(backend, x, BODIES[name], out)) as KernelFn<K>;
 }
 
+/** Statements binding `t` to tanh(sqrt(2/pi) (x + 0.044715 x^3)), from exp(-2|z|) (saturating without NaN); also z, q. */
+const geluTanhOf = (
+  x: string,
+): string => `const z = ${lit(Math.sqrt(2 / Math.PI))} * (${x} + 0.044715 * ${x} * ${x} * ${x});
+const q = Math.exp(-2.0 * Math.abs(z));
+const t = (z < 0.0 ? -1.0 : 1.0) * (1.0 - q) / (1.0 + q);`;
+
 /** 0.5 x (1 + erf(x / sqrt 2)), or PyTorch's tanh form; tanh from exp(-2|z|), saturating without NaN. */
 const gelu: KernelFn<'Gelu'> = ({ inputs: { x }, attrs: { tanh }, outputs: [out], backend }) => {
   const body = tanh
-    ? `const z = ${lit(Math.sqrt(2 / Math.PI))} * (x + 0.044715 * x * x * x);
-const q = Math.exp(-2.0 * Math.abs(z));
-const t = (z < 0.0 ? -1.0 : 1.0) * (1.0 - q) / (1.0 + q);
+    ? `${geluTanhOf('x')}
 return 0.5 * x * (1.0 + t);`
     : `${erfOf(`x * ${lit(Math.SQRT1_2)}`, 'e')}
 return 0.5 * x * (1.0 + e);`;
@@ -84,9 +89,7 @@ return 0.5 * x * (1.0 + e);`;
 /** dy * gelu'(x): Phi(x) + x phi(x), or the tanh form's derivative (tanh from exp(-2|z|), saturating without NaN). */
 const geluBackward: KernelFn<'GeluBackward'> = ({ inputs: { dy, x }, attrs: { tanh }, outputs: [out], backend }) => {
   const slope = tanh
-    ? `const z = ${lit(Math.sqrt(2 / Math.PI))} * (x + 0.044715 * x * x * x);
-const q = Math.exp(-2.0 * Math.abs(z));
-const t = (z < 0.0 ? -1.0 : 1.0) * (1.0 - q) / (1.0 + q);
+    ? `${geluTanhOf('x')}
 const du = ${lit(Math.sqrt(2 / Math.PI))} * (1.0 + ${lit(3 * 0.044715)} * x * x);
 const s = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;`
     : `${erfOf(`x * ${lit(Math.SQRT1_2)}`, 'e')}

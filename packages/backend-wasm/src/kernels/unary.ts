@@ -4,7 +4,7 @@
  * (by kernel name), and `unaryKernels` makes a kernel for every member the compiled module exports.
  */
 import type { TensorInfo } from '@nn/tensor';
-import { KERNEL_NAMES, type KernelFn, type KernelMap, type UnaryOpKernel } from '@nn/tensor/backend';
+import { KERNEL_NAMES, type KernelFn, type KernelMap, type TensorMeta, type UnaryOpKernel } from '@nn/tensor/backend';
 import type { WasmBackend } from '../backend';
 import type { KernelExports } from '../module';
 import { sizeOf } from '../strided';
@@ -46,41 +46,37 @@ const cast: KernelFn<'Cast'> = ({ inputs: { x }, outputs: [{ shape, dtype }], ba
   return info;
 };
 
-/** dy where y > 0, else 0: one masked pass, float32 or int32. */
-const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, outputs: [{ shape, dtype }], backend: base }) => {
-  const backend = base as WasmBackend;
-  const { info, data } = backend.output(shape, dtype);
-  const [dyPtr, yPtr] = [backend.ptr(dy), backend.ptr(y)];
-  const int = dtype === 'int32' ? 1 : 0;
-  parallelElementwise(backend, 'reluBackward', sizeOf(shape), (start, count) => [
-    int,
+/**
+ * A fused backward pass over two same-shaped tensors (dy and what the forward saved), one flag first: the wasm export
+ * `fn(flag, dy, other, out, n)`, split over threads like the other elementwise kernels.
+ */
+function backwardPass(
+  backend: WasmBackend,
+  fn: 'reluBackward' | 'geluBackward',
+  flag: boolean,
+  dy: TensorInfo,
+  other: TensorInfo,
+  out: TensorMeta,
+): TensorInfo {
+  const { info, data } = backend.output(out.shape, out.dtype);
+  const [dyPtr, otherPtr] = [backend.ptr(dy), backend.ptr(other)];
+  parallelElementwise(backend, fn, sizeOf(out.shape), (start, count) => [
+    flag ? 1 : 0,
     dyPtr + start * 4,
-    yPtr + start * 4,
+    otherPtr + start * 4,
     data.ptr + start * 4,
     count,
   ]);
   return info;
-};
+}
+
+/** dy where y > 0, else 0: one masked pass, float32 or int32. */
+const reluBackward: KernelFn<'ReluBackward'> = ({ inputs: { dy, y }, outputs: [out], backend }) =>
+  backwardPass(backend as WasmBackend, 'reluBackward', out.dtype === 'int32', dy, y, out);
 
 /** dy * gelu'(x): one pass, float32 (GELU's gradient rule runs it). */
-const geluBackward: KernelFn<'GeluBackward'> = ({
-  inputs: { dy, x },
-  attrs: { tanh },
-  outputs: [{ shape, dtype }],
-  backend: base,
-}) => {
-  const backend = base as WasmBackend;
-  const { info, data } = backend.output(shape, dtype);
-  const [dyPtr, xPtr] = [backend.ptr(dy), backend.ptr(x)];
-  parallelElementwise(backend, 'geluBackward', sizeOf(shape), (start, count) => [
-    tanh ? 1 : 0,
-    dyPtr + start * 4,
-    xPtr + start * 4,
-    data.ptr + start * 4,
-    count,
-  ]);
-  return info;
-};
+const geluBackward: KernelFn<'GeluBackward'> = ({ inputs: { dy, x }, attrs: { tanh }, outputs: [out], backend }) =>
+  backwardPass(backend as WasmBackend, 'geluBackward', tanh, dy, x, out);
 
 /** The unary kernels of a compiled module: one per `UnaryOp` member it exports, and Cast, ReluBackward, GeluBackward. */
 export function unaryKernels(exports: KernelExports): KernelMap {

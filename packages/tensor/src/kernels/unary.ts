@@ -11,6 +11,7 @@ import { DTypeError, fmtShape, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import type { DType } from '../types';
 import { checkOptions, describeValue, type OptionKeys } from '../util/options';
+import { type GeluOptions, geluTanhOf } from './gelu-options';
 import { assertSameShapeAndDType, defineKernel, type KernelSpec, type NoAttrs } from './spec';
 
 /** The spec of a plain unary op: `op` is also the name of its function and of its Tensor method. */
@@ -39,12 +40,7 @@ export interface SoftplusOptions {
 }
 const SOFTPLUS_OPTIONS: OptionKeys<SoftplusOptions> = { beta: true, threshold: true };
 
-/** Options of `gelu`. */
-export interface GeluOptions {
-  /** 'none': x * Phi(x) with the exact normal CDF; 'tanh': PyTorch's tanh approximation of it. */
-  approximate?: 'none' | 'tanh';
-}
-const GELU_OPTIONS: OptionKeys<GeluOptions> = { approximate: true };
+export type { GeluOptions } from './gelu-options';
 
 function unary<const Op extends string, A = NoAttrs, Args extends unknown[] = []>(
   op: Op,
@@ -116,15 +112,8 @@ const specs = {
   Rsqrt: unary('rsqrt', { floatOnly: true }),
   Gelu: unary('gelu', {
     floatOnly: true,
-    parseArgs: (options: GeluOptions = {}) => {
-      checkOptions('gelu', options, GELU_OPTIONS);
-      const { approximate = 'none' } = options;
-      if (approximate !== 'none' && approximate !== 'tanh') {
-        throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
-      }
-      // A boolean attribute: backends get attributes as numbers (see CONTRIBUTING, "a plain unary op").
-      return { tanh: approximate === 'tanh' };
-    },
+    // A boolean attribute: backends get attributes as numbers (see CONTRIBUTING, "a plain unary op").
+    parseArgs: (options: GeluOptions = {}) => ({ tanh: geluTanhOf('gelu', options) }),
   }),
   Silu: unary('silu', { floatOnly: true }),
   Elu: unary('elu', {

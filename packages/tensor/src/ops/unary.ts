@@ -3,11 +3,9 @@
  * and re-exported from there; the ones with more to them are written here.
  */
 import { engine } from '../engine';
-import { ValueError } from '../errors';
-import type { GeluOptions } from '../kernels/unary';
+import { type GeluOptions, geluTanhOf } from '../kernels/gelu-options';
 import type { Tensor } from '../tensor';
 import type { DType } from '../types';
-import { checkOptions, describeValue } from '../util/options';
 import { assertDType, assertTensor } from './create';
 
 export * from '../kernels/unary';
@@ -51,10 +49,5 @@ export function reluBackward(dy: Tensor, y: Tensor): Tensor {
 export function geluBackward(dy: Tensor, x: Tensor, options: GeluOptions = {}): Tensor {
   assertTensor('geluBackward', dy, 'dy');
   assertTensor('geluBackward', x, 'x');
-  checkOptions('geluBackward', options, { approximate: true });
-  const { approximate = 'none' } = options;
-  if (approximate !== 'none' && approximate !== 'tanh') {
-    throw new ValueError(`geluBackward: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
-  }
-  return engine.runKernel('GeluBackward', { dy, x }, { tanh: approximate === 'tanh' });
+  return engine.runKernel('GeluBackward', { dy, x }, { tanh: geluTanhOf('geluBackward', options) });
 }
